@@ -1,0 +1,48 @@
+# Flow Stage Academy — everything a newcomer needs, from a fresh clone with Python 3.11.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PG_URL ?= postgres://postgres@127.0.0.1:5432/flowstage
+REDIS ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test test-services test-e2e install migrate seed messages bench clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## Run the platform with demo data on http://127.0.0.1:8000 (SQLite, Celery eager).
+run: seed
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## The whole test suite on the embedded default (services tests need `make test-services`).
+test: install
+	$(PY) -m pytest -n 2 -q
+
+## Same suite against PostgreSQL and Redis with a real Celery worker, services tests included.
+test-services: install
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(PY) -m pytest -q -m "not e2e"
+
+test-e2e: install
+	$(PY) -m pytest -q -m e2e
+
+## Recompile translations after editing the .po files.
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: install
+	for f in bench/*.py; do $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf var/db.sqlite3 var/media var/static

@@ -1,0 +1,228 @@
+"""Partner schools, their programmes and cohorts, tiers with entitlements, partnerships, employers."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class School(models.Model):
+    class Category(models.TextChoices):
+        CINEMA = "cinema", _("Cinema & audiovisual")
+        ANIMATION = "animation", _("Animation")
+        SOUND = "sound", _("Sound")
+        LIGHTING = "lighting", _("Stage lighting")
+        TECHNICAL = "technical", _("Technical")
+
+    class Typology(models.TextChoices):
+        NATIONAL = "tier1", _("National (tier 1)")
+        REGIONAL = "tier2", _("Regional (tier 2)")
+        TECHNICAL = "tier3", _("Technical (tier 3)")
+
+    class Country(models.TextChoices):
+        FRANCE = "FR", _("France")
+        BELGIUM = "BE", _("Belgium")
+        SWITZERLAND = "CH", _("Switzerland")
+        SPAIN = "ES", _("Spain")
+        ITALY = "IT", _("Italy")
+
+    name = models.CharField(_("name"), max_length=160, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.FRANCE)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    typology = models.CharField(_("typology"), max_length=10, choices=Typology.choices, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="schools/logos/", blank=True)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolMember(models.Model):
+    """A user working for a school: staff (administration) or teacher/examiner."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("School staff")
+        TEACHER = "teacher", _("Teacher")
+        EXAMINER = "examiner", _("Examiner")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="school_memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school", "user", "role"], name="uniq_school_member_role")]
+        verbose_name = _("school member")
+        verbose_name_plural = _("school members")
+
+    def __str__(self):
+        return f"{self.user} — {self.school} ({self.get_role_display()})"
+
+
+class Programme(models.Model):
+    """A curriculum of a school, e.g. "Ingénieur Son" (Bac+3, sound)."""
+
+    class Domain(models.TextChoices):
+        CINEMA = "cinema", _("Cinema")
+        SOUND = "sound", _("Sound / audio")
+        LIGHTING = "lighting", _("Stage lighting")
+        ANIMATION = "animation", _("Animation")
+        OTHER = "other", _("Other")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="programmes")
+    name = models.CharField(_("name"), max_length=160)
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
+    degree_level = models.PositiveSmallIntegerField(
+        _("level (years after the baccalauréat)"), validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+
+    class Meta:
+        ordering = ["school__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="uniq_programme_per_school")]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self):
+        return f"{self.name} (Bac+{self.degree_level}) — {self.school}"
+
+
+class Cohort(models.Model):
+    """School × programme × graduation year."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohorts")
+    graduation_year = models.PositiveSmallIntegerField(
+        _("graduation year"), validators=[MinValueValidator(1950), MaxValueValidator(2100)]
+    )
+    label = models.CharField(_("label"), max_length=60, blank=True, help_text=_('e.g. "L3"'))
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="CohortMembership", related_name="cohorts", blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-graduation_year", "programme__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "graduation_year"], name="uniq_cohort_programme_year")
+        ]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+
+    @property
+    def school(self):
+        return self.programme.school
+
+    def __str__(self):
+        label = f"{self.label} " if self.label else ""
+        return f"{label}{self.programme.name} {self.graduation_year} — {self.programme.school.name}"
+
+
+class CohortMembership(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cohort_memberships")
+    joined_on = models.DateField(_("joined on"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "user"], name="uniq_cohort_member")]
+        verbose_name = _("cohort membership")
+        verbose_name_plural = _("cohort memberships")
+
+    def __str__(self):
+        return f"{self.user} in {self.cohort}"
+
+
+class Entitlement(models.Model):
+    """A named right a partnership tier grants, checked by code through `entitlements.school_has`."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=160)
+    name_en = models.CharField(_("name (English)"), max_length=160, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("entitlement")
+        verbose_name_plural = _("entitlements")
+
+    def __str__(self):
+        return self.name
+
+
+class Tier(models.Model):
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    rank = models.PositiveSmallIntegerField(_("rank"), unique=True)
+    annual_fee = models.DecimalField(
+        _("annual fee (€, excl. VAT)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    entitlements = models.ManyToManyField(Entitlement, related_name="tiers", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [models.CheckConstraint(condition=models.Q(annual_fee__gte=0), name="tier_fee_not_negative")]
+        verbose_name = _("partnership tier")
+        verbose_name_plural = _("partnership tiers")
+
+    def __str__(self):
+        return self.name
+
+
+class Partnership(models.Model):
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", _("Prospect")
+        PILOT = "pilot", _("Pilot")
+        ACTIVE = "active", _("Active")
+        RENEWAL_DUE = "renewal_due", _("Renewal due")
+        RENEWED = "renewed", _("Renewed")
+        LAPSED = "lapsed", _("Lapsed")
+
+    # States in which the tier's entitlements apply.
+    LIVE_STATUSES = (Status.PILOT, Status.ACTIVE, Status.RENEWAL_DUE, Status.RENEWED)
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="partnerships")
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="partnerships")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROSPECT)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    annual_fee = models.DecimalField(
+        _("annual fee (€, excl. VAT)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["school__name", "-start_date"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(annual_fee__gte=0), name="partnership_fee_not_negative"),
+        ]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+
+    def __str__(self):
+        return f"{self.school} — {self.tier} ({self.get_status_display()})"
+
+
+class Employer(models.Model):
+    name = models.CharField(_("name"), max_length=160, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="employers", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+
+    def __str__(self):
+        return self.name

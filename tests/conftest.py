@@ -1,0 +1,140 @@
+"""Shared fixtures: users per role, the API client, a real Celery worker, a Playwright browser."""
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.factories import UserFactory, make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES_MODE = bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_services = pytest.mark.skip(reason="services test: set DATABASE_URL and REDIS_URL (make test-services)")
+    skip_e2e = pytest.mark.skip(reason=f"e2e test: {CHROMIUM} is missing (.ci/run installs it)")
+    for item in items:
+        if "services" in item.keywords and not SERVICES_MODE:
+            item.add_marker(skip_services)
+        if "e2e" in item.keywords and not Path(CHROMIUM).exists():
+            item.add_marker(skip_e2e)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def student(db):
+    return make_user("student")
+
+
+@pytest.fixture
+def teacher(db):
+    return make_user("teacher")
+
+
+@pytest.fixture
+def examiner(db):
+    return make_user("examiner")
+
+
+@pytest.fixture
+def school_staff(db):
+    return make_user("school_staff")
+
+
+@pytest.fixture
+def employer_user(db):
+    return make_user("employer")
+
+
+@pytest.fixture
+def fs_staff(db):
+    return make_user("flowstage_staff")
+
+
+@pytest.fixture
+def api_token():
+    """Return a function user -> Authorization header dict for the JSON API."""
+    from lms.accounts.models import ApiToken
+
+    def make(user):
+        return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
+
+    return make
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real Celery worker process, on Redis, reading and writing the test database."""
+    if not SERVICES_MODE:
+        pytest.skip("needs DATABASE_URL and REDIS_URL")
+    from django.db import connection
+
+    from lms.celery import app
+
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
+    app.control.purge()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "lms", "worker", "-P", "solo", "--loglevel=WARNING",
+         "-n", f"test-{os.getpid()}@%h"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 40
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("celery worker died:\n" + proc.stdout.read().decode())
+        if app.control.ping(timeout=0.5):
+            break
+    else:
+        proc.kill()
+        raise RuntimeError("celery worker did not answer ping in time")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+def browser():
+    """Headless Debian chromium driven by Playwright."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def screenshot_dir():
+    d = ROOT / "var" / "screenshots"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def login_in_browser(page, live_server_url, email, password="pass-Word-1234", lang_prefix=""):
+    page.goto(f"{live_server_url}{lang_prefix}/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", password)
+    page.click("form.form button[type=submit]")
+    page.wait_for_load_state("networkidle")
