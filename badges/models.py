@@ -1,1 +1,175 @@
-"""Models of the badges app."""
+"""Models of the badges app: issuer, signing keys, achievements, credentials, status lists, bulk jobs.
+
+The link to exams is by id (``certification_id``, ``attempt_id``): the exams models did not exist
+when this app was written; a later migration may turn them into foreign keys (the ids stay the same).
+"""
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Issuer(models.Model):
+    """The platform's issuer profile (one row). Its id is the did:web of PUBLIC_BASE_URL."""
+
+    name = models.CharField(_("name"), max_length=200, default="Flow Stage Academy")
+    url = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("issuer")
+
+    def __str__(self):
+        return self.name
+
+
+class SigningKey(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        RETIRED = "retired", _("Retired")
+        REVOKED = "revoked", _("Revoked")
+
+    number = models.PositiveIntegerField(unique=True)  # the N of did:web:…#key-N
+    public_key_multibase = models.CharField(max_length=100, unique=True)
+    encrypted_private_key = models.TextField()  # badges.signing.encrypt_private_key, aad = key id
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    revoked_from = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=models.Q(status="active"), name="badges_one_active_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"key-{self.number} ({self.status})"
+
+    @property
+    def fragment(self) -> str:
+        return f"key-{self.number}"
+
+
+class Achievement(models.Model):
+    slug = models.SlugField(max_length=120, unique=True)
+    certification_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    criteria_narrative = models.TextField(_("criteria"), blank=True)
+    achievement_type = models.CharField(max_length=40, default="Certification")
+    tags = models.JSONField(default=list, blank=True)
+    alignments = models.JSONField(default=list, blank=True)  # [{"targetName", "targetUrl", "targetDescription"}]
+    validity_days = models.PositiveIntegerField(default=3 * 365)
+    colour = models.CharField(max_length=7, default="#6d28d9")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class StatusList(models.Model):
+    """A Bitstring Status List (revocation) and its latest signed credential."""
+
+    number = models.PositiveIntegerField(unique=True)
+    purpose = models.CharField(max_length=20, default="revocation")
+    size = models.PositiveIntegerField(default=131_072)
+    bits = models.BinaryField()
+    next_index = models.PositiveIntegerField(default=0)
+    signed_json = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"status list {self.number}"
+
+
+def _short_id() -> str:
+    return secrets.token_urlsafe(6)  # 8 URL-safe characters
+
+
+class Credential(models.Model):
+    class Privacy(models.TextChoices):
+        FULL = "full", _("Full: my name, the achievement and the evidence")
+        MINIMAL = "minimal", _("Minimal: the achievement and its validity, without my name")
+        HIDDEN = "hidden", _("Hidden: the public page shows nothing")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    short_id = models.CharField(max_length=16, unique=True, default=_short_id)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credentials")
+    achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="credentials")
+    attempt_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    signing_key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="credentials")
+    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="credentials")
+    status_index = models.PositiveIntegerField()
+    signed_json = models.TextField()  # exactly as issued
+    narrative = models.TextField(blank=True)
+    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(max_length=300, blank=True)
+    privacy = models.CharField(max_length=10, choices=Privacy.choices, default=Privacy.FULL)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["status_list", "status_index"], name="badges_unique_status_entry"),
+        ]
+
+    def __str__(self):
+        return f"{self.achievement} — {self.user}"
+
+
+class BulkIssuance(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="+")
+    cohort_id = models.PositiveIntegerField(null=True, blank=True)
+    recipients = models.JSONField(default=list)  # [{"user_id": int, "narrative": str}]
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    issued = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def processed(self) -> int:
+        return self.issued + self.skipped + self.failed
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else 100

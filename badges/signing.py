@@ -454,7 +454,7 @@ def decrypt_private_key(token: str, kek: str, *, aad: bytes = b"") -> Ed25519Pri
     if not isinstance(token, str) or not token.startswith(_TOKEN_PREFIX):
         raise KeyDecryptionError("not an encrypted private key")
     try:
-        blob = base64.urlsafe_b64decode(token[len(_TOKEN_PREFIX):])
+        blob = base64.b64decode(token[len(_TOKEN_PREFIX):], altchars=b"-_", validate=True)
     except ValueError as exc:
         raise KeyDecryptionError("damaged encrypted private key") from exc
     if len(blob) != 16 + 12 + 32 + 16:

@@ -197,18 +197,136 @@ class Partnership(models.Model):
     annual_fee = models.DecimalField(
         _("annual fee (€, excl. VAT)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
+    # Pilot targets (brief §5.1: 50 students per school, 2 co-created modules).
+    pilot_target_students = models.PositiveIntegerField(_("pilot target: students"), default=50)
+    pilot_target_modules = models.PositiveSmallIntegerField(_("pilot target: co-created modules"), default=2)
+    modules_co_created = models.PositiveSmallIntegerField(_("co-created modules (actual)"), default=0)
+    # End date of the term for which "renewal due" was opened and notified (idempotence: once per term).
+    renewal_opened_for = models.DateField(_("renewal opened for term ending"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["school__name", "-start_date"]
         constraints = [
             models.CheckConstraint(condition=models.Q(annual_fee__gte=0), name="partnership_fee_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gt=models.F("start_date")),
+                name="partnership_end_after_start",
+            ),
         ]
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
 
     def __str__(self):
         return f"{self.school} — {self.tier} ({self.get_status_display()})"
+
+
+class SchoolContact(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=160)
+    role = models.CharField(_("role"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["school__name", "name"]
+        verbose_name = _("school contact")
+        verbose_name_plural = _("school contacts")
+
+    def __str__(self):
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+class PartnershipTransition(models.Model):
+    """One step of a partnership's lifecycle, written by `services` (renewal rate, timeline)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=20, choices=Partnership.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Partnership.Status.choices)
+    on = models.DateField(_("on"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                           related_name="+")
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = _("partnership transition")
+        verbose_name_plural = _("partnership transitions")
+
+    def __str__(self):
+        return f"{self.partnership}: {self.from_status} → {self.to_status} ({self.on})"
+
+
+class Invoice(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        PAID = "paid", _("Paid")
+        VOID = "void", _("Void")
+
+    # Invoices that count as revenue.
+    BILLED_STATUSES = (Status.SENT, Status.PAID)
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="invoices")
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    amount = models.DecimalField(_("amount (€, excl. VAT)"), max_digits=10, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0"))])
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period_start", "number"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="invoice_amount_not_negative"),
+            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")),
+                                   name="invoice_period_ordered"),
+        ]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+
+    def __str__(self):
+        return f"{self.number} — {self.partnership.school} ({self.amount} €)"
+
+
+class PriceItem(models.Model):
+    """The price list (brief §4.1) as data: what Flow Stage sells outside school partnerships."""
+
+    class Segment(models.TextChoices):
+        STUDENT = "student", _("Students")
+        CONTINUING = "continuing", _("Continuing education")
+        ENTERPRISE = "enterprise", _("Enterprise services")
+        SCHOOL = "school", _("School services")
+
+    class Unit(models.TextChoices):
+        YEAR = "year", _("per year")
+        OFFER = "offer", _("per offer")
+        HIRE = "hire", _("per successful hire")
+        DAY = "day", _("per day")
+        UNIT = "unit", _("per unit")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    segment = models.CharField(_("segment"), max_length=20, choices=Segment.choices)
+    name = models.CharField(_("name"), max_length=160)
+    name_en = models.CharField(_("name (English)"), max_length=160, blank=True)
+    unit_price = models.DecimalField(_("unit price (€, excl. VAT)"), max_digits=10, decimal_places=2,
+                                     validators=[MinValueValidator(Decimal("0"))])
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.UNIT)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["segment", "code"]
+        constraints = [models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="price_not_negative")]
+        verbose_name = _("price list item")
+        verbose_name_plural = _("price list")
+
+    def __str__(self):
+        return f"{self.name} ({self.unit_price} € {self.get_unit_display()})"
 
 
 class Employer(models.Model):
@@ -226,3 +344,60 @@ class Employer(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class EnterpriseContract(models.Model):
+    """A sale of an enterprise service (CVthèque access, priority offer, assisted hire, junior training)."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="contracts")
+    item = models.ForeignKey(PriceItem, on_delete=models.PROTECT, related_name="contracts")
+    quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2, default=Decimal("1"),
+                                   validators=[MinValueValidator(Decimal("0"))])
+    unit_price = models.DecimalField(_("unit price (€, excl. VAT)"), max_digits=10, decimal_places=2,
+                                     validators=[MinValueValidator(Decimal("0"))])
+    signed_on = models.DateField(_("signed on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-signed_on"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=0) & models.Q(unit_price__gte=0),
+                                   name="contract_amount_not_negative"),
+        ]
+        verbose_name = _("enterprise contract")
+        verbose_name_plural = _("enterprise contracts")
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+
+    def __str__(self):
+        return f"{self.employer} — {self.item.name} ({self.signed_on})"
+
+
+class BusinessProjection(models.Model):
+    """The brief's three-year projection (§4.2), stored as data so the KPI page can compare."""
+
+    year = models.PositiveSmallIntegerField(_("calendar year"), unique=True)
+    label = models.CharField(_("label"), max_length=30, help_text=_('e.g. "Year 1"'))
+    partner_schools = models.PositiveIntegerField(_("partner schools"))
+    active_students = models.PositiveIntegerField(_("active students"))
+    certifications = models.PositiveIntegerField(_("certifications per year"))
+    recruiting_companies = models.PositiveIntegerField(_("recruiting companies"))
+    revenue_partnerships = models.DecimalField(_("school partnerships (€)"), max_digits=12, decimal_places=2)
+    revenue_certifications = models.DecimalField(_("student certifications (€)"), max_digits=12, decimal_places=2)
+    revenue_enterprise = models.DecimalField(_("enterprise services (€)"), max_digits=12, decimal_places=2)
+    revenue_continuing = models.DecimalField(_("continuing education (€)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("business projection")
+        verbose_name_plural = _("business projections")
+
+    @property
+    def revenue_total(self) -> Decimal:
+        return (self.revenue_partnerships + self.revenue_certifications + self.revenue_enterprise
+                + self.revenue_continuing)
+
+    def __str__(self):
+        return f"{self.label} ({self.year})"
