@@ -1,3 +1,30 @@
+"""JSON API of the badges app, mounted at /api/v1/credentials."""
+from django.http import JsonResponse
 from ninja import Router
+from ninja.errors import HttpError
+
+from badges import media, selectors
+from badges.resolver import verify
 
 router = Router(tags=["badges"])
+
+
+@router.post("/verify", auth=None, summary="Verify an Open Badges 3.0 credential",
+             openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}},
+                                            "required": True}})
+def verify_credential(request):
+    """POST the credential JSON as the body. Answers the verdict (VALID, REVOKED, EXPIRED, INVALID),
+    the reason and each check. Never fetches anything from the network."""
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > media.MAX_FILE_BYTES:
+        raise HttpError(413, f"Credential too large ({length} bytes, limit {media.MAX_FILE_BYTES}).")
+    body = request.body
+    if not body.strip():
+        raise HttpError(400, "Empty body: POST the credential JSON.")
+    report = verify(body)
+    return JsonResponse(report.as_dict(), json_dumps_params={"ensure_ascii": False})
+
+
+@router.get("/mine", summary="The signed-in user's credentials")
+def my_credentials(request):
+    return JsonResponse({"credentials": selectors.credentials_for_user(request.user)}, json_dumps_params={"default": str})

@@ -1,4 +1,16 @@
 """Language-neutral public URLs of the badges app: /.well-known/did.json, issuer, status lists."""
 from django.urls import path
 
-urlpatterns: list = []
+from badges import public_views as v
+
+urlpatterns = [
+    path(".well-known/did.json", v.did_json, name="badges_did"),
+    path("issuer.json", v.issuer_json, name="badges_issuer"),
+    path("issuer/image.png", v.issuer_image, name="badges_issuer_image"),
+    path("status/<int:number>", v.status_list, name="badges_status_list"),
+    path("credentials/<uuid:pk>", v.credential_document, name="badges_credential"),
+    path("achievements/<slug:slug>", v.achievement_document, name="badges_achievement"),
+    path("achievements/<slug:slug>/image.png", v.achievement_png, name="badges_achievement_png"),
+    path("achievements/<slug:slug>/image.svg", v.achievement_svg, name="badges_achievement_svg"),
+    path("v/<str:short_id>/", v.short_link, name="badges_short"),
+]

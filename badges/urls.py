@@ -1,5 +1,21 @@
 from django.urls import path
 
+from badges import views
+
 app_name = "badges"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("verify/", views.verify_upload, name="verify_upload"),
+    path("staff/", views.staff, name="staff"),
+    path("staff/<uuid:pk>/revoke/", views.staff_revoke, name="revoke"),
+    path("staff/bulk/<int:pk>/", views.bulk, name="bulk"),
+    path("staff/bulk/<int:pk>/progress.json", views.bulk_progress, name="bulk_progress"),
+    path("<uuid:pk>/", views.detail, name="detail"),
+    path("<uuid:pk>/credential.json", views.credential_json, name="credential_json"),
+    path("<uuid:pk>/badge.png", views.baked_png, name="baked_png"),
+    path("<uuid:pk>/badge.svg", views.baked_svg, name="baked_svg"),
+    path("<uuid:pk>/qr.png", views.qr_png, name="qr_png"),
+    path("<uuid:pk>/qr.svg", views.qr_svg, name="qr_svg"),
+    path("<uuid:pk>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
+]

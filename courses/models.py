@@ -24,6 +24,8 @@ from wagtail.search import index
 
 from lms import scoring
 
+from .forms import CoursePageForm
+
 
 # --------------------------------------------------------------------------------------------------
 # StreamField blocks of a lesson
@@ -196,6 +198,7 @@ class CoursePage(Page):
     ]
     parent_page_types = ["courses.CourseIndexPage", "courses.SchoolSectionPage"]
     subpage_types = ["courses.UnitPage"]
+    base_form_class = CoursePageForm
     template = "courses/course_page.html"
 
     class Meta:

@@ -1,5 +1,18 @@
 from django.urls import path
 
+from . import views
+
 app_name = "courses"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("mine/", views.my_learning, name="my_learning"),
+    path("courses/<int:course_id>/enrol/", views.enrol, name="enrol"),
+    path("lessons/<int:lesson_id>/complete/", views.complete, name="complete"),
+    path("lessons/<int:lesson_id>/submit/", views.submit, name="submit"),
+    path("grading/", views.grading, name="grading"),
+    path("grading/submissions/<int:submission_id>/", views.grade_submission, name="grade_submission"),
+    path("grading/courses/<int:course_id>/", views.course_marks, name="course_marks"),
+    path("grading/courses/<int:course_id>/history/", views.marks_history, name="marks_history"),
+    path("cohorts/enrol/", views.cohort_enrolment, name="cohort_enrolment"),
+]

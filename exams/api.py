@@ -1,3 +1,101 @@
-from ninja import Router
+"""Exam taking over JSON, mounted at /api/v1/exams. Keys and feedback only after the attempt is closed."""
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone, translation
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from exams import selectors, services
+from exams.models import Attempt, Exam
 
 router = Router(tags=["exams"])
+
+
+class AnswerIn(Schema):
+    response: Any = None
+
+
+class SavedOut(Schema):
+    saved: bool
+    changed: bool
+    saved_at: str | None
+
+
+def _lang(request):
+    return (translation.get_language() or getattr(request.user, "preferred_language", "fr") or "fr")[:2]
+
+
+def _own_attempt(request, attempt_id) -> Attempt:
+    attempt = Attempt.objects.select_related("exam").filter(pk=attempt_id, user=request.user).first()
+    if attempt is None:
+        raise HttpError(404, "No such attempt.")
+    return services.ensure_fresh(attempt)
+
+
+def _attempt_out(attempt: Attempt) -> dict:
+    now = timezone.now()
+    return {
+        "id": attempt.pk, "exam_id": attempt.exam_id, "exam": attempt.exam.title, "number": attempt.number,
+        "status": attempt.status, "started_at": attempt.started_at.isoformat(),
+        "deadline": attempt.deadline.isoformat(),
+        "seconds_left": max(0, int((attempt.deadline - now).total_seconds())) if attempt.status == "open" else 0,
+    }
+
+
+def _call(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except services.ExamError as exc:
+        raise HttpError(exc.status, exc.message) from None
+
+
+@router.post("/{int:exam_id}/attempts")
+def start_attempt(request, exam_id: int):
+    """Start an attempt (or resume the open one)."""
+    exam = get_object_or_404(Exam, pk=exam_id)
+    attempt = _call(services.start_attempt, exam, request.user)
+    return _attempt_out(attempt)
+
+
+@router.get("/attempts/{int:attempt_id}")
+def get_attempt(request, attempt_id: int):
+    """The attempt and its questions in the shuffled order, with the saved answers (never the key)."""
+    attempt = _own_attempt(request, attempt_id)
+    out = _attempt_out(attempt)
+    out["questions"] = selectors.attempt_questions(attempt, _lang(request), reveal=False)
+    return out
+
+
+@router.put("/attempts/{int:attempt_id}/answers/{int:question_id}", response=SavedOut)
+def save_answer(request, attempt_id: int, question_id: int, payload: AnswerIn):
+    """Save one answer (autosave). Unchanged answers are acknowledged without a write."""
+    result = _call(services.save_answer, attempt_id, request.user, question_id, payload.response)
+    return {"saved": True, "changed": result.changed,
+            "saved_at": result.saved_at.isoformat() if result.saved_at else None}
+
+
+@router.post("/attempts/{int:attempt_id}/submit")
+def submit(request, attempt_id: int):
+    """Submit (idempotent: submitting a closed attempt returns it unchanged)."""
+    attempt = _own_attempt(request, attempt_id)
+    attempt = services.submit_attempt(attempt)
+    return _attempt_out(attempt)
+
+
+@router.get("/attempts/{int:attempt_id}/result")
+def result(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.status == Attempt.Status.OPEN:
+        raise HttpError(409, "The attempt is still in progress.")
+    out = _attempt_out(attempt)
+    s = lambda d: None if d is None else str(d)  # noqa: E731
+    out.update({
+        "theory_pct": s(attempt.theory_pct), "practical_pct": s(attempt.practical_pct),
+        "final_pct": s(attempt.final_pct), "passed": attempt.passed,
+        "weights": {"theory": str(attempt.exam.theory_weight), "practical": str(attempt.exam.practical_weight)},
+        "pass_mark": str(attempt.exam.pass_mark),
+    })
+    if attempt.exam.review != Exam.Review.NONE:
+        out["questions"] = selectors.attempt_questions(attempt, _lang(request), reveal=selectors.may_reveal(attempt))
+    return out

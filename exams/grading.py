@@ -242,3 +242,23 @@ def validate_key(qtype: str, key: dict) -> None:
             raise GradingError(f"unknown question type {qtype!r}")
     except (KeyError, TypeError) as exc:
         raise GradingError(f"malformed answer key: {exc}") from None
+
+
+def right_response(qtype: str, key: dict) -> dict:
+    """A response earning full marks (used by demo data, tests and benchmarks)."""
+    if qtype == SINGLE:
+        best = max(key["choices"], key=lambda c: to_decimal(c["fraction"]))
+        return {"choice": str(best["id"])}
+    if qtype == MULTIPLE:
+        return {"choices": [str(c["id"]) for c in key["choices"] if to_decimal(c["fraction"]) > 0]}
+    if qtype == TRUEFALSE:
+        return {"value": bool(key["answer"])}
+    if qtype == NUMERIC:
+        return {"value": str(key["answers"][0]["value"])}
+    if qtype == SHORT:
+        return {"text": key["answers"][0]["text"]}
+    if qtype == MATCHING:
+        return {"pairs": {str(p["id"]): str(p["id"]) for p in key["pairs"]}}
+    if qtype == ORDERING:
+        return {"order": [str(i["id"]) for i in key["items"]]}
+    raise GradingError(f"unknown question type {qtype!r}")

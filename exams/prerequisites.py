@@ -15,7 +15,7 @@ SOFTWARE = "software"
 PORTFOLIO = "portfolio"
 CODES = (CURRICULUM, EXPERIENCE, SOFTWARE, PORTFOLIO)
 
-EXPERTISE_ORDER = ("beginner", "intermediate", "advanced", "expert")
+EXPERTISE_ORDER = ("notions", "beginner", "operational", "advanced", "expert")
 
 
 @dataclass(frozen=True)

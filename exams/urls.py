@@ -1,5 +1,18 @@
 from django.urls import path
 
+from exams import views, views_bank
+
 app_name = "exams"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("certifications/", views.certifications, name="certifications"),
+    path("certifications/<slug:code>/", views.certification_detail, name="certification"),
+    path("<int:exam_id>/start/", views.exam_start, name="start"),
+    path("attempts/<int:attempt_id>/", views.take, name="take"),
+    path("attempts/<int:attempt_id>/result/", views.result, name="result"),
+    path("examiner/", views.examiner_queue, name="examiner_queue"),
+    path("examiner/attempts/<int:attempt_id>/", views.assess, name="assess"),
+    path("bank/import/", views_bank.import_questions, name="import"),
+    path("bank/export/<int:category_id>/<str:fmt>/", views_bank.export_questions, name="export"),
+    path("bank/questions/<int:question_id>/regrade/", views_bank.regrade, name="regrade"),
+]

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("learning/", include("courses.urls")),
     path("exams/", include("exams.urls")),
     path("badges/", include("badges.urls")),
+    path("", include("badges.verify_urls")),
     path("schools/", include("partnerships.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

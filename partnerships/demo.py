@@ -4,7 +4,10 @@ from decimal import Decimal
 
 from django.utils.text import slugify
 
-from .models import Employer, Entitlement, Partnership, Programme, School, Tier
+from .models import (
+    BusinessProjection, Employer, EnterpriseContract, Entitlement, Invoice, Partnership, PartnershipTransition,
+    PriceItem, Programme, School, SchoolContact, Tier,
+)
 
 C, TIER = School.Category, School.Typology
 
@@ -112,4 +115,134 @@ def seed(out):
         defaults={"name": "Sonotec Live", "city": "Paris 11e", "website": "https://sonotec-live.example",
                   "description": "Prestataire son live : salles de 1 000 à 5 000 places, rock et électro."},
     )
+    seed_business(out)
     out.write("  schools, tiers, pilot partnerships, Sonotec Live")
+
+
+# Price list (brief §4.1): code, segment, French name, English name, price, unit
+PRICES = [
+    ("student_certification", "student", "Certification étudiant « Flow Stage Ready »", "Student certification", "149", "unit"),
+    ("career_coaching", "student", "Coaching carrière", "Career coaching session", "79", "unit"),
+    ("continuing_module", "continuing", "Formation continue post-diplôme (module)", "Post-graduate continuing-education module", "199", "unit"),
+    ("faculty_training_day", "school", "Formation continue profs (jour formateur)", "Faculty training (trainer day)", "800", "day"),
+    ("co_created_module", "school", "Module pédagogique co-créé", "Co-created course module", "5000", "unit"),
+    ("cvtheque_access", "enterprise", "Accès CVthèque étudiants", "Student CV database access", "999", "year"),
+    ("priority_offer", "enterprise", "Diffusion offre prioritaire", "Priority job offer", "199", "offer"),
+    ("assisted_recruitment", "enterprise", "Recrutement assisté", "Assisted recruitment", "2500", "hire"),
+    ("junior_team_training", "enterprise", "Formation équipes junior", "Junior team training", "1200", "day"),
+]
+
+# Brief §4.2: year, label, schools, students, certifications, companies, partnerships, certifications, enterprise, continuing (€)
+PROJECTION = [
+    (2026, "An 1", 15, 500, 200, 25, 125_000, 30_000, 85_000, 45_000),
+    (2027, "An 2", 35, 1500, 800, 80, 350_000, 119_000, 280_000, 140_000),
+    (2028, "An 3", 50, 3000, 1500, 150, 750_000, 224_000, 525_000, 280_000),
+]
+
+# Other schools so the KPIs say something: (school, tier, status, start, end)
+OTHER_PARTNERSHIPS = [
+    ("INA SUP", "strategic", Partnership.Status.ACTIVE, datetime.date(2026, 3, 1), datetime.date(2027, 2, 28)),
+    ("ESRA", "certified", Partnership.Status.RENEWED, datetime.date(2026, 9, 1), datetime.date(2027, 8, 31)),
+    ("Supinfocom Arles", "discovery", Partnership.Status.ACTIVE, datetime.date(2026, 2, 1), datetime.date(2027, 1, 31)),
+    ("École Georges Méliès", "certified", Partnership.Status.RENEWAL_DUE, datetime.date(2026, 1, 15), datetime.date(2027, 1, 14)),
+    ("ACFA Montpellier", "discovery", Partnership.Status.PROSPECT, None, None),
+    ("ESAV Toulouse", "certified", Partnership.Status.PROSPECT, None, None),
+    ("CFPM", "premium", Partnership.Status.ACTIVE, datetime.date(2026, 4, 1), datetime.date(2027, 3, 31)),
+    ("École de Condé", "certified", Partnership.Status.LAPSED, datetime.date(2025, 9, 1), datetime.date(2026, 8, 31)),
+    ("ITEMM", "discovery", Partnership.Status.ACTIVE, datetime.date(2026, 5, 1), datetime.date(2027, 4, 30)),
+    ("ENSATT Lyon", "certified", Partnership.Status.PILOT, datetime.date(2026, 10, 1), datetime.date(2027, 9, 30)),
+]
+
+CONTACTS = [
+    ("La Fémis", "Isabelle Moreau", "Responsable des partenariats", "partenariats@femis.example", "+33 1 53 41 21 00"),
+    ("La Fémis", "Paul Girard", "Directeur du département Son", "son@femis.example", "+33 1 53 41 21 40"),
+    ("ENS Louis-Lumière", "Hélène Roux", "Directrice des études", "etudes@ens-louis-lumiere.example", "+33 1 84 67 00 01"),
+    ("SAE Institute", "Marc Petit", "Campus manager", "paris@sae.example", "+33 1 48 11 96 96"),
+    ("EICAR", "Nadia Benali", "Relations entreprises", "entreprises@eicar.example", ""),
+    ("ISTS", "Luc Fabre", "Coordinateur pédagogique", "pedagogie@ists.example", "+33 4 90 14 14 14"),
+]
+
+EMPLOYERS = [
+    ("sonotec-live", "Sonotec Live", "Paris 11e"),
+    ("lumiere-scene", "Lumière & Scène", "Lyon"),
+    ("studio-canopee", "Studio Canopée", "Montreuil"),
+]
+CONTRACTS = [
+    ("sonotec-live", "cvtheque_access", 1, datetime.date(2026, 2, 10)),
+    ("sonotec-live", "priority_offer", 6, datetime.date(2026, 3, 2)),
+    ("sonotec-live", "assisted_recruitment", 2, datetime.date(2026, 6, 15)),
+    ("lumiere-scene", "cvtheque_access", 1, datetime.date(2026, 4, 1)),
+    ("lumiere-scene", "junior_team_training", 3, datetime.date(2026, 9, 20)),
+    ("studio-canopee", "priority_offer", 4, datetime.date(2026, 5, 5)),
+    ("studio-canopee", "assisted_recruitment", 1, datetime.date(2026, 10, 12)),
+]
+
+
+def _transition(p, frm, to, on):
+    PartnershipTransition.objects.get_or_create(partnership=p, from_status=frm, to_status=to, on=on)
+
+
+def _invoice(p, number, start, end, status, paid_on=None):
+    Invoice.objects.update_or_create(number=number, defaults={
+        "partnership": p, "amount": p.annual_fee, "period_start": start, "period_end": end, "status": status,
+        "issued_on": start if status != Invoice.Status.DRAFT else None, "paid_on": paid_on,
+    })
+
+
+def seed_business(out=None):
+    for code, segment, fr, en, price, unit in PRICES:
+        PriceItem.objects.update_or_create(code=code, defaults={
+            "segment": segment, "name": fr, "name_en": en, "unit_price": Decimal(price), "unit": unit})
+    for year, label, schools, students, certs, companies, rp, rc, re_, rcont in PROJECTION:
+        BusinessProjection.objects.update_or_create(year=year, defaults={
+            "label": label, "partner_schools": schools, "active_students": students, "certifications": certs,
+            "recruiting_companies": companies, "revenue_partnerships": Decimal(rp),
+            "revenue_certifications": Decimal(rc), "revenue_enterprise": Decimal(re_), "revenue_continuing": Decimal(rcont)})
+    tiers = {t.code: t for t in Tier.objects.all()}
+    for name, tier_code, status, start, end in OTHER_PARTNERSHIPS:
+        school = School.objects.get(name=name)
+        p, _ = Partnership.objects.update_or_create(school=school, defaults={
+            "tier": tiers[tier_code], "status": status, "start_date": start, "end_date": end,
+            "annual_fee": tiers[tier_code].annual_fee})
+        if status == Partnership.Status.RENEWED:
+            _transition(p, "active", "renewal_due", datetime.date(2026, 7, 2))
+            _transition(p, "renewal_due", "renewed", datetime.date(2026, 8, 20))
+            _invoice(p, "FS-2025-0003", datetime.date(2025, 9, 1), datetime.date(2026, 8, 31), Invoice.Status.PAID,
+                     datetime.date(2025, 10, 1))
+        if status == Partnership.Status.LAPSED:
+            _transition(p, "active", "renewal_due", datetime.date(2026, 7, 2))
+            _transition(p, "renewal_due", "lapsed", datetime.date(2026, 9, 1))
+            _invoice(p, "FS-2025-0004", start, end, Invoice.Status.PAID, datetime.date(2025, 10, 15))
+        if status == Partnership.Status.RENEWAL_DUE:
+            _transition(p, "active", "renewal_due", datetime.date(2026, 11, 15))
+            Partnership.objects.filter(pk=p.pk).update(renewal_opened_for=end)
+    # invoices for the live, paying partnerships of 2026 (pilots are free of charge during the pilot)
+    seq = 10
+    for p in Partnership.objects.filter(status__in=[Partnership.Status.ACTIVE, Partnership.Status.RENEWED,
+                                                    Partnership.Status.RENEWAL_DUE]).select_related("school").order_by("school__name"):
+        if p.annual_fee > 0 and p.start_date:
+            paid = p.start_date.month % 3 != 0
+            _invoice(p, f"FS-{p.start_date.year}-{seq:04d}", p.start_date, p.end_date,
+                     Invoice.Status.PAID if paid else Invoice.Status.SENT,
+                     p.start_date + datetime.timedelta(days=30) if paid else None)
+            seq += 1
+    for name, tier_code, status in PILOTS:
+        p = Partnership.objects.filter(school__name=name).order_by("-start_date").first()
+        if status == Partnership.Status.PILOT:
+            _transition(p, "prospect", "pilot", p.start_date)
+        else:
+            _transition(p, "prospect", "pilot", datetime.date(2025, 10, 1))
+            _transition(p, "pilot", "active", p.start_date)
+        Partnership.objects.filter(pk=p.pk).update(modules_co_created={"La Fémis": 2, "SAE Institute": 1}.get(name, 0))
+    for school_name, name, role, email, phone in CONTACTS:
+        SchoolContact.objects.update_or_create(school=School.objects.get(name=school_name), name=name,
+                                               defaults={"role": role, "email": email, "phone": phone})
+    employers = {}
+    for slug, name, city in EMPLOYERS:
+        employers[slug], _ = Employer.objects.get_or_create(slug=slug, defaults={"name": name, "city": city})
+    items = {i.code: i for i in PriceItem.objects.all()}
+    for slug, code, qty, signed in CONTRACTS:
+        EnterpriseContract.objects.update_or_create(employer=employers[slug], item=items[code], signed_on=signed,
+                                                    defaults={"quantity": Decimal(qty), "unit_price": items[code].unit_price})
+    if out:
+        out.write("  price list, projection, partnerships in every state, invoices, enterprise contracts")

@@ -74,6 +74,14 @@ def renewal_is_due(status: str, end_date: date | None, today: date, opened_for: 
     return renewal_opens_on(end_date) <= today
 
 
+def term_end(start: date) -> date:
+    """Last day of a one-year term starting on `start`."""
+    try:
+        return start.replace(year=start.year + 1) - timedelta(days=1)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + 1, day=28)
+
+
 def next_term(start: date, end: date) -> tuple[date, date]:
     """The following one-year term: starts the day after `end`, same length in years."""
     new_start = end + timedelta(days=1)

@@ -1,10 +1,17 @@
 import hashlib
 import secrets
+import uuid
+from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .validators import validate_upload_size, validate_year
 
 
 class UserManager(BaseUserManager):
@@ -93,19 +100,6 @@ class ApiToken(models.Model):
 # Student profile (brief §3.1). School, programme and graduation year are NOT stored here: they come
 # from the student's cohort membership in `partnerships` (read by the composing pages in lms/).
 # --------------------------------------------------------------------------------------------------
-import uuid  # noqa: E402
-from decimal import Decimal  # noqa: E402
-
-from django.conf import settings  # noqa: E402
-from django.core.validators import (  # noqa: E402
-    FileExtensionValidator,
-    MaxValueValidator,
-    MinValueValidator,
-)
-from simple_history.models import HistoricalRecords  # noqa: E402
-
-from .validators import validate_upload_size, validate_year  # noqa: E402
-
 PORTFOLIO_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "webp", "mp3", "wav", "flac", "mp4", "mov", "zip"]
 
 

@@ -1,0 +1,322 @@
+"""Badge images, Open Badges 3.0 baking (PNG iTXt / SVG element), QR codes and the PDF certificate.
+
+No Django import. Extraction reads untrusted files: the PNG is walked chunk by chunk (pixels are
+never decoded, so an image decompression bomb costs nothing), a compressed iTXt is inflated with
+a bound, and an SVG with a DOCTYPE or an entity is refused before XML parsing.
+"""
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from html import escape
+from xml.etree import ElementTree
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+ITXT_KEYWORD = b"openbadgecredential"
+OB_SVG_NS = "https://purl.imsglobal.org/ob/v3p0"
+MAX_CREDENTIAL_BYTES = 256 * 1024
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_CHUNKS = 10_000
+
+
+class BakingError(ValueError):
+    """No credential could be read from the file (with the reason)."""
+
+
+# ------------------------------------------------------------------------------ badge image
+def _initials(name: str) -> str:
+    words = [w for w in name.replace("—", " ").split() if w[:1].isalpha()]
+    return "".join(w[0] for w in words[:3]).upper() or "FS"
+
+
+def badge_svg(name: str, colour: str = "#6d28d9", size: int = 400) -> str:
+    """A round badge with the achievement's initials and name (valid standalone SVG)."""
+    title = escape(name)
+    short = escape(name if len(name) <= 28 else name[:27] + "…")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 400 400" '
+        f'role="img" aria-label="{title}">'
+        f"<title>{title}</title>"
+        f'<circle cx="200" cy="200" r="190" fill="{escape(colour)}"/>'
+        '<circle cx="200" cy="200" r="165" fill="none" stroke="#ffd36b" stroke-width="8"/>'
+        '<text x="200" y="215" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" '
+        f'font-size="110" font-weight="700" fill="#ffffff">{escape(_initials(name))}</text>'
+        '<text x="200" y="290" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" '
+        f'font-size="20" fill="#ffffff">{short}</text>'
+        '<text x="200" y="110" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" '
+        'font-size="20" letter-spacing="3" fill="#ffd36b">FLOW STAGE</text>'
+        "</svg>"
+    )
+
+
+def _font(size: int):
+    from PIL import ImageFont
+
+    for path in ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+                 "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"):
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
+
+
+def badge_png(name: str, colour: str = "#6d28d9", size: int = 400) -> bytes:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    s = size / 400
+    d.ellipse([10 * s, 10 * s, 390 * s, 390 * s], fill=colour)
+    d.ellipse([35 * s, 35 * s, 365 * s, 365 * s], outline="#ffd36b", width=max(1, int(8 * s)))
+    d.text((200 * s, 175 * s), _initials(name), fill="white", font=_font(int(110 * s)), anchor="mm")
+    short = name if len(name) <= 28 else name[:27] + "…"
+    d.text((200 * s, 282 * s), short, fill="white", font=_font(int(20 * s)), anchor="mm")
+    d.text((200 * s, 100 * s), "FLOW STAGE", fill="#ffd36b", font=_font(int(20 * s)), anchor="mm")
+    out = io.BytesIO()
+    img.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------ baking
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def bake_png(png: bytes, credential_json: str) -> bytes:
+    """Insert an uncompressed ``iTXt`` chunk ``openbadgecredential`` before IEND (OB 3.0 §5.3)."""
+    if not png.startswith(PNG_SIGNATURE):
+        raise BakingError("not a PNG")
+    text = credential_json.encode("utf-8")
+    # keyword \0, compression flag 0, method 0, language tag "" \0, translated keyword "" \0, text
+    itxt = _chunk(b"iTXt", ITXT_KEYWORD + b"\x00\x00\x00\x00\x00" + text)
+    # Drop an existing credential chunk, then insert before IEND.
+    chunks, pos = [], len(PNG_SIGNATURE)
+    for kind, start, end, data in _walk_png(png):
+        if kind == b"iTXt" and data.split(b"\x00", 1)[0] == ITXT_KEYWORD:
+            continue
+        if kind == b"IEND":
+            chunks.append(itxt)
+        chunks.append(png[start:end])
+        pos = end
+    del pos
+    return PNG_SIGNATURE + b"".join(chunks)
+
+
+def _walk_png(data: bytes):
+    if not data.startswith(PNG_SIGNATURE):
+        raise BakingError("not a PNG file")
+    pos, count = len(PNG_SIGNATURE), 0
+    while pos < len(data):
+        count += 1
+        if count > MAX_CHUNKS:
+            raise BakingError("too many PNG chunks")
+        if pos + 8 > len(data):
+            raise BakingError("truncated PNG chunk header")
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        kind = data[pos + 4:pos + 8]
+        end = pos + 12 + length
+        if length > 0x7FFFFFFF or end > len(data):
+            raise BakingError("truncated or oversized PNG chunk")
+        body = data[pos + 8:pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length:end])
+        if zlib.crc32(kind + body) & 0xFFFFFFFF != crc:
+            raise BakingError(f"bad CRC in PNG chunk {kind!r}")
+        yield kind, pos, end, body
+        pos = end
+        if kind == b"IEND":
+            return
+    raise BakingError("PNG without IEND")
+
+
+def extract_from_png(data: bytes) -> str:
+    """The credential JSON of a baked PNG (``BakingError`` with the reason otherwise)."""
+    for kind, _s, _e, body in _walk_png(data):
+        if kind != b"iTXt":
+            continue
+        keyword, _, rest = body.partition(b"\x00")
+        if keyword != ITXT_KEYWORD:
+            continue
+        if len(rest) < 2:
+            raise BakingError("malformed iTXt chunk")
+        compressed, method, rest = rest[0], rest[1], rest[2:]
+        _lang, _, rest = rest.partition(b"\x00")
+        _translated, _, text = rest.partition(b"\x00")
+        if compressed:
+            if method != 0:
+                raise BakingError("unknown iTXt compression method")
+            inflater = zlib.decompressobj()
+            try:
+                text = inflater.decompress(text, MAX_CREDENTIAL_BYTES + 1)
+            except zlib.error as exc:
+                raise BakingError(f"iTXt chunk does not inflate: {exc}") from exc
+            if len(text) > MAX_CREDENTIAL_BYTES or inflater.unconsumed_tail:
+                raise BakingError("the baked credential is too large once decompressed")
+        if len(text) > MAX_CREDENTIAL_BYTES:
+            raise BakingError("the baked credential is too large")
+        try:
+            return text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BakingError("the baked credential is not UTF-8 text") from exc
+    raise BakingError("no openbadgecredential iTXt chunk in this PNG")
+
+
+def bake_svg(svg: str, credential_json: str) -> str:
+    """Add ``<openbadges:credential>`` holding the credential JSON (OB 3.0 §5.3.2)."""
+    i = svg.find("<svg")
+    j = svg.find(">", i)
+    if i < 0 or j < 0:
+        raise BakingError("not an SVG document")
+    head = svg[i:j]
+    if "xmlns:openbadges" not in head:
+        head += f' xmlns:openbadges="{OB_SVG_NS}"'
+    safe = credential_json.replace("]]>", "]]]]><![CDATA[>")
+    element = f"<openbadges:credential><![CDATA[{safe}]]></openbadges:credential>"
+    return svg[:i] + head + ">" + element + svg[j + 1:]
+
+
+def extract_from_svg(data: bytes) -> str:
+    if len(data) > MAX_FILE_BYTES:
+        raise BakingError("the SVG file is too large")
+    upper = data[:MAX_FILE_BYTES].upper()
+    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
+        raise BakingError("SVG with a DOCTYPE or entities is refused")
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        raise BakingError(f"not well-formed XML: {exc}") from exc
+    el = root.find(f".//{{{OB_SVG_NS}}}credential")
+    if el is None:
+        raise BakingError("no openbadges:credential element in this SVG")
+    text = "".join(el.itertext()).strip()
+    if not text:
+        verify = el.get("verify")
+        raise BakingError("the openbadges:credential element holds no credential"
+                          + (f" (hosted at {verify})" if verify else ""))
+    return text
+
+
+def extract_credential(data: bytes) -> str:
+    """Credential JSON from uploaded bytes: JSON, a baked PNG or a baked SVG."""
+    if len(data) > MAX_FILE_BYTES:
+        raise BakingError(f"file too large ({len(data)} bytes, limit {MAX_FILE_BYTES})")
+    if data.startswith(PNG_SIGNATURE):
+        return extract_from_png(data)
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{"):
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise BakingError("the JSON file is not UTF-8") from exc
+    if head.startswith(b"<"):
+        return extract_from_svg(data)
+    raise BakingError("unsupported file: upload the credential JSON, a baked PNG or a baked SVG")
+
+
+# ------------------------------------------------------------------------------ QR codes
+def _qr(data: str):
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=10, border=4)
+    qr.add_data(data)
+    qr.make(fit=True)
+    return qr
+
+
+def qr_png(data: str, box_size: int = 10) -> bytes:
+    qr = _qr(data)
+    qr.box_size = box_size
+    img = qr.make_image(fill_color="black", back_color="white")
+    out = io.BytesIO()
+    img.save(out)
+    return out.getvalue()
+
+
+def qr_svg(data: str) -> str:
+    from qrcode.image.svg import SvgPathImage
+
+    img = _qr(data).make_image(image_factory=SvgPathImage)
+    out = io.BytesIO()
+    img.save(out)
+    return out.getvalue().decode("utf-8")
+
+
+def qr_matrix(data: str) -> list[list[bool]]:
+    return _qr(data).get_matrix()
+
+
+# ------------------------------------------------------------------------------ PDF certificate
+def certificate_pdf(*, title: str, holder: str, achievement: str, description: str, issuer: str,
+                    issued_on: str, valid_until: str, verify_url: str, labels: dict, badge_png_bytes: bytes | None = None) -> bytes:
+    """A printable A4 landscape certificate with the QR code of the verification URL."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    regular, bold = "Helvetica", "Helvetica-Bold"
+    try:
+        pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+        pdfmetrics.registerFont(TTFont("DejaVu-Bold", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"))
+        regular, bold = "DejaVu", "DejaVu-Bold"
+    except Exception:  # noqa: BLE001 - fall back to the standard fonts
+        pass
+    buf = io.BytesIO()
+    w, h = landscape(A4)
+    c = canvas.Canvas(buf, pagesize=(w, h))
+    c.setTitle(title)
+    c.setAuthor(issuer)
+    violet, gold = HexColor("#4c1d95"), HexColor("#d4a017")
+    c.setStrokeColor(violet)
+    c.setLineWidth(6)
+    c.rect(20, 20, w - 40, h - 40)
+    c.setStrokeColor(gold)
+    c.setLineWidth(1.5)
+    c.rect(32, 32, w - 64, h - 64)
+    c.setFillColor(violet)
+    c.setFont(bold, 14)
+    c.drawCentredString(w / 2, h - 80, issuer.upper())
+    c.setFont(bold, 34)
+    c.drawCentredString(w / 2, h - 135, labels["certificate"])
+    c.setFillColor(HexColor("#111827"))
+    c.setFont(regular, 14)
+    c.drawCentredString(w / 2, h - 180, labels["awarded_to"])
+    c.setFont(bold, 28)
+    c.drawCentredString(w / 2, h - 220, holder)
+    c.setFont(regular, 14)
+    c.drawCentredString(w / 2, h - 255, labels["for"])
+    c.setFont(bold, 22)
+    c.setFillColor(violet)
+    c.drawCentredString(w / 2, h - 290, achievement)
+    c.setFillColor(HexColor("#374151"))
+    c.setFont(regular, 11)
+    y = h - 320
+    line = ""
+    for word in description.split():
+        if c.stringWidth(line + " " + word, regular, 11) > w - 320:
+            c.drawCentredString(w / 2, y, line.strip())
+            y -= 15
+            line = ""
+            if y < 170:
+                break
+        line += " " + word
+    if line and y >= 170:
+        c.drawCentredString(w / 2, y, line.strip())
+    c.setFont(regular, 11)
+    c.setFillColor(HexColor("#111827"))
+    c.drawString(70, 110, f"{labels['issued_on']} {issued_on}")
+    if valid_until:
+        c.drawString(70, 94, f"{labels['valid_until']} {valid_until}")
+    c.setFont(regular, 9)
+    c.drawString(70, 70, f"{labels['verify']} {verify_url}")
+    qr = qr_png(verify_url, box_size=8)
+    c.drawImage(ImageReader(io.BytesIO(qr)), w - 190, 55, width=130, height=130)
+    if badge_png_bytes:
+        c.drawImage(ImageReader(io.BytesIO(badge_png_bytes)), 60, h - 190, width=110, height=110, mask="auto")
+    c.showPage()
+    c.save()
+    return buf.getvalue()

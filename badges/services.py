@@ -1,0 +1,529 @@
+"""Use-cases of the badges app: keys, achievements, issuing and revoking credentials, status lists.
+
+Each public verb runs in one transaction. The signing itself is ``badges.signing`` (pure); a
+document with a property its contexts do not define is refused there and surfaces here as
+``IssuanceError``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+from urllib.parse import quote, urlsplit
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from badges import jsonld, signing, statuslist
+from badges.contexts import OB_V3P0, VC_V2
+from badges.models import Achievement, BulkIssuance, Credential, Issuer, SigningKey, StatusList
+
+log = logging.getLogger(__name__)
+
+DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+
+
+class IssuanceError(Exception):
+    """The credential could not be issued (e.g. the document is not safe to sign)."""
+
+
+# ------------------------------------------------------------------------------------ URLs, DID
+def base_url() -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/")
+
+
+def issuer_did(public_base_url: str | None = None) -> str:
+    """did:web of the platform host; a port's colon is percent-encoded, a path adds segments."""
+    parts = urlsplit(public_base_url or base_url())
+    did = "did:web:" + quote(parts.netloc, safe="")
+    segments = [quote(s, safe="") for s in parts.path.split("/") if s]
+    return ":".join([did, *segments])
+
+
+def key_id(key: SigningKey) -> str:
+    return f"{issuer_did()}#{key.fragment}"
+
+
+def credential_url(credential_id) -> str:
+    return f"{base_url()}/credentials/{credential_id}"
+
+
+def verify_url(credential_id) -> str:
+    return f"{base_url()}/verify/{credential_id}/"
+
+
+def short_url(short_id: str) -> str:
+    return f"{base_url()}/v/{short_id}/"
+
+
+def status_list_url(number: int) -> str:
+    return f"{base_url()}/status/{number}"
+
+
+def achievement_url(slug: str) -> str:
+    return f"{base_url()}/achievements/{slug}"
+
+
+def achievement_image_url(slug: str) -> str:
+    return f"{base_url()}/achievements/{slug}/image.png"
+
+
+def issuer_json_url() -> str:
+    return f"{base_url()}/issuer.json"
+
+
+def xsd(dt: datetime) -> str:
+    return dt.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_xsd(value) -> datetime | None:
+    if not signing.is_xsd_datetime(value):
+        return None
+    dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=dt_timezone.utc)
+    return dt
+
+
+# ------------------------------------------------------------------------------------ issuer
+def get_issuer() -> Issuer:
+    issuer = Issuer.objects.order_by("pk").first()
+    if issuer is None:
+        issuer = Issuer.objects.create(name="Flow Stage Academy", url=base_url() + "/",
+                                       email="academy@flowstage.example")
+    return issuer
+
+
+def issuer_profile(issuer: Issuer | None = None, *, full: bool = True) -> dict:
+    """The OB 3.0 ``Profile`` of the issuer (the document served at /issuer.json when ``full``)."""
+    issuer = issuer or get_issuer()
+    profile = {"id": issuer_did(), "type": ["Profile"], "name": issuer.name, "url": issuer.url or base_url() + "/"}
+    if issuer.email:
+        profile["email"] = issuer.email
+    if full:
+        profile = {"@context": [VC_V2, OB_V3P0], **profile}
+        profile["image"] = {"id": f"{base_url()}/issuer/image.png", "type": "Image"}
+        if issuer.description:
+            profile["description"] = issuer.description
+    return profile
+
+
+def did_document(keys=None) -> dict:
+    """The DID document: every key as a Multikey; active and retired ones under assertionMethod,
+    revoked ones too (credentials they signed before the revocation date stay verifiable) but
+    flagged with ``revoked`` so that generic verifiers refuse them."""
+    did = issuer_did()
+    keys = list(SigningKey.objects.order_by("number")) if keys is None else keys
+    methods, assertion = [], []
+    for key in keys:
+        vm = {"id": f"{did}#{key.fragment}", "type": "Multikey", "controller": did,
+              "publicKeyMultibase": key.public_key_multibase}
+        if key.status == SigningKey.Status.REVOKED and key.revoked_from:
+            vm["revoked"] = xsd(key.revoked_from)
+        methods.append(vm)
+        assertion.append(vm["id"])
+    return {"@context": DID_CONTEXT, "id": did, "verificationMethod": methods, "assertionMethod": assertion}
+
+
+# ------------------------------------------------------------------------------------ keys
+def _kek() -> str:
+    return settings.BADGES_KEY_ENCRYPTION_KEY
+
+
+def _aad(number: int) -> bytes:
+    return f"badges-signing-key-{number}".encode()
+
+
+@transaction.atomic
+def create_key() -> SigningKey:
+    """A new key, active from now; the previous active key becomes retired (still verifies)."""
+    now = timezone.now()
+    for old in SigningKey.objects.select_for_update().filter(status=SigningKey.Status.ACTIVE):
+        old.status = SigningKey.Status.RETIRED
+        old.retired_at = now
+        old.save(update_fields=["status", "retired_at"])
+    last = SigningKey.objects.order_by("-number").first()
+    number = (last.number + 1) if last else 1
+    private = signing.generate_private_key()
+    return SigningKey.objects.create(
+        number=number,
+        public_key_multibase=signing.public_key_multibase(private),
+        encrypted_private_key=signing.encrypt_private_key(private, _kek(), aad=_aad(number)),
+    )
+
+
+rotate_key = create_key
+
+
+def active_key() -> SigningKey:
+    key = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).first()
+    return key or create_key()
+
+
+def private_key(key: SigningKey):
+    return signing.decrypt_private_key(key.encrypted_private_key, _kek(), aad=_aad(key.number))
+
+
+@transaction.atomic
+def revoke_key(key: SigningKey, *, revoked_from: datetime | None = None, reason: str = "") -> SigningKey:
+    """Revoke a (compromised) key from a date: what it signed after that date becomes INVALID.
+    A new key becomes active if the revoked one was."""
+    key = SigningKey.objects.select_for_update().get(pk=key.pk)
+    was_active = key.status == SigningKey.Status.ACTIVE
+    key.status = SigningKey.Status.REVOKED
+    key.revoked_from = revoked_from or timezone.now()
+    key.revocation_reason = reason[:300]
+    if was_active and key.retired_at is None:
+        key.retired_at = timezone.now()
+    key.save()
+    if was_active:
+        create_key()
+    # The status lists signed by that key after the date must be re-signed with a good key.
+    for sl in StatusList.objects.select_for_update():
+        _sign_status_list(sl)
+    return key
+
+
+# ------------------------------------------------------------------------------------ status lists
+def _sign_status_list(sl: StatusList) -> None:
+    key = active_key()
+    doc = {
+        "@context": [VC_V2],
+        "id": status_list_url(sl.number),
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_did(),
+        "validFrom": xsd(timezone.now()),
+        "credentialSubject": {
+            "id": f"{status_list_url(sl.number)}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": sl.purpose,
+            "encodedList": statuslist.encode_list(bytes(sl.bits)),
+        },
+    }
+    signed = signing.sign_document(doc, private_key(key), verification_method=key_id(key))
+    sl.signed_json = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+    sl.save(update_fields=["signed_json", "bits", "next_index", "updated_at"])
+
+
+def _current_status_list_for_update() -> StatusList:
+    sl = StatusList.objects.select_for_update().filter(next_index__lt=models_size()).order_by("number").first()
+    if sl is None:
+        number = (StatusList.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        sl = StatusList.objects.create(number=number, bits=bytes(statuslist.new_bitstring()))
+        sl = StatusList.objects.select_for_update().get(pk=sl.pk)
+        _sign_status_list(sl)
+    return sl
+
+
+def models_size() -> int:
+    return statuslist.MIN_ENTRIES
+
+
+@transaction.atomic
+def allocate_status_entry() -> tuple[StatusList, int]:
+    """Reserve the next free index of a status list (row locked: no double allocation).
+
+    An index reserved by an issuance that then fails is simply never used."""
+    sl = _current_status_list_for_update()
+    index = sl.next_index
+    StatusList.objects.filter(pk=sl.pk).update(next_index=index + 1)
+    return sl, index
+
+
+def status_list_document(number: int) -> dict | None:
+    sl = StatusList.objects.filter(number=number).only("signed_json").first()
+    return json.loads(sl.signed_json) if sl and sl.signed_json else None
+
+
+# ------------------------------------------------------------------------------------ achievements
+def achievement_document(ach: Achievement) -> dict:
+    doc = {
+        "id": achievement_url(ach.slug),
+        "type": ["Achievement"],
+        "achievementType": ach.achievement_type,
+        "name": ach.name,
+        "description": ach.description or ach.name,
+        "criteria": {"narrative": ach.criteria_narrative or ach.description or ach.name},
+        "image": {"id": achievement_image_url(ach.slug), "type": "Image", "caption": ach.name},
+        "creator": issuer_profile(full=False),
+    }
+    if ach.tags:
+        doc["tag"] = [str(t) for t in ach.tags]
+    if ach.alignments:
+        doc["alignment"] = [
+            {"type": ["Alignment"], "targetName": a["targetName"], "targetUrl": a["targetUrl"],
+             **({"targetDescription": a["targetDescription"]} if a.get("targetDescription") else {})}
+            for a in ach.alignments
+        ]
+    return doc
+
+
+def criteria_for_certification(cert) -> str:
+    """Narrative criteria from an exams Certification (weights and the 75 % pass mark)."""
+    parts = []
+    exam = getattr(cert, "exam", None)
+    exam_title = getattr(exam, "title", None) or getattr(cert, "exam_title", None)
+    if exam_title:
+        parts.append(f"Pass the certification exam “{exam_title}”")
+    else:
+        parts.append("Pass the certification exam")
+    parts.append("(theory 60 %, practical 40 %, examiner-graded rubric for the practical part)")
+    threshold = getattr(cert, "pass_mark", None) or getattr(exam, "pass_mark", None) or 75
+    parts.append(f"with a weighted score of at least {threshold} %.")
+    return " ".join(parts)
+
+
+@transaction.atomic
+def ensure_achievement_for_certification(cert) -> Achievement:
+    """The Achievement of an exams Certification (created on first use, kept in sync)."""
+    from django.utils.text import slugify
+
+    name = str(getattr(cert, "name", None) or getattr(cert, "title", None) or cert)
+    ach = Achievement.objects.select_for_update().filter(certification_id=cert.pk).first()
+    competences = []
+    for attr in ("competences", "skills"):
+        rel = getattr(cert, attr, None)
+        if rel is not None and hasattr(rel, "all"):
+            competences = [str(c) for c in rel.all()[:20]]
+            break
+        if isinstance(rel, (list, tuple)):
+            competences = [str(c) for c in rel][:20]
+            break
+    fields = {
+        "name": name[:200],
+        "description": (getattr(cert, "description", "") or name)[:2000],
+        "criteria_narrative": criteria_for_certification(cert),
+        "tags": ["Flow Stage Ready", *competences[:5]],
+        "alignments": [
+            {"targetName": c[:200], "targetUrl": f"{base_url()}/competences/{slugify(c)[:80]}"} for c in competences
+        ],
+    }
+    if ach is None:
+        slug = slugify(name)[:100] or "certification"
+        if Achievement.objects.filter(slug=slug).exists():
+            slug = f"{slug}-{cert.pk}"
+        return Achievement.objects.create(slug=slug, certification_id=cert.pk, **fields)
+    for k, v in fields.items():
+        setattr(ach, k, v)
+    ach.save()
+    return ach
+
+
+# ------------------------------------------------------------------------------------ credentials
+def identity_object(email: str, salt: str) -> dict:
+    digest = hashlib.sha256((email.strip().lower() + salt).encode("utf-8")).hexdigest()
+    return {"type": "IdentityObject", "identityHash": f"sha256${digest}", "identityType": "emailAddress",
+            "hashed": True, "salt": salt}
+
+
+def build_credential_document(
+    *, credential_id, achievement: Achievement, email: str, valid_from: datetime,
+    valid_until: datetime | None, status_list: StatusList, status_index: int,
+    narrative: str = "", evidence: list | None = None, extra: dict | None = None,
+) -> dict:
+    doc = {
+        "@context": [VC_V2, OB_V3P0],
+        "id": credential_url(credential_id),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": issuer_profile(full=False),
+        "validFrom": xsd(valid_from),
+        "name": achievement.name,
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [identity_object(email, secrets.token_hex(8))],
+            "achievement": achievement_document(achievement),
+        },
+        "credentialStatus": {
+            "id": f"{status_list_url(status_list.number)}#{status_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(status_index),
+            "statusListCredential": status_list_url(status_list.number),
+        },
+    }
+    if valid_until:
+        doc["validUntil"] = xsd(valid_until)
+    ev = list(evidence or [])
+    if narrative:
+        ev.append({"type": ["Evidence"], "name": "Assessment", "narrative": narrative})
+    if ev:
+        doc["evidence"] = ev
+    if extra:
+        doc.update(extra)
+    return doc
+
+
+@dataclass
+class IssueResult:
+    credential: Credential
+    created: bool
+
+
+def issue_credential(
+    user, achievement: Achievement, *, attempt_id: int | None = None, score=None, narrative: str = "",
+    evidence: list | None = None, issued_by=None, valid_from: datetime | None = None,
+    valid_until: datetime | None = None, extra: dict | None = None, notify: bool = True,
+) -> IssueResult:
+    """Sign and store an OpenBadgeCredential. Idempotent per attempt: a second call for the same
+    attempt returns the existing credential (unique key on the attempt is the backstop)."""
+    if attempt_id is not None:
+        existing = Credential.objects.filter(attempt_id=attempt_id).first()
+        if existing:
+            return IssueResult(existing, False)
+    if not user.email:
+        raise IssuanceError(_("The recipient has no e-mail address."))
+    now = timezone.now().replace(microsecond=0)
+    valid_from = (valid_from or now).replace(microsecond=0)
+    if valid_until is None and achievement.validity_days:
+        valid_until = valid_from + timedelta(days=achievement.validity_days)
+    key = active_key()
+    sl, index = allocate_status_entry()
+    cred = Credential(user=user, achievement=achievement, attempt_id=attempt_id, signing_key=key,
+                      status_list=sl, status_index=index, narrative=narrative, score=score,
+                      valid_from=valid_from, valid_until=valid_until, issued_by=issued_by)
+    doc = build_credential_document(
+        credential_id=cred.id, achievement=achievement, email=user.email, valid_from=valid_from,
+        valid_until=valid_until, status_list=sl, status_index=index, narrative=narrative,
+        evidence=evidence, extra=extra)
+    try:
+        signed = signing.sign_document(doc, private_key(key), verification_method=key_id(key))
+    except (jsonld.CredentialJsonLdError, signing.ProofError) as exc:
+        raise IssuanceError(_("The credential was not signed: %(reason)s") % {"reason": exc}) from exc
+    cred.signed_json = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+    try:
+        with transaction.atomic():
+            cred.save(force_insert=True)
+    except IntegrityError:
+        if attempt_id is not None:
+            existing = Credential.objects.filter(attempt_id=attempt_id).first()
+            if existing:
+                return IssueResult(existing, False)
+        raise
+    if notify:
+        transaction.on_commit(lambda: notify_holder(cred.pk))
+    return IssueResult(cred, True)
+
+
+def notify_holder(credential_pk) -> None:
+    cred = Credential.objects.select_related("user", "achievement").filter(pk=credential_pk).first()
+    if cred is None:
+        return
+    from django.urls import reverse
+    from django.utils import translation
+
+    lang = getattr(cred.user, "preferred_language", None) or settings.LANGUAGE_CODE
+    with translation.override(lang):
+        detail = base_url() + reverse("badges:detail", args=[cred.pk])
+        subject = _("Your badge: %(name)s") % {"name": cred.achievement.name}
+        body = _(
+            "Congratulations! Flow Stage Academy has issued you the badge “%(name)s”.\n\n"
+            "Your badge, its files (signed credential, image, PDF certificate) and privacy settings: %(detail)s\n"
+            "Public verification link: %(verify)s\n"
+        ) % {"name": cred.achievement.name, "detail": detail, "verify": short_url(cred.short_id)}
+    try:
+        send_mail(subject, body, None, [cred.user.email])
+    except Exception:  # noqa: BLE001 - a mail outage must not undo an issued credential
+        log.exception("badge e-mail to %s failed", cred.user.pk)
+
+
+@transaction.atomic
+def revoke_credential(credential: Credential, *, reason: str, by=None) -> Credential:
+    """Set the credential's status bit and re-sign the status list credential."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise IssuanceError(_("A reason is required to revoke a credential."))
+    cred = Credential.objects.select_for_update().get(pk=credential.pk)
+    if cred.revoked_at:
+        return cred
+    sl = StatusList.objects.select_for_update().get(pk=cred.status_list_id)
+    bits = bytearray(sl.bits)
+    statuslist.set_bit(bits, cred.status_index, True)
+    sl.bits = bytes(bits)
+    _sign_status_list(sl)
+    cred.revoked_at = timezone.now()
+    cred.revocation_reason = reason[:300]
+    cred.save(update_fields=["revoked_at", "revocation_reason"])
+    return cred
+
+
+def set_privacy(credential: Credential, privacy: str) -> Credential:
+    if privacy not in Credential.Privacy.values:
+        raise IssuanceError(_("Unknown privacy setting."))
+    Credential.objects.filter(pk=credential.pk).update(privacy=privacy)
+    credential.privacy = privacy
+    return credential
+
+
+# ------------------------------------------------------------------------------------ exams link
+def issue_for_attempt(attempt_id: int) -> IssueResult | None:
+    """Issue the credential of a passed certification attempt (idempotent)."""
+    existing = Credential.objects.filter(attempt_id=attempt_id).first()
+    if existing:
+        return IssueResult(existing, False)
+    from exams import models as exams_models  # badges may import exams
+
+    Attempt = getattr(exams_models, "Attempt", None)
+    if Attempt is None:
+        return None
+    attempt = Attempt.objects.filter(pk=attempt_id).first()
+    if attempt is None or not getattr(attempt, "passed", False):
+        return None
+    cert = getattr(attempt, "certification", None) or getattr(getattr(attempt, "exam", None), "certification", None)
+    if cert is None:
+        return None
+    user = getattr(attempt, "student", None) or getattr(attempt, "user", None)
+    achievement = ensure_achievement_for_certification(cert)
+    score = getattr(attempt, "final_score", None) or getattr(attempt, "score", None)
+    return issue_credential(user, achievement, attempt_id=attempt.pk, score=score)
+
+
+# ------------------------------------------------------------------------------------ bulk
+@transaction.atomic
+def start_bulk_issuance(*, achievement: Achievement, recipients: list[dict], created_by, cohort_id=None) -> BulkIssuance:
+    if not recipients:
+        raise IssuanceError(_("No recipients."))
+    job = BulkIssuance.objects.create(achievement=achievement, recipients=recipients, created_by=created_by,
+                                      cohort_id=cohort_id, total=len(recipients))
+    from badges.tasks import run_bulk_issuance
+
+    transaction.on_commit(lambda: run_bulk_issuance.delay(job.pk))
+    return job
+
+
+def run_bulk(job_id: int) -> BulkIssuance:
+    """Issue one credential per recipient without one yet (idempotent: a re-run skips them)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import F
+
+    job = BulkIssuance.objects.select_related("achievement", "created_by").get(pk=job_id)
+    if job.status == BulkIssuance.Status.DONE:
+        return job
+    BulkIssuance.objects.filter(pk=job.pk).update(status=BulkIssuance.Status.RUNNING, issued=0, skipped=0, failed=0,
+                                                   errors=[])
+    users = get_user_model().objects.in_bulk([r["user_id"] for r in job.recipients])
+    already = set(Credential.objects.filter(achievement=job.achievement, revoked_at__isnull=True,
+                                            user_id__in=list(users)).values_list("user_id", flat=True))
+    errors = []
+    for r in job.recipients:
+        user = users.get(r["user_id"])
+        if user is None or user.pk in already:
+            BulkIssuance.objects.filter(pk=job.pk).update(skipped=F("skipped") + 1)
+            continue
+        try:
+            issue_credential(user, job.achievement, narrative=r.get("narrative", ""), issued_by=job.created_by)
+            already.add(user.pk)
+            BulkIssuance.objects.filter(pk=job.pk).update(issued=F("issued") + 1)
+        except Exception as exc:  # noqa: BLE001 - one failure must not stop the cohort
+            log.exception("bulk issuance %s: user %s", job.pk, r.get("user_id"))
+            errors.append({"user_id": r.get("user_id"), "error": str(exc)[:200]})
+            BulkIssuance.objects.filter(pk=job.pk).update(failed=F("failed") + 1, errors=errors)
+    BulkIssuance.objects.filter(pk=job.pk).update(status=BulkIssuance.Status.DONE, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job

@@ -1,0 +1,364 @@
+"""Pages of the badges app: the holder's badges and files, public verification, staff work."""
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from badges import media, selectors, services
+from badges.models import Achievement, BulkIssuance, Credential, SigningKey
+from badges.resolver import verify
+from lms.accounts.roles import FLOWSTAGE_STAFF, has_role
+
+LD_JSON = "application/ld+json"
+
+
+def _staff_required(request):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if not has_role(request.user, FLOWSTAGE_STAFF):
+        raise PermissionDenied
+    return None
+
+
+def _own_credential(request, pk) -> Credential:
+    cred = get_object_or_404(Credential.objects.select_related("achievement", "user"), pk=pk)
+    if cred.user_id != request.user.pk and not has_role(request.user, FLOWSTAGE_STAFF):
+        raise Http404
+    return cred
+
+
+def _slug(cred: Credential) -> str:
+    return cred.achievement.slug or "badge"
+
+
+# ------------------------------------------------------------------------------------ holder
+@login_required
+def mine(request):
+    creds = selectors.holder_credentials(request.user)
+    now = timezone.now()
+    items = [{"cred": c, "status": selectors.credential_status(c, now)} for c in creds]
+    return render(request, "badges/mine.html", {"items": items})
+
+
+class PrivacyForm(forms.Form):
+    privacy = forms.ChoiceField(label=gettext_lazy("What the public verification page shows"),
+                                choices=Credential.Privacy.choices, widget=forms.RadioSelect)
+
+
+def linkedin_url(cred: Credential) -> str:
+    issued = cred.issued_at or cred.valid_from
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": cred.achievement.name,
+        "organizationName": services.get_issuer().name,
+        "issueYear": issued.year,
+        "issueMonth": issued.month,
+        "certUrl": services.short_url(cred.short_id),
+        "certId": str(cred.pk),
+    }
+    if cred.valid_until:
+        params["expirationYear"] = cred.valid_until.year
+        params["expirationMonth"] = cred.valid_until.month
+    return "https://www.linkedin.com/profile/add?" + urlencode(params)
+
+
+@login_required
+def detail(request, pk):
+    cred = _own_credential(request, pk)
+    if request.method == "POST":
+        form = PrivacyForm(request.POST)
+        if form.is_valid():
+            services.set_privacy(cred, form.cleaned_data["privacy"])
+            messages.success(request, _("Your privacy setting has been saved."))
+            return redirect("badges:detail", pk=cred.pk)
+    else:
+        form = PrivacyForm(initial={"privacy": cred.privacy})
+    return render(request, "badges/detail.html", {
+        "cred": cred,
+        "status": selectors.credential_status(cred),
+        "form": form,
+        "short_url": services.short_url(cred.short_id),
+        "linkedin_url": linkedin_url(cred),
+        "document": json.dumps(json.loads(cred.signed_json), ensure_ascii=False, indent=2),
+    })
+
+
+def _download(body, content_type, filename):
+    resp = HttpResponse(body, content_type=content_type)
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
+
+
+@login_required
+@require_GET
+def credential_json(request, pk):
+    cred = _own_credential(request, pk)
+    return _download(cred.signed_json.encode("utf-8"), LD_JSON, f"{_slug(cred)}-credential.json")
+
+
+@login_required
+@require_GET
+def baked_png(request, pk):
+    cred = _own_credential(request, pk)
+    png = media.bake_png(media.badge_png(cred.achievement.name, cred.achievement.colour), cred.signed_json)
+    return _download(png, "image/png", f"{_slug(cred)}-badge.png")
+
+
+@login_required
+@require_GET
+def baked_svg(request, pk):
+    cred = _own_credential(request, pk)
+    svg = media.bake_svg(media.badge_svg(cred.achievement.name, cred.achievement.colour), cred.signed_json)
+    return _download(svg.encode("utf-8"), "image/svg+xml", f"{_slug(cred)}-badge.svg")
+
+
+@login_required
+@require_GET
+def qr_png(request, pk):
+    cred = _own_credential(request, pk)
+    return HttpResponse(media.qr_png(services.short_url(cred.short_id)), content_type="image/png")
+
+
+@login_required
+@require_GET
+def qr_svg(request, pk):
+    cred = _own_credential(request, pk)
+    return HttpResponse(media.qr_svg(services.short_url(cred.short_id)), content_type="image/svg+xml")
+
+
+@login_required
+@require_GET
+def certificate_pdf(request, pk):
+    cred = _own_credential(request, pk)
+    lang = request.GET.get("lang") or getattr(cred.user, "preferred_language", "") or translation.get_language()
+    if lang not in dict(settings.LANGUAGES):
+        lang = settings.LANGUAGE_CODE
+    with translation.override(lang):
+        labels = {
+            "certificate": _("Certificate"),
+            "awarded_to": _("This certifies that"),
+            "for": _("has earned the certification"),
+            "issued_on": _("Issued on"),
+            "valid_until": _("Valid until"),
+            "verify": _("Verify at"),
+        }
+        pdf = media.certificate_pdf(
+            title=cred.achievement.name, holder=cred.user.get_display_name(), achievement=cred.achievement.name,
+            description=cred.achievement.criteria_narrative or cred.achievement.description,
+            issuer=services.get_issuer().name,
+            issued_on=date_format(timezone.localtime(cred.issued_at), "DATE_FORMAT"),
+            valid_until=date_format(timezone.localtime(cred.valid_until), "DATE_FORMAT") if cred.valid_until else "",
+            verify_url=services.short_url(cred.short_id), labels=labels,
+            badge_png_bytes=media.badge_png(cred.achievement.name, cred.achievement.colour, size=300),
+        )
+    return _download(pdf, "application/pdf", f"{_slug(cred)}-certificate-{lang}.pdf")
+
+
+# ------------------------------------------------------------------------------------ public verification
+@never_cache
+def verify_page(request, pk):
+    cred = Credential.objects.select_related("achievement", "user").filter(pk=pk).first()
+    if cred is None:
+        return render(request, "badges/verify_page.html", {"missing": True}, status=404)
+    if cred.privacy == Credential.Privacy.HIDDEN:
+        return render(request, "badges/verify_page.html", {"hidden": True}, status=404)
+    report = verify(cred.signed_json.encode("utf-8"))
+    return render(request, "badges/verify_page.html", {
+        "cred": cred, "report": report, "show_holder": cred.privacy == Credential.Privacy.FULL,
+        "json_url": services.credential_url(cred.pk),
+    })
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Credential file (JSON, baked PNG or baked SVG)"), required=False)
+    text = forms.CharField(label=gettext_lazy("…or paste the credential JSON"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}))
+
+    def clean(self):
+        data = super().clean()
+        f, text = data.get("file"), (data.get("text") or "").strip()
+        if not f and not text:
+            raise forms.ValidationError(_("Choose a file or paste a credential."))
+        if f and f.size > media.MAX_FILE_BYTES:
+            self.too_large = True
+            raise forms.ValidationError(
+                _("The file is too large (%(size)s bytes; the limit is %(limit)s bytes).")
+                % {"size": f.size, "limit": media.MAX_FILE_BYTES})
+        if f:
+            raw = f.read(media.MAX_FILE_BYTES + 1)
+            try:
+                data["credential"] = media.extract_credential(raw)
+            except media.BakingError as exc:
+                raise forms.ValidationError(_("No credential could be read from this file: %(reason)s")
+                                            % {"reason": exc}) from exc
+        else:
+            if len(text.encode("utf-8")) > media.MAX_FILE_BYTES:
+                self.too_large = True
+                raise forms.ValidationError(_("The pasted text is too large."))
+            data["credential"] = text
+        return data
+
+
+def verify_upload(request):
+    report, status, upload_error = None, 200, ""
+    form = UploadForm()
+    if request.method == "POST":
+        if int(request.META.get("CONTENT_LENGTH") or 0) > media.MAX_FILE_BYTES + 64 * 1024:
+            # Refused before Django reads the body into memory or a temporary file.
+            upload_error = _("The upload is too large (limit %(limit)s bytes).") % {"limit": media.MAX_FILE_BYTES}
+            status = 413
+        else:
+            form = UploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                report = verify(form.cleaned_data["credential"].encode("utf-8"))
+            else:
+                status = 413 if getattr(form, "too_large", False) else 400
+    return render(request, "badges/verify_upload.html",
+                  {"form": form, "report": report, "upload_error": upload_error}, status=status)
+
+
+# ------------------------------------------------------------------------------------ staff
+class IssueForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("Recipient e-mail"))
+    achievement = forms.ModelChoiceField(label=gettext_lazy("Achievement"), queryset=Achievement.objects.all())
+    narrative = forms.CharField(label=gettext_lazy("Narrative (shown as evidence)"), required=False,
+                                max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_email(self):
+        user = get_user_model().objects.filter(email__iexact=self.cleaned_data["email"].strip()).first()
+        if user is None:
+            raise forms.ValidationError(_("No account with this e-mail address."))
+        self.cleaned_data["user"] = user
+        return user.email
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)
+
+
+class BulkForm(forms.Form):
+    cohort = forms.TypedChoiceField(label=gettext_lazy("Cohort"), coerce=int)
+    achievement = forms.ModelChoiceField(label=gettext_lazy("Achievement"), queryset=Achievement.objects.all())
+    narrative = forms.CharField(label=gettext_lazy("Narrative for everyone"), required=False, max_length=2000,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    narratives = forms.CharField(
+        label=gettext_lazy("Per-recipient narratives, one line each: e-mail | narrative"), required=False,
+        max_length=200_000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from partnerships.models import Cohort
+
+        self.fields["cohort"].choices = [
+            (c.pk, str(c)) for c in Cohort.objects.select_related("programme__school")[:500]
+        ]
+
+    def recipients(self) -> list[dict]:
+        from partnerships.models import CohortMembership
+
+        per = {}
+        for line in (self.cleaned_data.get("narratives") or "").splitlines():
+            if "|" in line:
+                email, text = line.split("|", 1)
+                per[email.strip().lower()] = text.strip()[:2000]
+        default = self.cleaned_data.get("narrative") or ""
+        members = CohortMembership.objects.filter(cohort_id=self.cleaned_data["cohort"]).select_related("user")
+        return [{"user_id": m.user_id, "narrative": per.get(m.user.email.lower(), default)}
+                for m in members.order_by("user__last_name", "user_id")]
+
+
+@never_cache
+def staff(request):
+    denied = _staff_required(request)
+    if denied:
+        return denied
+    query = request.GET.get("q", "").strip()[:100]
+    issue_form, bulk_form = IssueForm(prefix="issue"), BulkForm(prefix="bulk")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "issue":
+            issue_form = IssueForm(request.POST, prefix="issue")
+            if issue_form.is_valid():
+                try:
+                    res = services.issue_credential(
+                        issue_form.cleaned_data["user"], issue_form.cleaned_data["achievement"],
+                        narrative=issue_form.cleaned_data["narrative"], issued_by=request.user)
+                except services.IssuanceError as exc:
+                    issue_form.add_error(None, str(exc))
+                else:
+                    messages.success(request, _("Credential issued to %(email)s.")
+                                     % {"email": res.credential.user.email})
+                    return redirect("badges:staff")
+        elif action == "bulk":
+            bulk_form = BulkForm(request.POST, prefix="bulk")
+            if bulk_form.is_valid():
+                try:
+                    job = services.start_bulk_issuance(
+                        achievement=bulk_form.cleaned_data["achievement"], recipients=bulk_form.recipients(),
+                        created_by=request.user, cohort_id=bulk_form.cleaned_data["cohort"])
+                except services.IssuanceError as exc:
+                    bulk_form.add_error(None, str(exc))
+                else:
+                    return redirect("badges:bulk", pk=job.pk)
+        elif action == "rotate":
+            key = services.rotate_key()
+            messages.success(request, _("New signing key %(key)s is active.") % {"key": key.fragment})
+            return redirect("badges:staff")
+    now = timezone.now()
+    creds = [{"cred": c, "status": selectors.credential_status(c, now)} for c in selectors.staff_credentials(query)]
+    return render(request, "badges/staff.html", {
+        "items": creds, "query": query, "issue_form": issue_form, "bulk_form": bulk_form,
+        "revoke_form": RevokeForm(), "keys": SigningKey.objects.all(), "jobs": selectors.recent_bulk_jobs(),
+    })
+
+
+@require_POST
+def staff_revoke(request, pk):
+    denied = _staff_required(request)
+    if denied:
+        return denied
+    cred = get_object_or_404(Credential, pk=pk)
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A reason is required to revoke a credential."))
+        return redirect("badges:staff")
+    services.revoke_credential(cred, reason=form.cleaned_data["reason"], by=request.user)
+    messages.success(request, _("The credential has been revoked."))
+    return redirect(reverse("badges:staff") + f"?q={cred.short_id}")
+
+
+def bulk(request, pk):
+    denied = _staff_required(request)
+    if denied:
+        return denied
+    job = get_object_or_404(BulkIssuance.objects.select_related("achievement"), pk=pk)
+    return render(request, "badges/bulk.html", {"job": job})
+
+
+@never_cache
+def bulk_progress(request, pk):
+    denied = _staff_required(request)
+    if denied:
+        return JsonResponse({"error": "forbidden"}, status=403)
+    job = get_object_or_404(BulkIssuance, pk=pk)
+    return JsonResponse({"status": job.status, "total": job.total, "issued": job.issued, "skipped": job.skipped,
+                         "failed": job.failed, "processed": job.processed, "percent": job.percent,
+                         "errors": job.errors[:20]})

@@ -1,0 +1,271 @@
+"""Bounded-query reads of the courses app (contracts in /work/notes/SELECTORS.md + page helpers).
+
+No function here runs a number of queries that grows with courses, units, lessons or students.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import ExtractYear
+
+from lms import scoring
+
+from .models import (
+    AssessmentComponent,
+    ComponentMark,
+    CoursePage,
+    CreditRecord,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+    Submission,
+    UnitPage,
+)
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+STEP = CoursePage.steplen
+
+
+def pct(part: Decimal, whole: Decimal) -> Decimal:
+    if not whole:
+        return ZERO
+    return min(HUNDRED, part * HUNDRED / whole)
+
+
+# --------------------------------------------------------------------------------------------------
+# Course outline with progress
+# --------------------------------------------------------------------------------------------------
+@dataclass
+class LessonRow:
+    lesson: LessonPage
+    done: bool = False
+
+    @property
+    def hours(self):
+        return self.lesson.hours
+
+
+@dataclass
+class UnitRow:
+    unit: UnitPage
+    lessons: list[LessonRow] = field(default_factory=list)
+
+    @property
+    def hours(self) -> Decimal:
+        return sum((r.lesson.hours for r in self.lessons), ZERO)
+
+    @property
+    def done_hours(self) -> Decimal:
+        return sum((r.lesson.hours for r in self.lessons if r.done), ZERO)
+
+    @property
+    def progress(self) -> Decimal:
+        return pct(self.done_hours, self.hours)
+
+
+@dataclass
+class Outline:
+    units: list[UnitRow]
+
+    @property
+    def lessons(self) -> list[LessonRow]:
+        return [lr for u in self.units for lr in u.lessons]
+
+    @property
+    def hours(self) -> Decimal:
+        return sum((u.hours for u in self.units), ZERO)
+
+    @property
+    def done_hours(self) -> Decimal:
+        return sum((u.done_hours for u in self.units), ZERO)
+
+    @property
+    def progress(self) -> Decimal:
+        return pct(self.done_hours, self.hours)
+
+    def next_undone(self):
+        for lr in self.lessons:
+            if not lr.done:
+                return lr.lesson
+        return None
+
+
+def course_outline(course, done_keys=frozenset(), live_only=True) -> Outline:
+    """Units and lessons of a course (2 queries), lessons flagged done by translation key."""
+    units_qs = UnitPage.objects.child_of(course)
+    lessons_qs = LessonPage.objects.descendant_of(course).defer("body")
+    if live_only:
+        units_qs, lessons_qs = units_qs.live(), lessons_qs.live()
+    units = {u.path: UnitRow(u) for u in units_qs.order_by("order", "path")}
+    for lesson in lessons_qs.order_by("path"):
+        row = units.get(lesson.path[: STEP * (lesson.depth - 1)])
+        if row is not None:
+            row.lessons.append(LessonRow(lesson, lesson.translation_key in done_keys))
+    return Outline(list(units.values()))
+
+
+def done_translation_keys(enrolment) -> set:
+    if enrolment is None:
+        return set()
+    return set(LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson__translation_key", flat=True))
+
+
+def course_of_lesson(lesson):
+    return CoursePage.objects.get(path=lesson.path[: STEP * (lesson.depth - 2)])
+
+
+# --------------------------------------------------------------------------------------------------
+# Progress of many enrolments at once (my learning, selectors of the contract)
+# --------------------------------------------------------------------------------------------------
+def _hours_by_course(course_paths) -> dict[str, Decimal]:
+    """Total live lesson hours per course path (1 query)."""
+    if not course_paths:
+        return {}
+    cond = Q()
+    for p in course_paths:
+        cond |= Q(path__startswith=p)
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    plen = len(next(iter(course_paths)))
+    for path, hours in LessonPage.objects.live().filter(cond).values_list("path", "hours"):
+        totals[path[:plen]] += hours
+    return totals
+
+
+def _done_hours_by_enrolment(enrolment_ids) -> dict[int, Decimal]:
+    rows = (LessonCompletion.objects.filter(enrolment_id__in=enrolment_ids, lesson__live=True)
+            .values("enrolment_id").annotate(h=Sum("lesson__hours")))
+    return {r["enrolment_id"]: r["h"] or ZERO for r in rows}
+
+
+def enrolment_rows(enrolments) -> list[dict]:
+    """Progress, grade and credit of a list of enrolments (select_related course): bounded queries."""
+    enrolments = list(enrolments)
+    if not enrolments:
+        return []
+    ids = [e.pk for e in enrolments]
+    course_ids = {e.course_id for e in enrolments}
+    # all courses are source-locale pages at the same depth? Not necessarily: group by path length.
+    totals: dict[str, Decimal] = {}
+    by_len = defaultdict(set)
+    for e in enrolments:
+        by_len[len(e.course.path)].add(e.course.path)
+    for paths in by_len.values():
+        totals.update(_hours_by_course(paths))
+    done = _done_hours_by_enrolment(ids)
+    comps = defaultdict(list)
+    for c in AssessmentComponent.objects.filter(page_id__in=course_ids).order_by("sort_order", "pk"):
+        comps[c.page_id].append(c)
+    marks = defaultdict(dict)
+    for m in ComponentMark.objects.filter(enrolment_id__in=ids):
+        marks[m.enrolment_id][m.component_key] = m.score
+    last_completion = dict(LessonCompletion.objects.filter(enrolment_id__in=ids).values("enrolment_id")
+                           .annotate(t=Max("completed_at")).values_list("enrolment_id", "t"))
+    last_submission = dict(Submission.objects.filter(enrolment_id__in=ids).values("enrolment_id")
+                           .annotate(t=Max("submitted_at")).values_list("enrolment_id", "t"))
+    rows = []
+    for e in enrolments:
+        total = totals.get(e.course.path, ZERO)
+        progress = pct(done.get(e.pk, ZERO), total)
+        grade = passed = None
+        breakdown = {}
+        course_comps = comps.get(e.course_id, [])
+        if course_comps:
+            try:
+                result = scoring.score(e.course.scheme(course_comps),
+                                       {k: v for k, v in marks[e.pk].items() if k in {c.key for c in course_comps}})
+                breakdown = {cr.component.label: cr.score for cr in result.breakdown}
+                if marks[e.pk]:
+                    grade = result.total
+                    passed = result.passed if result.complete else None
+            except scoring.SchemeError:
+                pass
+        activity = [t for t in (e.last_activity_at, last_completion.get(e.pk), last_submission.get(e.pk)) if t]
+        rows.append({
+            "enrolment": e,
+            "course_id": e.course_id,
+            "course_title": e.course.title,
+            "progress_pct": progress,
+            "hours_total": total,
+            "hours_done": done.get(e.pk, ZERO),
+            "grade_pct": grade,
+            "passed": passed,
+            "components": breakdown,
+            "last_activity": max(activity) if activity else None,
+        })
+    return rows
+
+
+# --------------------------------------------------------------------------------------------------
+# Contract selectors (SELECTORS.md)
+# --------------------------------------------------------------------------------------------------
+def learning_summary(user) -> dict:
+    enrolments = list(Enrolment.objects.filter(user=user).select_related("course"))
+    rows = enrolment_rows(enrolments)
+    credits = CreditRecord.objects.filter(user=user).aggregate(ects=Sum("ects"), n=Count("pk"))
+    modules_passed = credits["n"]
+    return {
+        "courses_enrolled": len(enrolments),
+        "courses_completed": sum(1 for e in enrolments if e.completed_at),
+        "ects_earned": credits["ects"] or ZERO,
+        "modules_passed": modules_passed,
+        "hours_completed": sum((r["hours_done"] for r in rows), ZERO),
+    }
+
+
+def progress_by_user(user_ids) -> dict[int, list[dict]]:
+    user_ids = list(user_ids)
+    enrolments = Enrolment.objects.filter(user_id__in=user_ids).select_related("course").order_by("enrolled_at")
+    result: dict[int, list[dict]] = {uid: [] for uid in user_ids}
+    for row in enrolment_rows(enrolments):
+        e = row["enrolment"]
+        result[e.user_id].append({k: row[k] for k in ("course_id", "course_title", "progress_pct", "grade_pct",
+                                                      "passed", "components", "last_activity")})
+    return result
+
+
+def last_activity_by_user(user_ids) -> dict[int, object]:
+    user_ids = list(user_ids)
+    result = dict.fromkeys(user_ids)
+    sources = [
+        Enrolment.objects.filter(user_id__in=user_ids).values("user_id").annotate(t=Max("last_activity_at")),
+        LessonCompletion.objects.filter(enrolment__user_id__in=user_ids).values("enrolment__user_id")
+        .annotate(t=Max("completed_at")).values("enrolment__user_id", "t"),
+        Submission.objects.filter(enrolment__user_id__in=user_ids).values("enrolment__user_id")
+        .annotate(t=Max("submitted_at")).values("enrolment__user_id", "t"),
+    ]
+    for qs in sources:
+        for row in qs:
+            uid = row.get("user_id", row.get("enrolment__user_id"))
+            t = row["t"]
+            if t and (result.get(uid) is None or t > result[uid]):
+                result[uid] = t
+    return result
+
+
+def schools_running_modules() -> set[int]:
+    from partnerships.models import School
+
+    from .models import SchoolSectionPage
+
+    co_creating = set(School.objects.filter(co_created_courses__live=True).values_list("pk", flat=True))
+    cohort_enrolled = set(Enrolment.objects.filter(cohort__isnull=False, course__live=True)
+                          .values_list("cohort__programme__school_id", flat=True))
+    section_paths = dict(SchoolSectionPage.objects.filter(school__isnull=False).values_list("path", "school_id"))
+    owning = set()
+    if section_paths:
+        for path in CoursePage.objects.live().filter(depth__gt=0).values_list("path", flat=True):
+            sid = section_paths.get(path[:-STEP])
+            if sid:
+                owning.add(sid)
+    return co_creating | cohort_enrolled | owning
+
+
+def paid_enrolments_by_year() -> dict[int, dict]:
+    rows = (Enrolment.objects.filter(course__kind=CoursePage.Kind.CONTINUING, price_paid__gt=0)
+            .annotate(year=ExtractYear("enrolled_at")).values("year")
+            .annotate(n=Count("pk"), revenue=Sum("price_paid")).order_by("year"))
+    return {r["year"]: {"count": r["n"], "revenue": r["revenue"] or ZERO} for r in rows}

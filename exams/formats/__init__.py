@@ -1,0 +1,124 @@
+"""Question interchange: the dataclasses both parsers produce, and the mapping to/from answer keys.
+
+Pure Python (no Django). Fractions are Decimal percentages as in Moodle (100 = right, 0 = wrong,
+50 = half credit, negative = penalty). GIFT carries no points: imported GIFT questions get 1 point.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from exams import grading
+
+
+class FormatError(ValueError):
+    pass
+
+
+@dataclass
+class Answer:
+    text: str
+    fraction: Decimal = Decimal(0)
+    feedback: str = ""
+    tolerance: Decimal | None = None  # numeric answers only
+
+
+@dataclass
+class ParsedQuestion:
+    qtype: str
+    text: str
+    name: str = ""
+    points: Decimal = Decimal(1)
+    feedback: str = ""  # general feedback
+    answers: list[Answer] = field(default_factory=list)  # choices, accepted texts or numbers
+    truth: bool | None = None  # true/false
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # matching
+    items: list[str] = field(default_factory=list)  # ordering, in the right order
+    category: str = ""
+    line: int = 0
+
+    def comparable(self):
+        """Equality used by round-trip tests (ignores the source line)."""
+        return (self.qtype, self.text, self.name, self.points, self.feedback,
+                [(a.text, a.fraction, a.feedback, a.tolerance) for a in self.answers],
+                self.truth, self.pairs, self.items, self.category)
+
+
+@dataclass
+class Rejected:
+    line: int
+    source: str
+    reason: str
+
+
+@dataclass
+class ParseResult:
+    questions: list[ParsedQuestion] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+def _pct(d) -> str:
+    d = Decimal(d)
+    return f"{d.normalize():f}" if d == d.to_integral() else f"{d:f}"
+
+
+def to_key(pq: ParsedQuestion, lang: str = "fr") -> dict:
+    """The answer key stored on a question for a parsed question (texts go into `*_<lang>`)."""
+    t = lambda s: {f"text_{lang}": s}  # noqa: E731
+    if pq.qtype in (grading.SINGLE, grading.MULTIPLE):
+        return {"choices": [{"id": f"c{i}", **t(a.text), "fraction": _pct(a.fraction),
+                             f"feedback_{lang}": a.feedback} for i, a in enumerate(pq.answers, start=1)]}
+    if pq.qtype == grading.TRUEFALSE:
+        return {"answer": bool(pq.truth)}
+    if pq.qtype == grading.NUMERIC:
+        return {"answers": [{"value": a.text, "tolerance": _pct(a.tolerance or 0), "fraction": _pct(a.fraction),
+                             f"feedback_{lang}": a.feedback} for a in pq.answers]}
+    if pq.qtype == grading.SHORT:
+        return {"answers": [{"text": a.text, "fraction": _pct(a.fraction), f"feedback_{lang}": a.feedback}
+                            for a in pq.answers]}
+    if pq.qtype == grading.MATCHING:
+        return {"pairs": [{"id": f"p{i}", f"left_{lang}": left, f"right_{lang}": right}
+                          for i, (left, right) in enumerate(pq.pairs, start=1)]}
+    if pq.qtype == grading.ORDERING:
+        return {"items": [{"id": f"i{i}", **t(item)} for i, item in enumerate(pq.items, start=1)]}
+    raise FormatError(f"unknown type {pq.qtype}")
+
+
+def _tr(d: dict, base: str, lang: str) -> str:
+    other = "en" if lang == "fr" else "fr"
+    return d.get(f"{base}_{lang}") or d.get(f"{base}_{other}") or ""
+
+
+def from_key(qtype: str, key: dict, *, text: str, name: str = "", points=Decimal(1), feedback: str = "",
+             category: str = "", lang: str = "fr") -> ParsedQuestion:
+    """The inverse of `to_key`, used to export a bank."""
+    pq = ParsedQuestion(qtype=qtype, text=text, name=name, points=Decimal(points), feedback=feedback,
+                        category=category)
+    if qtype in (grading.SINGLE, grading.MULTIPLE):
+        pq.answers = [Answer(_tr(c, "text", lang), Decimal(str(c["fraction"])), _tr(c, "feedback", lang))
+                      for c in key["choices"]]
+    elif qtype == grading.TRUEFALSE:
+        pq.truth = bool(key["answer"])
+    elif qtype == grading.NUMERIC:
+        pq.answers = [Answer(str(a["value"]), Decimal(str(a.get("fraction", 100))), _tr(a, "feedback", lang),
+                             Decimal(str(a.get("tolerance") or 0))) for a in key["answers"]]
+    elif qtype == grading.SHORT:
+        pq.answers = [Answer(a["text"], Decimal(str(a.get("fraction", 100))), _tr(a, "feedback", lang))
+                      for a in key["answers"]]
+    elif qtype == grading.MATCHING:
+        pq.pairs = [(_tr(p, "left", lang), _tr(p, "right", lang)) for p in key["pairs"]]
+    elif qtype == grading.ORDERING:
+        pq.items = [_tr(i, "text", lang) for i in key["items"]]
+    return pq
+
+
+def check(pq: ParsedQuestion) -> None:
+    """Raise FormatError when the parsed question cannot be graded."""
+    if not pq.text.strip():
+        raise FormatError("the question has no text")
+    if pq.points <= 0:
+        raise FormatError("points must be positive")
+    try:
+        grading.validate_key(pq.qtype, to_key(pq))
+    except grading.GradingError as exc:
+        raise FormatError(str(exc)) from None

@@ -1,0 +1,223 @@
+"""Reads for pages, the API and other apps (SELECTORS.md). Each runs a bounded number of queries."""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Min, Prefetch
+from django.db.models.functions import ExtractYear
+
+from exams import grading
+from exams.models import Attempt, AttemptQuestion, Certification, Exam, PracticalAssessment, Registration, tr
+
+
+# --- SELECTORS.md contracts ---------------------------------------------------------------------
+
+def certification_summary(user) -> dict:
+    """{"certifications_passed": [{"certification", "score", "passed_on"}], "attempts", "best_score"} — 2 queries."""
+    attempts = list(Attempt.objects.filter(user=user, exam__certification__isnull=False)
+                    .select_related("exam__certification").order_by("graded_at", "pk"))
+    passed, seen = [], set()
+    for a in attempts:
+        if a.passed and a.exam.certification.pk not in seen:
+            seen.add(a.exam.certification.pk)
+            passed.append({"certification": a.exam.certification.name, "score": a.final_pct,
+                           "passed_on": (a.graded_at or a.submitted_at).date()})
+    scores = [a.final_pct for a in attempts if a.final_pct is not None]
+    return {"certifications_passed": passed, "attempts": len(attempts), "best_score": max(scores) if scores else None}
+
+
+def _status(attempts: list[Attempt]) -> str:
+    if not attempts:
+        return "not_started"
+    if any(a.passed for a in attempts):
+        return "passed"
+    latest = attempts[0]
+    if latest.status == Attempt.Status.OPEN:
+        return "in_progress"
+    if latest.status == Attempt.Status.AWAITING:
+        return "awaiting_grading"
+    return "failed"
+
+
+def results_by_user(user_ids) -> dict[int, list[dict]]:
+    """Per student, one dict per exam attempted (plus certification exams they registered for). 2 queries."""
+    user_ids = list(user_ids)
+    out: dict[int, list[dict]] = {uid: [] for uid in user_ids}
+    if not user_ids:
+        return out
+    attempts = Attempt.objects.filter(user_id__in=user_ids).select_related("exam").order_by("-started_at")
+    grouped: dict[tuple[int, int], list[Attempt]] = defaultdict(list)
+    exams: dict[int, Exam] = {}
+    for a in attempts:
+        grouped[(a.user_id, a.exam_id)].append(a)
+        exams[a.exam_id] = a.exam
+    certs = {c.exam_id: c for c in Certification.objects.all()}
+    for reg in Registration.objects.filter(user_id__in=user_ids).values("user_id", "certification__exam_id"):
+        grouped.setdefault((reg["user_id"], reg["certification__exam_id"]), [])
+    missing = {eid for (_u, eid) in grouped if eid not in exams}
+    if missing:
+        exams.update({e.pk: e for e in Exam.objects.filter(pk__in=missing)})
+    for (uid, eid), rows in grouped.items():
+        exam = exams[eid]
+        scores = [a.final_pct for a in rows if a.final_pct is not None]
+        out[uid].append({
+            "exam_id": eid, "exam_title": exam.title,
+            "certification": certs[eid].name if eid in certs else None,
+            "attempts": len(rows), "best_score": max(scores) if scores else None,
+            "passed": any(a.passed for a in rows), "status": _status(rows),
+            "last_attempt_at": rows[0].started_at if rows else None,
+        })
+    for uid in out:
+        out[uid].sort(key=lambda d: d["exam_title"])
+    return out
+
+
+def certifications_passed_by_year() -> dict[int, int]:
+    """First pass per student and certification, counted in the year of that pass. 1 query."""
+    rows = (Attempt.objects.filter(passed=True, exam__certification__isnull=False)
+            .values("user_id", "exam__certification").annotate(first=Min("graded_at")))
+    counts: dict[int, int] = defaultdict(int)
+    for r in rows:
+        if r["first"]:
+            counts[r["first"].year] += 1
+    return dict(sorted(counts.items()))
+
+
+def certification_registrations_by_year() -> dict[int, int]:
+    rows = (Registration.objects.annotate(year=ExtractYear("registered_at")).values("year")
+            .annotate(n=Count("pk")).order_by("year"))
+    return {r["year"]: r["n"] for r in rows}
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+def certifications_for_student(user) -> list[dict]:
+    certs = list(Certification.objects.filter(active=True).select_related("exam"))
+    regs = {r.certification_id: r for r in Registration.objects.filter(user=user)}
+    results = results_by_user([user.pk])[user.pk]
+    by_exam = {r["exam_id"]: r for r in results}
+    return [{"certification": c, "registration": regs.get(c.pk), "result": by_exam.get(c.exam_id)} for c in certs]
+
+
+def _texts(entry: dict, base: str, lang: str) -> str:
+    return tr(entry, base, lang)
+
+
+def question_payload(aq: AttemptQuestion, lang: str, reveal: bool = False) -> dict:
+    """What the browser may see of a question. Keys (fractions, answers) only when `reveal`."""
+    v = aq.version
+    key = v.key
+    data = {
+        "id": aq.pk, "position": aq.position, "type": v.qtype, "text": tr(v, "text", lang),
+        "points": str(v.points), "response": aq.response or {},
+        "saved_at": aq.saved_at.isoformat() if aq.saved_at else None,
+    }
+    order = aq.option_order
+    if v.qtype in (grading.SINGLE, grading.MULTIPLE):
+        by_id = {c["id"]: c for c in key["choices"]}
+        data["options"] = [{"id": cid, "text": _texts(by_id[cid], "text", lang)} for cid in order if cid in by_id]
+    elif v.qtype == grading.ORDERING:
+        by_id = {i["id"]: i for i in key["items"]}
+        data["options"] = [{"id": iid, "text": _texts(by_id[iid], "text", lang)} for iid in order if iid in by_id]
+    elif v.qtype == grading.MATCHING:
+        by_id = {p["id"]: p for p in key["pairs"]}
+        data["left"] = [{"id": pid, "text": _texts(by_id[pid], "left", lang)} for pid in order["left"]]
+        data["options"] = [{"id": pid, "text": _texts(by_id[pid], "right", lang)} for pid in order["right"]]
+    if reveal:
+        data["awarded"] = None if aq.awarded is None else str(aq.awarded)
+        data["feedback"] = tr(v, "feedback", lang)
+        data["correct"] = correct_answer_text(v.qtype, key, lang)
+    return data
+
+
+def correct_answer_text(qtype: str, key: dict, lang: str) -> str:
+    if qtype in (grading.SINGLE, grading.MULTIPLE):
+        return " · ".join(_texts(c, "text", lang) for c in key["choices"]
+                          if grading.to_decimal(c["fraction"]) > 0)
+    if qtype == grading.TRUEFALSE:
+        return "true" if key["answer"] else "false"
+    if qtype == grading.NUMERIC:
+        a = key["answers"][0]
+        tol = a.get("tolerance") or "0"
+        return f"{a['value']} ± {tol}" if grading.to_decimal(tol) else str(a["value"])
+    if qtype == grading.SHORT:
+        return " / ".join(a["text"] for a in key["answers"] if grading.to_decimal(a.get("fraction", 100)) >= 100)
+    if qtype == grading.MATCHING:
+        return " · ".join(f"{_texts(p, 'left', lang)} → {_texts(p, 'right', lang)}" for p in key["pairs"])
+    if qtype == grading.ORDERING:
+        return " → ".join(_texts(i, "text", lang) for i in key["items"])
+    return ""
+
+
+def attempt_questions(attempt: Attempt, lang: str, reveal: bool = False) -> list[dict]:
+    rows = AttemptQuestion.objects.filter(attempt=attempt).select_related("version").order_by("position")
+    return [question_payload(aq, lang, reveal) for aq in rows]
+
+
+def may_reveal(attempt: Attempt) -> bool:
+    return attempt.status != Attempt.Status.OPEN and attempt.exam.review == Exam.Review.FULL
+
+
+def examiner_queue(examiner) -> list[Attempt]:
+    """Attempts awaiting a practical assessment this examiner may do. 2 queries whatever the size."""
+    from lms.accounts import roles
+
+    qs = (Attempt.objects.filter(status=Attempt.Status.AWAITING)
+          .select_related("exam", "user").order_by("submitted_at")
+          .prefetch_related(Prefetch("assessments", queryset=PracticalAssessment.objects.select_related("examiner"))))
+    if not (examiner.is_superuser or roles.has_role(examiner, roles.FLOWSTAGE_STAFF)):
+        qs = qs.filter(user__cohort_memberships__cohort__programme__school__members__user=examiner,
+                       user__cohort_memberships__cohort__programme__school__members__role="examiner").distinct()
+    qs = qs.exclude(user=examiner)
+    out = []
+    for a in qs[:500]:
+        assessments = list(a.assessments.all())
+        mine = next((x for x in assessments if x.examiner_id == examiner.pk), None)
+        first = next((x for x in assessments if x.order == 1), None)
+        if mine is not None:
+            if mine.signed_off_at:
+                continue
+            a.queue_role = mine.order
+        elif first is None:
+            a.queue_role = 1
+        elif a.second_examiner_required and first.signed_off_at and len(assessments) == 1:
+            a.queue_role = 2
+        else:
+            continue  # another examiner holds it
+        a.my_assessment = mine
+        out.append(a)
+    return out
+
+
+def exam_results(exam: Exam) -> list[Attempt]:
+    """Staff results list of an exam: 1 query."""
+    return list(Attempt.objects.filter(exam=exam).select_related("user").order_by("-started_at")[:1000])
+
+
+def practical_breakdown(attempt: Attempt, lang: str) -> list[dict]:
+    rows = []
+    for a in attempt.assessments.select_related("examiner", "rubric").prefetch_related("rubric__criteria__levels"):
+        if not a.signed_off_at:
+            continue
+        crit = []
+        for c in a.rubric.criteria.all():
+            lv = next((lv for lv in c.levels.all() if str(lv.pk) == a.levels.get(str(c.pk))), None)
+            crit.append({"criterion": tr(c, "title", lang), "level": tr(lv, "label", lang) if lv else "",
+                         "points": lv.points if lv else Decimal(0), "max": c.max_points(),
+                         "comment": a.comments.get(str(c.pk), "")})
+        rows.append({"examiner": a.examiner.get_display_name(), "order": a.order, "percent": a.percent,
+                     "criteria": crit, "comment": a.overall_comment})
+    return rows
+
+
+def open_attempt_for(user, exam) -> Attempt | None:
+    return Attempt.objects.filter(user=user, exam=exam, status=Attempt.Status.OPEN).first()
+
+
+def attempts_of(user, exam) -> list[Attempt]:
+    return list(Attempt.objects.filter(user=user, exam=exam).order_by("-number"))
+
+
+__all__ = ["certification_summary", "results_by_user", "certifications_passed_by_year",
+           "certification_registrations_by_year", "examiner_queue", "exam_results"]

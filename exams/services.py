@@ -1,0 +1,569 @@
+"""Use-cases that change exam state. Each is one transaction; views, the API and tasks call these."""
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from exams import grading
+from exams.models import (
+    Accommodation, Attempt, AttemptQuestion, Certification, Exam, PracticalAssessment, PrerequisiteExemption,
+    Question, QuestionVersion, RegradeAudit, Registration,
+)
+from exams.prerequisites import Period, StudentRecord, check_all, all_met
+from exams.signals import certification_passed
+from lms.scoring import points_to_percent, score
+
+
+class ExamError(Exception):
+    """A refused use-case; `status` is the HTTP status a view should answer with."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.message = str(message)
+        self.status = status
+
+
+# --- Prerequisites and registration ------------------------------------------------------------
+
+def gather_student_record(user, today: date | None = None) -> StudentRecord:
+    """The inputs of the prerequisite checks from the student's record (cohort programme, profile)."""
+    from partnerships.selectors import student_cohort_membership
+
+    rec = StudentRecord(today=today or timezone.localdate())
+    membership = student_cohort_membership(user)
+    if membership is not None:
+        programme = membership.cohort.programme
+        rec.programme_name, rec.programme_domain, rec.degree_level = (
+            programme.name, programme.domain, programme.degree_level)
+    _gather_profile(user, rec)
+    return rec
+
+
+def _gather_profile(user, rec: StudentRecord) -> None:
+    """Internships/apprenticeships, software mastery and documented projects from the student profile
+    (lms.accounts): 3 queries. Documented projects = portfolio items + academic projects that have a
+    description, a link or a file."""
+    from lms.accounts.models import AcademicProject, InternshipRecord, PortfolioItem, SoftwareSkill
+
+    for start, end in InternshipRecord.objects.filter(profile__user=user).values_list("start", "end"):
+        rec.experience.append(Period(start, end))
+    rec.software = [(name, EXPERTISE_BY_LEVEL.get(level, "")) for name, level in
+                    SoftwareSkill.objects.filter(profile__user=user).values_list("software", "level")]
+    documented = ~Q(description="") | ~Q(link="") | ~Q(file="")
+    rec.portfolio_projects = (PortfolioItem.objects.filter(profile__user=user).filter(documented).count()
+                              + AcademicProject.objects.filter(profile__user=user).exclude(description="").count())
+
+
+# lms.accounts.models.Level (1..5) as the names the prerequisite checks use.
+EXPERTISE_BY_LEVEL = {1: "notions", 2: "beginner", 3: "operational", 4: "advanced", 5: "expert"}
+
+
+def exemptions_for(certification, user) -> dict[str, str]:
+    return dict(PrerequisiteExemption.objects.filter(certification=certification, user=user)
+                .values_list("prerequisite", "reason"))
+
+
+def prerequisite_status(certification, user, record: StudentRecord | None = None):
+    record = record or gather_student_record(user)
+    return check_all(record, certification.requirements(), exemptions_for(certification, user))
+
+
+def is_entitled(user) -> bool:
+    from partnerships.entitlements import FLOW_STAGE_READY_CERTIFICATION, school_has
+    from partnerships.selectors import student_school
+
+    return school_has(student_school(user), FLOW_STAGE_READY_CERTIFICATION)
+
+
+def register(certification: Certification, user) -> Registration:
+    """Register a student: entitlement of their school, every prerequisite met (or exempted), fee 149 €."""
+    if not certification.active:
+        raise ExamError(_("This certification is not open for registration."), 409)
+    if not is_entitled(user):
+        raise ExamError(_("Your school's partnership does not include the Flow Stage Ready certification."), 403)
+    results = prerequisite_status(certification, user)
+    if not all_met(results):
+        missing = "; ".join(r.reason for r in results if not r.met)
+        raise ExamError(_("Prerequisites missing: %(missing)s") % {"missing": missing}, 409)
+    with transaction.atomic():
+        reg, created = Registration.objects.get_or_create(
+            certification=certification, user=user,
+            defaults={"fee": certification.price, "prerequisites": [
+                {"code": r.code, "met": r.met, "reason": r.reason, "exempted": r.exempted} for r in results]},
+        )
+    if not created:
+        raise ExamError(_("You are already registered for this certification."), 409)
+    return reg
+
+
+def grant_exemption(certification, user, prerequisite: str, reason: str, by) -> PrerequisiteExemption:
+    if prerequisite not in dict(PrerequisiteExemption._meta.get_field("prerequisite").choices):
+        raise ExamError(_("Unknown prerequisite."))
+    if not (reason or "").strip():
+        raise ExamError(_("An exemption needs a reason."))
+    obj, _created = PrerequisiteExemption.objects.update_or_create(
+        certification=certification, user=user, prerequisite=prerequisite,
+        defaults={"reason": reason.strip(), "granted_by": by, "granted_at": timezone.now()},
+    )
+    return obj
+
+
+# --- Starting an attempt ----------------------------------------------------------------------
+
+def extra_minutes(exam, user) -> int:
+    rows = Accommodation.objects.filter(user=user).filter(Q(exam=exam) | Q(exam__isnull=True))
+    return max((a.extra_minutes for a in rows), default=0)
+
+
+def start_check(exam: Exam, user, now=None) -> str | None:
+    """Why the user may not start a new attempt now (None = may start)."""
+    now = now or timezone.now()
+    if exam.available_from and now < exam.available_from:
+        return _("This exam opens on %(date)s.") % {"date": f"{timezone.localtime(exam.available_from):%Y-%m-%d %H:%M}"}
+    if exam.available_until and now > exam.available_until:
+        return _("This exam is closed.")
+    cert = Certification.objects.filter(exam=exam).first()
+    if cert is not None and not Registration.objects.filter(certification=cert, user=user).exists():
+        return _("Register for the certification first.")
+    previous = list(Attempt.objects.filter(exam=exam, user=user).order_by("-number")[: exam.max_attempts + 1])
+    if len(previous) >= exam.max_attempts:
+        return _("You have used all %(n)s attempts.") % {"n": exam.max_attempts}
+    if previous and exam.wait_between_attempts:
+        last_end = previous[0].submitted_at or previous[0].hard_deadline
+        if now < last_end + exam.wait_between_attempts:
+            return _("You may try again from %(date)s.") % {
+                "date": f"{timezone.localtime(last_end + exam.wait_between_attempts):%Y-%m-%d %H:%M}"}
+    if previous and previous[0].passed:
+        return _("You already passed this exam.")
+    return None
+
+
+def _pick_questions(exam: Exam, rng: random.Random) -> list[Question]:
+    chosen: list[Question] = []
+    seen: set[int] = set()
+    for fq in exam.fixed_questions.select_related("question").all():
+        if fq.question_id not in seen:
+            chosen.append(fq.question)
+            seen.add(fq.question_id)
+    for draw in exam.random_draws.select_related("category").order_by("pk"):
+        pool = list(Question.objects.filter(category=draw.category, active=True).exclude(pk__in=seen).order_by("pk"))
+        if len(pool) < draw.count:
+            raise ExamError(_("The question bank has too few questions for this exam."), 409)
+        for q in rng.sample(pool, draw.count):
+            chosen.append(q)
+            seen.add(q.pk)
+    if not chosen:
+        raise ExamError(_("This exam has no questions."), 409)
+    return chosen
+
+
+def option_order(qtype: str, key: dict, rng: random.Random):
+    if qtype in (grading.SINGLE, grading.MULTIPLE):
+        ids = [c["id"] for c in key["choices"]]
+    elif qtype == grading.ORDERING:
+        ids = [i["id"] for i in key["items"]]
+    elif qtype == grading.MATCHING:
+        left = [p["id"] for p in key["pairs"]]
+        right = list(left)
+        rng.shuffle(left)
+        rng.shuffle(right)
+        return {"left": left, "right": right}
+    else:
+        return []
+    rng.shuffle(ids)
+    return ids
+
+
+def start_attempt(exam: Exam, user, now=None) -> Attempt:
+    """Resume the open attempt, or start a new one (deadline stored now, seeded shuffles)."""
+    now = now or timezone.now()
+    existing = Attempt.objects.filter(exam=exam, user=user, status=Attempt.Status.OPEN).first()
+    if existing is not None:
+        if ensure_fresh(existing, now).status == Attempt.Status.OPEN:
+            return existing
+    reason = start_check(exam, user, now)
+    if reason:
+        raise ExamError(reason, 409)
+    seed = secrets.randbits(62)
+    rng = random.Random(seed)
+    try:
+        with transaction.atomic():
+            number = (Attempt.objects.filter(exam=exam, user=user).aggregate(n=Max("number"))["n"] or 0) + 1
+            minutes = exam.time_limit_minutes + extra_minutes(exam, user)
+            attempt = Attempt.objects.create(
+                exam=exam, user=user, number=number, seed=seed, started_at=now,
+                deadline=now + timedelta(minutes=minutes), grace_seconds=exam.grace_seconds,
+                second_examiner_required=False,
+            )
+            questions = _pick_questions(exam, rng)
+            rng.shuffle(questions)
+            versions = {v.question_id: v for v in QuestionVersion.objects.filter(
+                question__in=questions).filter(number=F("question__version"))}
+            rows = []
+            for pos, q in enumerate(questions, start=1):
+                v = versions.get(q.pk) or q.sync_version()
+                rows.append(AttemptQuestion(attempt=attempt, version=v, position=pos,
+                                            option_order=option_order(v.qtype, v.key, rng)))
+            AttemptQuestion.objects.bulk_create(rows)
+    except IntegrityError:
+        # Two tabs started at once: the partial unique index kept one open attempt; resume it.
+        attempt = Attempt.objects.filter(exam=exam, user=user, status=Attempt.Status.OPEN).first()
+        if attempt is None:
+            raise ExamError(_("Could not start the attempt, try again."), 409) from None
+    return attempt
+
+
+# --- Answering and submitting -----------------------------------------------------------------
+
+def ensure_fresh(attempt: Attempt, now=None) -> Attempt:
+    """The check made on every access: an open attempt past its deadline (+ grace) is closed now."""
+    if attempt.status == Attempt.Status.OPEN and attempt.is_expired(now):
+        submit_attempt(attempt, by_server=True, now=now)
+        attempt.refresh_from_db()
+    return attempt
+
+
+@dataclass
+class SaveResult:
+    saved_at: object
+    changed: bool
+
+
+def save_answer(attempt_id: int, user, question_id: int, response, now=None) -> SaveResult:
+    """Save one answer of the user's open attempt. Unchanged answers are not written again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().filter(pk=attempt_id).first()
+        if attempt is None or attempt.user_id != user.pk:
+            raise ExamError(_("No such attempt."), 404)
+        if attempt.status != Attempt.Status.OPEN:
+            raise ExamError(_("This attempt is closed; answers can no longer be changed."), 409)
+        if attempt.is_expired(now):
+            expired = True
+        else:
+            expired = False
+            aq = AttemptQuestion.objects.select_related("version").filter(pk=question_id, attempt=attempt).first()
+            if aq is None:
+                raise ExamError(_("This question is not part of the attempt."), 404)
+            try:
+                cleaned = grading.validate_response(aq.version.qtype, aq.version.key, response)
+            except grading.GradingError as exc:
+                raise ExamError(str(exc), 422) from None
+            if (aq.response or {}) == cleaned:
+                return SaveResult(aq.saved_at, False)
+            AttemptQuestion.objects.filter(pk=aq.pk).update(response=cleaned, saved_at=now)
+            return SaveResult(now, True)
+    if expired:
+        submit_attempt(attempt, by_server=True, now=now)
+        raise ExamError(_("The time is up: the attempt was closed with the answers saved before the deadline."), 409)
+
+
+def _grade_theory(attempt: Attempt, questions) -> None:
+    earned, maximum = Decimal(0), Decimal(0)
+    for aq in questions:
+        v = aq.version
+        aq.awarded = grading.award(v.qtype, v.key, aq.response or {}, v.points)
+        earned += aq.awarded
+        maximum += v.points
+    AttemptQuestion.objects.bulk_update(questions, ["awarded"])
+    attempt.theory_points, attempt.theory_max = earned, maximum
+    attempt.theory_pct = points_to_percent(earned, maximum)
+
+
+def submit_attempt(attempt: Attempt, by_server=False, now=None) -> Attempt:
+    """Close and grade the theory part. Idempotent: a closed attempt is returned unchanged."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("exam").get(pk=attempt.pk)
+        if locked.status != Attempt.Status.OPEN:
+            return locked
+        questions = list(AttemptQuestion.objects.filter(attempt=locked).select_related("version"))
+        _grade_theory(locked, questions)
+        locked.submitted_at = min(now, locked.hard_deadline) if by_server else now
+        locked.closed_by_server = by_server
+        locked.status = Attempt.Status.AWAITING if locked.exam.has_practical else Attempt.Status.GRADED
+        locked.save()
+        if not locked.exam.has_practical:
+            _finalise(locked, now)
+    return locked
+
+
+def close_expired_attempts(now=None) -> int:
+    now = now or timezone.now()
+    n = 0
+    candidates = Attempt.objects.filter(status=Attempt.Status.OPEN, deadline__lt=now).only("pk", "deadline",
+                                                                                           "grace_seconds", "status")
+    for attempt in candidates.iterator():
+        if attempt.is_expired(now):
+            submit_attempt(attempt, by_server=True, now=now)
+            n += 1
+    return n
+
+
+# --- Practical part and final result ----------------------------------------------------------
+
+def _finalise(attempt: Attempt, now=None) -> None:
+    """Weighted final score with lms.scoring once every part is marked; notify a first pass once."""
+    exam = attempt.exam
+    marks = {"theory": attempt.theory_pct}
+    if exam.has_practical:
+        marks["practical"] = attempt.practical_pct
+    result = score(exam.scheme(), marks)
+    if not result.complete:
+        return
+    attempt.final_pct = result.total
+    attempt.passed = result.passed
+    attempt.status = Attempt.Status.GRADED
+    attempt.graded_at = attempt.graded_at or now or timezone.now()
+    notify = attempt.passed and attempt.pass_notified_at is None and hasattr(exam, "certification")
+    if notify:
+        attempt.pass_notified_at = now or timezone.now()
+    attempt.save(update_fields=["final_pct", "passed", "status", "graded_at", "pass_notified_at"])
+    if notify:
+        pk = attempt.pk
+
+        def send():
+            certification_passed.send(sender=Attempt, attempt=Attempt.objects.select_related(
+                "exam__certification", "user").get(pk=pk))
+
+        transaction.on_commit(send)
+
+
+def examiner_may_assess(examiner, attempt: Attempt) -> bool:
+    from lms.accounts import roles
+    from partnerships.models import SchoolMember
+
+    if examiner.pk == attempt.user_id:
+        return False
+    if examiner.is_superuser or roles.has_role(examiner, roles.FLOWSTAGE_STAFF):
+        return True
+    if not roles.has_role(examiner, roles.EXAMINER):
+        return False
+    return SchoolMember.objects.filter(
+        user=examiner, role=SchoolMember.Role.EXAMINER,
+        school__programmes__cohorts__memberships__user_id=attempt.user_id).exists()
+
+
+def score_practical(attempt: Attempt, examiner, levels: dict, comments: dict | None = None,
+                    overall_comment: str = "", sign_off: bool = False, now=None) -> PracticalAssessment:
+    """Record an examiner's rubric scoring (one level per criterion); signing off finalises it."""
+    now = now or timezone.now()
+    comments = comments or {}
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().select_related("exam__rubric").get(pk=attempt.pk)
+        if attempt.status != Attempt.Status.AWAITING or not attempt.exam.has_practical:
+            raise ExamError(_("This attempt is not awaiting a practical assessment."), 409)
+        if not examiner_may_assess(examiner, attempt):
+            raise ExamError(_("You may not assess this attempt."), 403)
+        rubric = attempt.exam.rubric
+        existing = {a.order: a for a in attempt.assessments.all()}
+        mine = next((a for a in existing.values() if a.examiner_id == examiner.pk), None)
+        if mine is None:
+            if 1 not in existing:
+                order = 1
+            elif attempt.second_examiner_required and 2 not in existing and existing[1].signed_off_at:
+                order = 2
+            else:
+                raise ExamError(_("Another examiner is assessing this attempt."), 409)
+            mine = PracticalAssessment(attempt=attempt, rubric=rubric, examiner=examiner, order=order)
+        if mine.signed_off_at:
+            raise ExamError(_("This assessment is signed off and can no longer change."), 409)
+        criteria = {str(c.pk): c for c in rubric.criteria.prefetch_related("levels")}
+        levels_by_id = {str(c_id): {str(lv.pk): lv for lv in c.levels.all()} for c_id, c in criteria.items()}
+        clean_levels = {}
+        for c_id, lv_id in (levels or {}).items():
+            if lv_id in (None, ""):
+                continue
+            if str(c_id) not in criteria:
+                raise ExamError(_("Unknown rubric criterion."), 422)
+            if str(lv_id) not in levels_by_id[str(c_id)]:
+                raise ExamError(_("This level does not belong to the criterion (score out of range)."), 422)
+            clean_levels[str(c_id)] = str(lv_id)
+        if sign_off and set(clean_levels) != set(criteria):
+            raise ExamError(_("Score every criterion before signing off."), 422)
+        mine.levels = clean_levels
+        mine.comments = {str(k): str(v)[:4000] for k, v in comments.items() if str(k) in criteria and v}
+        mine.overall_comment = (overall_comment or "")[:4000]
+        points = sum((levels_by_id[c][lv].points for c, lv in clean_levels.items()), Decimal(0))
+        mine.points = points
+        maximum = sum((c.max_points() for c in criteria.values()), Decimal(0))
+        mine.percent = points_to_percent(points, maximum)
+        if sign_off:
+            mine.signed_off_at = now
+        mine.save()
+        if sign_off:
+            _maybe_complete_practical(attempt, now)
+    return mine
+
+
+def _maybe_complete_practical(attempt: Attempt, now) -> None:
+    signed = [a for a in attempt.assessments.all() if a.signed_off_at]
+    needed = 2 if attempt.second_examiner_required else 1
+    if len(signed) < needed:
+        return
+    # With two examiners the practical mark is the mean of both (exact Decimal).
+    attempt.practical_pct = sum((a.percent for a in signed), Decimal(0)) / len(signed)
+    attempt.save(update_fields=["practical_pct"])
+    _finalise(attempt, now)
+
+
+def request_second_examiner(attempt: Attempt, by) -> Attempt:
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.status != Attempt.Status.AWAITING:
+            raise ExamError(_("Only an attempt awaiting grading can get a second examiner."), 409)
+        attempt.second_examiner_required = True
+        attempt.save(update_fields=["second_examiner_required"])
+    return attempt
+
+
+# --- Regrading --------------------------------------------------------------------------------
+
+@dataclass
+class RegradeChange:
+    attempt_id: int
+    user: str
+    before: dict
+    after: dict
+
+    @property
+    def newly_passed(self) -> bool:
+        return bool(self.after.get("passed")) and not self.before.get("passed")
+
+
+def _snapshot(attempt) -> dict:
+    return {"theory_points": str(attempt.theory_points), "theory_pct": str(attempt.theory_pct),
+            "final_pct": None if attempt.final_pct is None else str(attempt.final_pct), "passed": attempt.passed}
+
+
+def regrade_question(question: Question, by, dry_run=True, now=None) -> list[RegradeChange]:
+    """Grade every closed attempt that showed any version of `question` against its current key.
+
+    Dry run: returns what would change, writes nothing. Otherwise each changed attempt is updated,
+    audited (who, when, before, after) and, if it newly passes, notified like any pass."""
+    from lms.scoring import score as score_scheme
+
+    now = now or timezone.now()
+    current = question.current_version
+    changes: list[RegradeChange] = []
+    attempt_ids = list(AttemptQuestion.objects.filter(version__question=question)
+                       .exclude(attempt__status=Attempt.Status.OPEN).values_list("attempt_id", flat=True))
+    chunk = 500
+    for i in range(0, len(attempt_ids), chunk):
+        ids = attempt_ids[i:i + chunk]
+        with transaction.atomic():
+            attempts = {a.pk: a for a in Attempt.objects.select_for_update().filter(pk__in=ids)
+                        .select_related("exam", "user")}
+            aqs = list(AttemptQuestion.objects.filter(attempt_id__in=ids, version__question=question)
+                       .select_related("version").only("pk", "attempt_id", "response", "awarded",
+                                                        "version__points"))
+            by_attempt: dict[int, list] = {}
+            for aq in aqs:
+                by_attempt.setdefault(aq.attempt_id, []).append(aq)
+            changed_aqs, changed_attempts, audits = [], [], []
+            for aid, rows in by_attempt.items():
+                attempt = attempts[aid]
+                before = _snapshot(attempt)
+                earned = attempt.theory_points or Decimal(0)
+                touched = []
+                for aq in rows:
+                    new = grading.award(current.qtype, current.key, aq.response or {}, aq.version.points)
+                    if new != aq.awarded:
+                        earned += new - (aq.awarded or Decimal(0))
+                        aq.awarded = new
+                        touched.append(aq)
+                if not touched:
+                    continue
+                attempt.theory_points = earned
+                attempt.theory_pct = points_to_percent(earned, attempt.theory_max)
+                if attempt.final_pct is not None:
+                    marks = {"theory": attempt.theory_pct}
+                    if attempt.exam.has_practical:
+                        marks["practical"] = attempt.practical_pct
+                    result = score_scheme(attempt.exam.scheme(), marks)
+                    attempt.final_pct, attempt.passed = result.total, result.passed
+                after = _snapshot(attempt)
+                changes.append(RegradeChange(aid, attempt.user.get_display_name(), before, after))
+                if not dry_run:
+                    changed_aqs.extend(touched)
+                    changed_attempts.append(attempt)
+                    audits.append(RegradeAudit(attempt=attempt, by=by, at=now, question=question,
+                                               before=before, after=after))
+            if not dry_run and changed_attempts:
+                AttemptQuestion.objects.bulk_update(changed_aqs, ["awarded"], batch_size=1000)
+                Attempt.objects.bulk_update(changed_attempts, ["theory_points", "theory_pct", "final_pct",
+                                                               "passed"], batch_size=1000)
+                RegradeAudit.objects.bulk_create(audits, batch_size=1000)
+                for attempt in changed_attempts:
+                    if attempt.passed and attempt.pass_notified_at is None and attempt.status == Attempt.Status.GRADED:
+                        _finalise(attempt, now)
+    return changes
+
+
+# --- Question bank: scoping and import --------------------------------------------------------
+
+def is_bank_admin(user) -> bool:
+    from lms.accounts import roles
+
+    return user.is_superuser or roles.has_role(user, roles.FLOWSTAGE_STAFF)
+
+
+def categories_for(user, write: bool = False):
+    """Categories a user may see (their schools' + shared) or write (their schools'; shared = staff)."""
+    from lms.accounts import roles
+    from exams.models import QuestionCategory
+    from partnerships.models import SchoolMember
+
+    if is_bank_admin(user):
+        return QuestionCategory.objects.all()
+    if not roles.has_role(user, roles.TEACHER, roles.EXAMINER, roles.SCHOOL_STAFF):
+        return QuestionCategory.objects.none()
+    schools = SchoolMember.objects.filter(user=user).values("school_id")
+    mine = Q(school_id__in=schools)
+    return QuestionCategory.objects.filter(mine if write else (mine | Q(school__isnull=True)))
+
+
+def questions_for(user):
+    return Question.objects.filter(category__in=categories_for(user))
+
+
+def import_questions(parsed, category, user, lang: str = "fr") -> list[Question]:
+    """Create every parsed question in `category` in one transaction; refuse if anything was rejected."""
+    from exams.formats import to_key
+
+    if parsed.rejected:
+        raise ExamError(_("Fix the rejected lines first: the import is all-or-nothing."), 422)
+    if not parsed.questions:
+        raise ExamError(_("The file contains no question."), 422)
+    if not categories_for(user, write=True).filter(pk=category.pk).exists():
+        raise ExamError(_("You may not add questions to this category."), 403)
+    other = "en" if lang == "fr" else "fr"
+    created = []
+    with transaction.atomic():
+        for pq in parsed.questions:
+            q = Question(category=category, name=pq.name[:200], qtype=pq.qtype, points=pq.points,
+                         key=to_key(pq, lang), **{f"text_{lang}": pq.text, f"feedback_{lang}": pq.feedback,
+                                                  f"text_{other}": "", f"feedback_{other}": ""})
+            q.full_clean()
+            q.save()
+            created.append(q)
+    return created
+
+
+def export_parsed(category, lang: str = "fr"):
+    from exams.formats import from_key
+    from exams.models import tr
+
+    out = []
+    for q in Question.objects.filter(category=category).order_by("pk"):
+        out.append(from_key(q.qtype, q.key, text=tr(q, "text", lang), name=q.name, points=q.points,
+                            feedback=tr(q, "feedback", lang), category=category.name, lang=lang))
+    return out

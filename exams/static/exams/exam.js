@@ -1,0 +1,118 @@
+/* Exam autosave and timer. Progressive enhancement: without JS the form posts every answer.
+   - each answer is saved (PUT) when it changes; unchanged answers are not sent again;
+   - a visible "saved" state per question, and one polite live region for screen readers;
+   - the timer is shown every second but announced to screen readers once a minute. */
+(function () {
+  "use strict";
+  var form = document.getElementById("exam-form");
+  if (!form) return;
+  var api = form.dataset.api;
+  var live = document.getElementById("save-status");
+  var csrf = (form.querySelector("input[name=csrfmiddlewaretoken]") || {}).value;
+  var lastSent = {};
+  var timers = {};
+
+  function responseOf(fs) {
+    var id = fs.dataset.qid, type = fs.dataset.qtype, name = "q-" + id;
+    var checked = function () { return fs.querySelector("input[name='" + name + "']:checked"); };
+    switch (type) {
+      case "single": var c = checked(); return { choice: c ? c.value : "" };
+      case "multiple":
+        return { choices: Array.prototype.map.call(fs.querySelectorAll("input[name='" + name + "']:checked"), function (i) { return i.value; }) };
+      case "truefalse": var t = checked(); return { value: t ? t.value : "" };
+      case "numeric": return { value: fs.querySelector("input[name='" + name + "']").value.trim() };
+      case "short": return { text: fs.querySelector("input[name='" + name + "']").value };
+      case "matching":
+        var pairs = {};
+        fs.querySelectorAll("select[data-left]").forEach(function (s) { pairs[s.dataset.left] = s.value; });
+        return { pairs: pairs };
+      case "ordering":
+        return { order: Array.prototype.map.call(fs.querySelectorAll("select[data-rank]"), function (s) { return s.value; }) };
+    }
+    return {};
+  }
+
+  function setState(fs, state, text) {
+    var el = document.getElementById("state-" + fs.dataset.qid);
+    if (el) { el.dataset.state = state; el.textContent = text; }
+  }
+
+  function save(fs) {
+    var id = fs.dataset.qid;
+    var body = JSON.stringify({ response: responseOf(fs) });
+    if (lastSent[id] === body) return Promise.resolve(true);  // unchanged: skip
+    setState(fs, "saving", form.dataset.msgSaving);
+    return fetch(api + "/answers/" + id, {
+      method: "PUT", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: body
+    }).then(function (r) {
+      if (r.ok) {
+        lastSent[id] = body;
+        setState(fs, "saved", form.dataset.msgSaved);
+        live.textContent = form.dataset.msgSavedQ.replace("%(n)s", fs.dataset.position);
+        return true;
+      }
+      if (r.status === 409) { window.location.href = form.dataset.resultUrl; return false; }
+      return r.json().catch(function () { return {}; }).then(function (j) {
+        setState(fs, "error", (j && j.detail) || form.dataset.msgError);
+        live.textContent = (j && j.detail) || form.dataset.msgError;
+        return false;
+      });
+    }).catch(function () {
+      setState(fs, "error", form.dataset.msgError);
+      live.textContent = form.dataset.msgError;
+      return false;
+    });
+  }
+
+  form.querySelectorAll("fieldset.question").forEach(function (fs) {
+    lastSent[fs.dataset.qid] = JSON.stringify({ response: responseOf(fs) });
+    fs.addEventListener("change", function () { save(fs); });
+    fs.addEventListener("input", function (e) {
+      if (e.target.tagName !== "INPUT" || (e.target.type !== "text")) return;
+      clearTimeout(timers[fs.dataset.qid]);
+      timers[fs.dataset.qid] = setTimeout(function () { save(fs); }, 800);
+    });
+  });
+  // Retry answers that failed to save (network blips).
+  setInterval(function () {
+    form.querySelectorAll("fieldset.question").forEach(function (fs) {
+      var el = document.getElementById("state-" + fs.dataset.qid);
+      if (el && el.dataset.state === "error") save(fs);
+    });
+  }, 10000);
+
+  // Timer: the server owns the deadline; we only count down the seconds it gave us.
+  var box = document.getElementById("exam-timer");
+  var visible = document.getElementById("timer-visible");
+  var sr = document.getElementById("timer-sr");
+  var end = Date.now() + parseInt(box.dataset.secondsLeft, 10) * 1000;
+  var lastMinute = null, done = false;
+  function fmt(s) {
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+    var mm = (h ? String(m).padStart(2, "0") : String(m)), ss = String(sec).padStart(2, "0");
+    return (h ? h + ":" : "") + mm + ":" + ss;
+  }
+  function tick() {
+    var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    visible.textContent = fmt(left);
+    box.classList.toggle("is-low", left < 300);
+    var minutes = Math.ceil(left / 60);
+    if (minutes !== lastMinute && left > 0) {
+      lastMinute = minutes;
+      sr.textContent = minutes === 1 ? form.dataset.msgMinute : form.dataset.msgMinutes.replace("%(n)s", minutes);
+    }
+    if (left === 0 && !done) {
+      done = true;
+      sr.textContent = form.dataset.msgTimeup;
+      var pending = Array.prototype.map.call(form.querySelectorAll("fieldset.question"), save);
+      Promise.all(pending).finally(function () {
+        fetch(api + "/submit", { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf } })
+          .finally(function () { window.location.href = form.dataset.resultUrl; });
+      });
+    }
+  }
+  tick();
+  setInterval(tick, 1000);
+})();

@@ -1,0 +1,35 @@
+from django import template
+from django.utils import translation
+from django.utils.formats import number_format
+
+from lms.scoring import round_half_up
+
+register = template.Library()
+
+
+@register.filter
+def pct(value):
+    """A percentage for display: one decimal, half-up, localised ("75,0" in French)."""
+    if value is None or value == "":
+        return "—"
+    return number_format(round_half_up(value, 1), 1, use_l10n=True)
+
+
+@register.filter
+def get(mapping, key):
+    try:
+        return mapping.get(key) if hasattr(mapping, "get") else mapping[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+@register.filter
+def tr(obj, base):
+    from exams.models import tr as _tr
+
+    return _tr(obj, base, (translation.get_language() or "fr")[:2])
+
+
+@register.filter
+def strid(value):
+    return str(value)

@@ -1,0 +1,229 @@
+"""Student, examiner and staff pages of the exams app."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from exams import grading, selectors, services
+from exams.models import Attempt, Certification, Exam, Registration
+from exams.prerequisites import all_met
+from lms.accounts import roles
+
+
+def _lang():
+    return (translation.get_language() or "fr")[:2]
+
+
+PREREQ_LABELS = {
+    "curriculum": "Audio/sound curriculum, Bac+2 or above",
+    "experience": "At least 3 months of practical experience (internship/apprenticeship)",
+    "software": "At least 2 professional software packages mastered",
+    "portfolio": "Portfolio of at least 5 documented projects",
+}
+
+
+def _prereq_rows(cert, user):
+    from django.utils.translation import gettext
+
+    results = services.prerequisite_status(cert, user)
+    return results, [{"code": r.code, "label": gettext(PREREQ_LABELS[r.code]), "met": r.met, "reason": r.reason,
+                      "exempted": r.exempted} for r in results]
+
+
+@login_required
+def certifications(request):
+    rows = selectors.certifications_for_student(request.user)
+    return render(request, "exams/certifications.html", {
+        "rows": rows, "entitled": services.is_entitled(request.user),
+    })
+
+
+@login_required
+def certification_detail(request, code):
+    cert = get_object_or_404(Certification.objects.select_related("exam", "preparation_course"), code=code)
+    if request.method == "POST":
+        try:
+            services.register(cert, request.user)
+            messages.success(request, _("You are registered. The registration fee is %(fee)s €.") % {"fee": cert.price})
+        except services.ExamError as exc:
+            messages.error(request, exc.message)
+            return redirect("exams:certification", code=code)
+        return redirect("exams:certification", code=code)
+    results, prereqs = _prereq_rows(cert, request.user)
+    registration = Registration.objects.filter(certification=cert, user=request.user).first()
+    exam = cert.exam
+    attempts = selectors.attempts_of(request.user, exam)
+    open_attempt = next((a for a in attempts if a.status == Attempt.Status.OPEN), None)
+    if open_attempt is not None:
+        open_attempt = services.ensure_fresh(open_attempt)
+        if open_attempt.status != Attempt.Status.OPEN:
+            open_attempt = None
+            attempts = selectors.attempts_of(request.user, exam)
+    return render(request, "exams/certification_detail.html", {
+        "cert": cert, "exam": exam, "prereqs": prereqs, "all_met": all_met(results),
+        "entitled": services.is_entitled(request.user), "registration": registration,
+        "attempts": attempts, "open_attempt": open_attempt,
+        "start_refusal": None if open_attempt else services.start_check(exam, request.user),
+    })
+
+
+@login_required
+@require_POST
+def exam_start(request, exam_id):
+    exam = get_object_or_404(Exam, pk=exam_id)
+    try:
+        attempt = services.start_attempt(exam, request.user)
+    except services.ExamError as exc:
+        messages.error(request, exc.message)
+        cert = Certification.objects.filter(exam=exam).first()
+        return redirect("exams:certification", code=cert.code) if cert else redirect("exams:certifications")
+    return redirect("exams:take", attempt_id=attempt.pk)
+
+
+def response_from_post(question: dict, data) -> dict:
+    """Build a response from the no-JS form fields of one question (names q-<id>[-suffix])."""
+    qid, qtype = question["id"], question["type"]
+    name = f"q-{qid}"
+    if qtype == grading.SINGLE:
+        return {"choice": data.get(name, "")}
+    if qtype == grading.MULTIPLE:
+        return {"choices": data.getlist(name)}
+    if qtype == grading.TRUEFALSE:
+        return {"value": data.get(name, "")}
+    if qtype == grading.NUMERIC:
+        return {"value": data.get(name, "")}
+    if qtype == grading.SHORT:
+        return {"text": data.get(name, "")}
+    if qtype == grading.MATCHING:
+        return {"pairs": {left["id"]: data.get(f"{name}-{left['id']}", "") for left in question["left"]}}
+    if qtype == grading.ORDERING:
+        return {"order": [data.get(f"{name}-{i}", "") for i in range(1, len(question["options"]) + 1)]}
+    return {}
+
+
+def _own_attempt(request, attempt_id) -> Attempt:
+    attempt = get_object_or_404(Attempt.objects.select_related("exam"), pk=attempt_id)
+    if attempt.user_id != request.user.pk:
+        raise PermissionDenied
+    return services.ensure_fresh(attempt)
+
+
+@login_required
+def take(request, attempt_id):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.status != Attempt.Status.OPEN:
+        return redirect("exams:result", attempt_id=attempt.pk)
+    questions = selectors.attempt_questions(attempt, _lang(), reveal=False)
+    if request.method == "POST":
+        # Without JavaScript: save every answer of the form, then submit if asked.
+        errors = []
+        for q in questions:
+            try:
+                services.save_answer(attempt.pk, request.user, q["id"], response_from_post(q, request.POST))
+            except services.ExamError as exc:
+                if exc.status == 409:
+                    messages.error(request, exc.message)
+                    return redirect("exams:result", attempt_id=attempt.pk)
+                errors.append(_("Question %(n)s: %(reason)s") % {"n": q["position"], "reason": exc.message})
+        if errors:
+            for e in errors:
+                messages.error(request, e)
+            return redirect("exams:take", attempt_id=attempt.pk)
+        if "submit" in request.POST:
+            services.submit_attempt(attempt)
+            return redirect("exams:result", attempt_id=attempt.pk)
+        messages.success(request, _("Your answers are saved."))
+        return redirect("exams:take", attempt_id=attempt.pk)
+    seconds_left = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+    for q in questions:
+        q["ranks"] = range(1, len(q.get("options", [])) + 1)
+        if q["type"] == grading.ORDERING:
+            order = q["response"].get("order", [])
+            q["order_at"] = {i + 1: oid for i, oid in enumerate(order)}
+    return render(request, "exams/take.html", {
+        "attempt": attempt, "exam": attempt.exam, "questions": questions, "seconds_left": seconds_left,
+    })
+
+
+@login_required
+def result(request, attempt_id):
+    attempt = get_object_or_404(Attempt.objects.select_related("exam"), pk=attempt_id)
+    staff = roles.has_role(request.user, roles.FLOWSTAGE_STAFF, roles.EXAMINER) or request.user.is_superuser
+    if attempt.user_id != request.user.pk and not staff:
+        raise PermissionDenied
+    attempt = services.ensure_fresh(attempt)
+    if attempt.status == Attempt.Status.OPEN:
+        return redirect("exams:take", attempt_id=attempt.pk)
+    exam = attempt.exam
+    questions = []
+    if exam.review != Exam.Review.NONE:
+        questions = selectors.attempt_questions(attempt, _lang(), reveal=selectors.may_reveal(attempt))
+    return render(request, "exams/result.html", {
+        "attempt": attempt, "exam": exam, "questions": questions,
+        "practical": selectors.practical_breakdown(attempt, _lang()),
+        "cert": Certification.objects.filter(exam=exam).first(),
+    })
+
+
+def _require_examiner(user):
+    if not (user.is_superuser or roles.has_role(user, roles.EXAMINER, roles.FLOWSTAGE_STAFF)):
+        raise PermissionDenied
+
+
+@login_required
+def examiner_queue(request):
+    _require_examiner(request.user)
+    return render(request, "exams/examiner_queue.html", {"attempts": selectors.examiner_queue(request.user)})
+
+
+@login_required
+def assess(request, attempt_id):
+    _require_examiner(request.user)
+    attempt = get_object_or_404(Attempt.objects.select_related("exam__rubric", "user"), pk=attempt_id)
+    if not services.examiner_may_assess(request.user, attempt) or not attempt.exam.has_practical:
+        raise PermissionDenied
+    rubric = attempt.exam.rubric
+    criteria = list(rubric.criteria.prefetch_related("levels"))
+    mine = attempt.assessments.filter(examiner=request.user).first()
+    error = None
+    if request.method == "POST":
+        if "second_examiner" in request.POST:
+            if not (request.user.is_superuser or roles.has_role(request.user, roles.FLOWSTAGE_STAFF)):
+                raise PermissionDenied
+            try:
+                services.request_second_examiner(attempt, request.user)
+                messages.success(request, _("A second examiner will assess this attempt."))
+            except services.ExamError as exc:
+                messages.error(request, exc.message)
+            return redirect("exams:assess", attempt_id=attempt.pk)
+        levels = {str(c.pk): request.POST.get(f"level-{c.pk}", "") for c in criteria}
+        comments = {str(c.pk): request.POST.get(f"comment-{c.pk}", "") for c in criteria}
+        try:
+            services.score_practical(attempt, request.user, levels, comments, request.POST.get("overall", ""),
+                                     sign_off="sign_off" in request.POST)
+        except services.ExamError as exc:
+            error = exc.message
+        else:
+            if "sign_off" in request.POST:
+                messages.success(request, _("Assessment signed off."))
+                return redirect("exams:examiner_queue")
+            messages.success(request, _("Draft saved."))
+            return redirect("exams:assess", attempt_id=attempt.pk)
+        mine = type("Draft", (), {"levels": levels, "comments": comments,
+                                  "overall_comment": request.POST.get("overall", "")})()
+    lang = _lang()
+    rows = []
+    for c in criteria:
+        chosen = (mine.levels if mine else {}).get(str(c.pk), "")
+        rows.append({"criterion": c, "levels": list(c.levels.all()), "chosen": str(chosen),
+                     "comment": (mine.comments if mine else {}).get(str(c.pk), ""), "max": c.max_points()})
+    theory = selectors.attempt_questions(attempt, lang, reveal=True) if attempt.status != "open" else []
+    return render(request, "exams/assess.html", {
+        "attempt": attempt, "rubric": rubric, "rows": rows, "mine": mine, "error": error,
+        "theory": theory,
+        "can_second": request.user.is_superuser or roles.has_role(request.user, roles.FLOWSTAGE_STAFF),
+    }, status=422 if error else 200)
+

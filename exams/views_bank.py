@@ -1,0 +1,110 @@
+"""Question bank pages for teachers and staff: GIFT / Moodle XML import (preview, all-or-nothing),
+export to both formats, and regrading after a key correction (dry run first)."""
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from exams import services
+from exams.formats import gift, moodlexml
+from exams.models import Question, QuestionCategory
+
+MAX_UPLOAD = 2_000_000
+
+
+class ImportForm(forms.Form):
+    fmt = forms.ChoiceField(label=_("Format"), choices=[("gift", "GIFT"), ("xml", "Moodle XML")])
+    category = forms.ModelChoiceField(label=_("Into category"), queryset=QuestionCategory.objects.none())
+    language = forms.ChoiceField(label=_("Language of the questions"), choices=[("fr", _("French")),
+                                                                                 ("en", _("English"))])
+    upload = forms.FileField(label=_("File"), required=False)
+    source = forms.CharField(label=_("…or paste the questions"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 10}), max_length=MAX_UPLOAD)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = services.categories_for(user, write=True)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("upload")
+        if upload:
+            if upload.size > MAX_UPLOAD:
+                raise forms.ValidationError(_("The file is too large (2 MB at most)."))
+            raw = upload.read()
+            try:
+                data["source"] = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(_("The file must be UTF-8 text.")) from None
+        if not (data.get("source") or "").strip():
+            raise forms.ValidationError(_("Upload a file or paste the questions."))
+        return data
+
+
+def _require_bank_user(user):
+    if not services.categories_for(user, write=True).exists() and not services.is_bank_admin(user):
+        raise PermissionDenied
+
+
+@login_required
+def import_questions(request):
+    _require_bank_user(request.user)
+    parsed = None
+    status = 200
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            d = form.cleaned_data
+            parser = gift.parse if d["fmt"] == "gift" else moodlexml.parse
+            parsed = parser(d["source"])
+            if "confirm" in request.POST:
+                try:
+                    created = services.import_questions(parsed, d["category"], request.user, d["language"])
+                except services.ExamError as exc:
+                    messages.error(request, exc.message)
+                    status = exc.status
+                else:
+                    messages.success(request, _("%(n)s questions imported.") % {"n": len(created)})
+                    return redirect("exams:import")
+            elif parsed.rejected:
+                status = 422
+        else:
+            status = 422
+    else:
+        form = ImportForm(user=request.user)
+    return render(request, "exams/import.html", {
+        "form": form, "parsed": parsed, "categories": services.categories_for(request.user),
+    }, status=status)
+
+
+@login_required
+def export_questions(request, category_id, fmt):
+    category = get_object_or_404(services.categories_for(request.user), pk=category_id)
+    lang = request.GET.get("lang", "fr") if request.GET.get("lang") in ("fr", "en") else "fr"
+    parsed = services.export_parsed(category, lang)
+    if fmt == "gift":
+        text, _skipped = gift.export(parsed)
+        resp = HttpResponse(text, content_type="text/plain; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="category-{category.pk}.gift.txt"'
+    elif fmt == "xml":
+        resp = HttpResponse(moodlexml.export(parsed), content_type="application/xml; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="category-{category.pk}.xml"'
+    else:
+        raise Http404
+    return resp
+
+
+@login_required
+def regrade(request, question_id):
+    if not services.is_bank_admin(request.user):
+        raise PermissionDenied
+    question = get_object_or_404(Question, pk=question_id)
+    if request.method == "POST":
+        changes = services.regrade_question(question, request.user, dry_run=False)
+        messages.success(request, _("%(n)s attempts regraded.") % {"n": len(changes)})
+        return render(request, "exams/regrade.html", {"question": question, "changes": changes, "applied": True})
+    changes = services.regrade_question(question, request.user, dry_run=True)
+    return render(request, "exams/regrade.html", {"question": question, "changes": changes, "applied": False})

@@ -1,0 +1,115 @@
+"""Gather the job-readiness inputs of one student from each app's selectors (SELECTORS.md).
+
+Selectors another app has not written yet are looked up with getattr and simply count as zero.
+"""
+from __future__ import annotations
+
+import datetime
+import importlib
+import importlib.util
+import logging
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lms.accounts import selectors as profile_selectors
+from lms.accounts import services as profile_services
+from lms.readiness import ReadinessInputs, ReadinessResult, experience_months, job_readiness
+
+log = logging.getLogger(__name__)
+
+# Translated labels and explanations of the components, by key (the pure module stays English).
+LABELS = {
+    "profile": _("Profile completeness"),
+    "skills": _("Technical skills"),
+    "software": _("Software mastery"),
+    "experience": _("Practical experience"),
+    "portfolio": _("Portfolio"),
+    "learning": _("Modules and ECTS"),
+    "certifications": _("Certifications"),
+    "network": _("Professional network"),
+}
+EXPLANATIONS = {
+    "profile": _("Every item of the profile checklist filled in."),
+    "skills": _("Your five best technical skills, out of five levels each."),
+    "software": _("Two pieces of software at “advanced” or better (“operational” counts half)."),
+    "experience": _("Six months of internships, apprenticeships or jobs (overlaps counted once)."),
+    "portfolio": _("Five documented portfolio projects."),
+    "learning": _("Three Flow Stage modules passed and 10 ECTS earned."),
+    "certifications": _("One certification passed or one valid badge."),
+    "network": _("Ten points: one per connection, three per mentor."),
+}
+
+
+def _selectors(app: str):
+    name = f"{app}.selectors"
+    try:
+        if importlib.util.find_spec(name) is None:
+            return None
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def _call(app: str, func: str, *args, default=None):
+    """Call `app.selectors.func(*args)` if it exists (TODO at integration: all of them should)."""
+    module = _selectors(app)
+    fn = getattr(module, func, None) if module else None
+    if fn is None:
+        return default
+    return fn(*args)
+
+
+def gather(user, today: datetime.date | None = None) -> ReadinessInputs:
+    today = today or timezone.localdate()
+    profile = profile_services.get_or_create_profile(user)
+    data = profile_selectors.profile_data(profile)
+    done = profile_selectors.completeness(data)
+
+    periods = [(i.start, i.end) for i in data.internships]
+    # TODO(integration): partnerships.selectors.internships_for_student once the internships feature exists.
+    for row in _call("partnerships", "internships_for_student", user, default=[]) or []:
+        start, end = row.get("start") or row.get("start_date"), row.get("end") or row.get("end_date")
+        if isinstance(start, datetime.date):
+            periods.append((start, end if isinstance(end, datetime.date) else None))
+
+    learning = _call("courses", "learning_summary", user, default={}) or {}
+    certs = _call("exams", "certification_summary", user, default={}) or {}
+    badges = _call("badges", "credentials_for_user", user, default=[]) or []
+    valid_badges = sum(1 for b in badges if b.get("status") == "valid")
+    passed = len(certs.get("certifications_passed") or [])
+
+    return ReadinessInputs(
+        profile_items_filled=done["filled"],
+        profile_items_total=done["total"],
+        technical_levels=tuple(s.level for s in data.technical_skills),
+        software_levels=tuple(s.level for s in data.software_skills),
+        experience_months=experience_months(periods, today),
+        portfolio_items=len(data.portfolio),
+        modules_passed=int(learning.get("modules_passed") or 0),
+        ects_earned=Decimal(learning.get("ects_earned") or 0),
+        certifications=max(passed, valid_badges),
+        connections=data.connections,
+        mentors=len(data.mentors),
+    )
+
+
+def readiness_for(user, today=None) -> ReadinessResult:
+    return job_readiness(gather(user, today))
+
+
+def snapshot_user(user, month: datetime.date | None = None):
+    """Compute the score now and store it as the snapshot of `month` (default: this month)."""
+    month = month or timezone.localdate()
+    result = readiness_for(user)
+    return profile_services.record_readiness_snapshot(user, month, result.score, result.as_json())
+
+
+def explained(result: ReadinessResult) -> list[dict]:
+    """Components with translated labels, for templates."""
+    return [
+        {"key": c.key, "label": LABELS.get(c.key, c.label), "explanation": EXPLANATIONS.get(c.key, ""),
+         "weight": c.weight, "percent": c.percent, "points": c.points, "detail": c.detail}
+        for c in result.components
+    ]

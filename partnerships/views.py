@@ -1,0 +1,215 @@
+"""School-staff pages: cohorts (list, detail, enrol, CSV import) and the school page."""
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import access, lifecycle, services
+from .csv_import import ImportRefused, parse
+from .forms import CohortForm, CsvUploadForm, EnrolForm, TransitionForm
+from .models import Cohort, CohortMembership, Partnership, School, SchoolMember
+
+# Actions of the apps above (assigning courses / certifications to a cohort): shown when installed.
+COHORT_ACTIONS = [
+    ("courses:cohort_enrolment", gettext_lazy("Assign courses")),
+    ("exams:cohort_assignment", gettext_lazy("Assign certifications")),
+]
+
+
+def _cohort_for(request, pk):
+    cohort = get_object_or_404(Cohort.objects.select_related("programme__school"), pk=pk)
+    access.require_manage(request.user, cohort.programme.school_id)
+    return cohort
+
+
+@login_required
+def cohorts(request):
+    access.require_school_area(request.user)
+    ids = access.managed_school_ids(request.user)
+    qs = Cohort.objects.select_related("programme__school").annotate(n_students=Count("memberships"))
+    if ids is not None:
+        qs = qs.filter(programme__school_id__in=ids)
+    form = CohortForm(request.POST or None, school_ids=ids)
+    if request.method == "POST":
+        if form.is_valid():
+            access.require_manage(request.user, form.cleaned_data["programme"].school_id)
+            cohort = form.save()
+            messages.success(request, _("Cohort created."))
+            return redirect("partnerships:cohort_detail", pk=cohort.pk)
+    cohorts = list(qs.order_by("programme__school__name", "-graduation_year", "programme__name"))
+    return render(request, "partnerships/cohorts.html", {"cohorts": cohorts, "form": form})
+
+
+@login_required
+def cohort_detail(request, pk):
+    cohort = _cohort_for(request, pk)
+    members = (CohortMembership.objects.filter(cohort=cohort).select_related("user")
+               .order_by("user__last_name", "user__first_name", "user__email"))
+    actions = []
+    for name, label in COHORT_ACTIONS:
+        try:
+            actions.append({"url": reverse(name, kwargs={"cohort_id": cohort.pk}), "label": label})
+        except NoReverseMatch:
+            continue  # TODO(integration): courses/exams cohort-assignment pages
+    return render(request, "partnerships/cohort_detail.html", {
+        "cohort": cohort, "members": members, "actions": actions, "school": cohort.programme.school,
+    })
+
+
+@login_required
+def cohort_enrol(request, pk):
+    cohort = _cohort_for(request, pk)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.enrol_student(cohort, form.cleaned_data["email"], form.cleaned_data["first_name"],
+                                            form.cleaned_data["last_name"], by=request.user)
+        except services.ServiceError:
+            form.add_error("last_name", _("First name or last name is required for a new student."))
+        else:
+            if result["created"]:
+                messages.success(request, _("Student created and enrolled; an invitation e-mail was sent."))
+            elif result["enrolled"]:
+                messages.success(request, _("Student enrolled."))
+            else:
+                messages.info(request, _("This student is already in the cohort."))
+            return redirect("partnerships:cohort_detail", pk=cohort.pk)
+    return render(request, "partnerships/cohort_enrol.html", {"cohort": cohort, "form": form})
+
+
+@login_required
+def cohort_import(request, pk):
+    """Upload -> preview with a per-row report. Nothing is written until the confirmation."""
+    cohort = _cohort_for(request, pk)
+    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    context = {"cohort": cohort, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows, encoding = parse(form.cleaned_data["file"].read())
+        except ImportRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            services.match_rows(cohort, rows)
+            errors = [r for r in rows if r.errors]
+            context.update({
+                "rows": rows, "encoding": encoding, "errors": errors,
+                "counts": {s: sum(1 for r in rows if r.status == s and not r.errors) for s in ("new", "existing", "member")},
+            })
+            if not errors:
+                token = secrets.token_urlsafe(16)
+                services.store_preview(token, cohort, request.user, rows)
+                context["token"] = token
+            return render(request, "partnerships/cohort_import_preview.html", context, status=200)
+    return render(request, "partnerships/cohort_import.html", context)
+
+
+@login_required
+@require_POST
+def cohort_import_confirm(request, pk):
+    cohort = _cohort_for(request, pk)
+    token = request.POST.get("token", "")
+    rows = services.load_preview(token, cohort, request.user)
+    if rows is None:
+        messages.error(request, _("This preview has expired; please upload the file again."))
+        return redirect("partnerships:cohort_import", pk=cohort.pk)
+    try:
+        result = services.enrol_rows(cohort, rows, by=request.user)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("partnerships:cohort_import", pk=cohort.pk)
+    services.drop_preview(token)
+    messages.success(request, _("%(enrolled)s student(s) enrolled, %(created)s new account(s) invited, "
+                                "%(already)s already in the cohort.") % result)
+    return redirect("partnerships:cohort_detail", pk=cohort.pk)
+
+
+def _tier_history(partnerships):
+    """Tier upgrades/downgrades from the partnerships' history, oldest first."""
+    events = []
+    for p in partnerships:
+        records = list(p.history.select_related("tier", "history_user").order_by("history_date", "history_id"))
+        previous = None
+        for rec in records:
+            if previous is None or rec.tier_id != previous.tier_id or rec.status != previous.status:
+                events.append({
+                    "date": rec.history_date, "tier": rec.tier, "status": rec.get_status_display(),
+                    "fee": rec.annual_fee, "reason": rec.history_change_reason or "",
+                    "user": rec.history_user, "kind": (
+                        "created" if previous is None else
+                        ("upgrade" if rec.tier.rank > previous.tier.rank else "downgrade")
+                        if rec.tier_id != previous.tier_id else "status"),
+                })
+            previous = rec
+    events.sort(key=lambda e: e["date"], reverse=True)
+    return events
+
+
+@login_required
+def school_detail(request, slug):
+    school = get_object_or_404(School, slug=slug)
+    access.require_manage(request.user, school)
+    partnerships = list(
+        Partnership.objects.filter(school=school).select_related("tier")
+        .prefetch_related("invoices", Prefetch("transitions"), "tier__entitlements")
+        .order_by("-start_date")
+    )
+    live = next((p for p in partnerships if p.status in Partnership.LIVE_STATUSES), None)
+    n_students = CohortMembership.objects.filter(cohort__programme__school=school).values("user").distinct().count()
+    staff = SchoolMember.objects.filter(school=school).select_related("user").order_by("role", "user__last_name")
+    can_edit = access.is_flowstage_staff(request.user)
+    transitions = {}
+    if can_edit:
+        for p in partnerships:
+            transitions[p.pk] = [(t, Partnership.Status(t).label) for t in sorted(lifecycle.ALLOWED[p.status])]
+    return render(request, "partnerships/school_detail.html", {
+        "school": school, "partnerships": [
+            {"obj": p, "targets": transitions.get(p.pk, [])} for p in partnerships],
+        "live": live, "n_students": n_students, "staff": staff, "contacts": school.contacts.all(),
+        "tier_history": _tier_history(partnerships), "can_edit": can_edit,
+        "cohorts": Cohort.objects.filter(programme__school=school).select_related("programme")
+        .annotate(n=Count("memberships")),
+    })
+
+
+@login_required
+@require_POST
+def partnership_transition(request, pk):
+    if not access.is_flowstage_staff(request.user):
+        raise PermissionDenied
+    partnership = get_object_or_404(Partnership.objects.select_related("school"), pk=pk)
+    form = TransitionForm(request.POST)
+    target = form.data.get("target", "")
+    try:
+        if target == Partnership.Status.ACTIVE:
+            services.activate(partnership, by=request.user)
+        elif target == Partnership.Status.RENEWED:
+            services.renew(partnership, by=request.user)
+        else:
+            services.transition(partnership, target, by=request.user)
+    except lifecycle.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Partnership status: %(s)s.") % {"s": Partnership.Status(target).label})
+    return redirect("partnerships:school_detail", slug=partnership.school.slug)
+
+
+@login_required
+def schools(request):
+    access.require_school_area(request.user)
+    ids = access.managed_school_ids(request.user)
+    qs = School.objects.prefetch_related(Prefetch(
+        "partnerships", queryset=Partnership.objects.select_related("tier").order_by("-start_date")))
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    rows = []
+    for s in qs:
+        ps = list(s.partnerships.all())
+        rows.append({"school": s, "partnership": ps[0] if ps else None})
+    return render(request, "partnerships/schools.html", {"rows": rows})

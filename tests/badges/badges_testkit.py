@@ -1,0 +1,45 @@
+"""Helpers shared by the Django-side badges tests (imported explicitly by the test modules)."""
+import copy
+import json
+
+import pytest
+
+from tests.factories import make_user
+
+
+def make_achievement(**kwargs):
+    from badges.models import Achievement
+
+    defaults = dict(
+        slug="audio-engineer-flow-stage-ready", name="Audio Engineer — Flow Stage Ready",
+        description="Stage sound: theory and practice.",
+        criteria_narrative="Weighted score of at least 75 % (theory 60 %, practical 40 %).",
+        tags=["Flow Stage Ready", "Sound"],
+        alignments=[{"targetName": "Live mixing", "targetUrl": "https://academy.example.org/competences/live-mixing"}],
+    )
+    defaults.update(kwargs)
+    slug = defaults.pop("slug")
+    return Achievement.objects.get_or_create(slug=slug, defaults=defaults)[0]
+
+
+def issue(user=None, achievement=None, **kwargs):
+    from badges import services
+
+    kwargs.setdefault("notify", False)
+    user = user or make_user("student")
+    return services.issue_credential(user, achievement or make_achievement(), **kwargs).credential
+
+
+def doc_of(cred) -> dict:
+    return json.loads(cred.signed_json)
+
+
+def verify_doc(doc, **kwargs):
+    from badges.resolver import verify
+
+    return verify(copy.deepcopy(doc) if isinstance(doc, dict) else doc, **kwargs)
+
+
+@pytest.fixture
+def credential(db):
+    return issue()
