@@ -84,7 +84,7 @@ def _translate(page, en, **fields):
         setattr(tr, k, v)
     _publish(tr)
     parent = tr.get_parent()
-    while parent.depth > 1 and not parent.live:
+    while parent.depth > 1 and not parent.live and not parent.alias_of_id:
         parent.specific.save_revision().publish()
         parent = parent.get_parent()
     return tr
@@ -132,7 +132,7 @@ def _translate_course(course, data, en):
                                            for i, (k, _f, e, w) in enumerate(data["scheme"])]
         _publish(en_course)
         parent = en_course.get_parent()
-        if not parent.live:
+        if not parent.live and not parent.alias_of_id:
             parent.specific.save_revision().publish()
     units = {u.slug: u for u in UnitPage.objects.child_of(course)}
     for uslug, _ufr, uen, lessons in data["units"]:

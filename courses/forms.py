@@ -20,6 +20,10 @@ class CoursePageForm(WagtailAdminPageForm):
             if not data or data.get("DELETE"):
                 continue
             rows.append((data.get("key"), data.get("label"), data.get("weight") or Decimal(0)))
+        total = sum((r[2] for r in rows), Decimal(0))
+        if rows and total != 100:
+            raise forms.ValidationError(_("The weights must sum to 100 %%; they sum to %(sum)s %%.")
+                                        % {"sum": f"{total.normalize():f}"})
         if rows:
             try:
                 scoring.Scheme.of(rows, cleaned.get("pass_mark") if cleaned.get("pass_mark") is not None else 0)

@@ -32,8 +32,8 @@ STEP = CoursePage.steplen
 
 def pct(part: Decimal, whole: Decimal) -> Decimal:
     if not whole:
-        return ZERO
-    return min(HUNDRED, part * HUNDRED / whole)
+        return Decimal("0.00")
+    return min(HUNDRED, part * HUNDRED / whole).quantize(Decimal("0.01"))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -178,9 +178,8 @@ def enrolment_rows(enrolments) -> list[dict]:
                 result = scoring.score(e.course.scheme(course_comps),
                                        {k: v for k, v in marks[e.pk].items() if k in {c.key for c in course_comps}})
                 breakdown = {cr.component.label: cr.score for cr in result.breakdown}
-                if marks[e.pk]:
-                    grade = result.total
-                    passed = result.passed if result.complete else None
+                if result.complete:  # a partial weighted sum is not a grade
+                    grade, passed = result.total, result.passed
             except scoring.SchemeError:
                 pass
         activity = [t for t in (e.last_activity_at, last_completion.get(e.pk), last_submission.get(e.pk)) if t]

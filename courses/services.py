@@ -242,14 +242,13 @@ def can_teach(user, course) -> bool:
 
 def parse_mark(value, unit: str) -> Decimal:
     """A mark typed by a teacher: "15" with unit "twenty" (/20) or "75" with unit "percent"."""
+    if unit not in ("twenty", "percent"):
+        raise CourseError(_("Unknown mark unit."))
     try:
-        if unit == "twenty":
-            return scoring.from_twenty(value)
-        if unit == "percent":
-            return scoring.check_percentage(value, _("mark"))
-    except scoring.SchemeError as exc:
-        raise CourseError(str(exc)) from None
-    raise CourseError(_("Unknown mark unit."))
+        return scoring.from_twenty(value) if unit == "twenty" else scoring.check_percentage(value, "mark")
+    except scoring.SchemeError:
+        raise CourseError(_("A mark must be between 0 and 20 (or 0 and 100 %%), not “%(value)s”.")
+                          % {"value": str(value)[:20]}) from None
 
 
 def course_result(enrolment, components=None, marks=None) -> scoring.SchemeResult:
@@ -366,7 +365,7 @@ def ensure_catalogue(title="Catalogue des formations", slug="catalogue") -> Cour
                         "co-created with our partner schools.</p>")
         en_cat.save_revision().publish()
         en_home = en_cat.get_parent()
-        if not en_home.live:
+        if not en_home.live and not en_home.alias_of_id:
             en_home.save_revision().publish()
     reviewers, _c = Group.objects.get_or_create(name=REVIEWERS_GROUP)
     reviewers.permissions.add(*_perms(["access_admin"], "wagtailadmin"))

@@ -67,7 +67,16 @@ def column_chart(items, *, title, uid, fmt=None, width=560, height=240, color=PA
 def grouped_columns(categories, series, *, title, uid, fmt=None, width=620, height=280, colors=PALETTE,
                     legend=True, axis_fmt=None):
     """Vertical grouped columns: categories = [label]; series = [(name, [value per category])]."""
-    left, right, top, bottom = 56, 12, 14 + (22 if legend else 0), 34
+    left, right, bottom = 56, 12, 34
+    legend_items, lx, ly = [], left, 4
+    if legend:
+        for s, (name, _vals) in enumerate(series):
+            w = 30 + 6.6 * len(str(name))
+            if lx + w > width - right and lx > left:
+                lx, ly = left, ly + 18
+            legend_items.append((lx, ly, s, name))
+            lx += w
+    top = 14 + (ly + 18 if legend else 0)
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [_num(v) for _, vals in series for v in vals]
     scale_max = _nice_max(max(values + [0]))
@@ -94,12 +103,9 @@ def grouped_columns(categories, series, *, title, uid, fmt=None, width=620, heig
                              f'font-size="11">{escape(_fmt(value, fmt))}</text>')
         parts.append(f'<text x="{left + c * group_w + group_w / 2:.1f}" y="{height - bottom + 18}" '
                      f'text-anchor="middle" fill="{INK}">{escape(str(category))}</text>')
-    if legend:
-        x = left
-        for s, (name, _vals) in enumerate(series):
-            parts.append(f'<rect x="{x}" y="4" width="12" height="12" rx="2" fill="{colors[s % len(colors)]}"/>'
-                         f'<text x="{x + 17}" y="14" fill="{INK}">{escape(str(name))}</text>')
-            x += 30 + 7 * len(str(name))
+    for x, y, s, name in legend_items:
+        parts.append(f'<rect x="{x:.0f}" y="{y}" width="12" height="12" rx="2" fill="{colors[s % len(colors)]}"/>'
+                     f'<text x="{x + 17:.0f}" y="{y + 10}" fill="{INK}">{escape(str(name))}</text>')
     desc = "; ".join(
         f"{category}: " + ", ".join(f"{name} {_fmt(vals[c] if c < len(vals) else None, fmt)}" for name, vals in series)
         for c, category in enumerate(categories)

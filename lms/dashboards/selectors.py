@@ -136,6 +136,7 @@ def flowstage_kpis(today: date | None = None) -> dict:
             "enterprise": Decimal(enterprise_by_year.get(year) or ZERO).quantize(Decimal("0.01")),
         }
 
+    years = [y for y in years if y <= today.year]  # no "actual" for the future
     actual = {}
     for y in years:
         r = revenue(y)

@@ -217,7 +217,8 @@ def flowstage_dashboard(request):
         [str(y) for y in cert_years],
         [(_("Projection (brief)"), [next((c["projection"].certifications for c in comparison if c["year"] == y), None)
                                     for y in cert_years]),
-         (_("Certifications passed"), [k["certifications_by_year"].get(y, 0) for y in cert_years])],
+         (_("Certifications passed"), [k["certifications_by_year"].get(y, 0) if y <= k["today"].year else None
+                                       for y in cert_years])],
         title=_("Certifications per year"), uid="chart-certs", fmt=lambda v: "—" if v is None else f"{int(v)}",
         colors=["#c9d3ea", charts.PALETTE[2]],
     )

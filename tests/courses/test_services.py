@@ -26,6 +26,14 @@ from .factories import lessons_of, make_course, make_school
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def course():
     return make_course(n_units=2, lessons_per_unit=2)
@@ -145,7 +153,7 @@ def fs_teacher():
 
 def test_mark_out_of_range_is_refused_and_nothing_saved(course, student, fs_teacher):
     e = services.self_enrol(student, course)
-    with pytest.raises(services.CourseError, match="between 0 and 20"):
+    with pytest.raises(services.CourseError, match="between 0 and 20|entre 0 et 20"):
         services.set_component_mark(e, "continuous", "25", "twenty", fs_teacher)
     with pytest.raises(services.CourseError, match="Unknown assessment component"):
         services.set_component_mark(e, "oral", "12", "twenty", fs_teacher)

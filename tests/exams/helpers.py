@@ -1,5 +1,6 @@
 """Builders for exams tests: an entitled school, a sound cohort, a certification with a small bank."""
 import datetime
+import itertools
 from decimal import Decimal
 
 from exams import services
@@ -30,7 +31,11 @@ KEYS = {
 }
 
 
+_seq = itertools.count(1)
+
+
 def entitled_school(name="École Son Test", entitled=True):
+    name = f"{name} {next(_seq)}"
     school = School.objects.create(name=name, slug=name.lower().replace(" ", "-")[:80], category="sound")
     tier = Tier.objects.create(code=f"t-{school.pk}", name=f"Tier {school.pk}", rank=100 + school.pk,
                                annual_fee=Decimal("2500"))
@@ -65,7 +70,7 @@ def give_profile(user, months=4, software=2, projects=5):
 
 
 def make_rubric():
-    rubric = Rubric.objects.create(family="test-rubric", title_fr="Pratique")
+    rubric = Rubric.objects.create(family=f"test-rubric-{next(_seq)}", title_fr="Pratique")
     for pos, (title, maximum) in enumerate([("Setup", 40), ("Dépannage", 20), ("Communication", 20)]):
         c = RubricCriterion.objects.create(rubric=rubric, position=pos, title_fr=title)
         for lpos, share in enumerate(["0", "0.5", "0.75", "1"]):
@@ -100,7 +105,7 @@ def make_certification(types=("single", "multiple", "truefalse", "numeric", "sho
 
 
 def registered_student(cert, school=None):
-    school = school or entitled_school(f"School {Certification.objects.count()}-{cert.pk}")
+    school = school or entitled_school("School")
     user = sound_student(school)
     give_profile(user)
     services.register(cert, user)

@@ -1,0 +1,67 @@
+"""Contract selectors (SELECTORS.md): shapes and bounded queries."""
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from courses import selectors, services
+from tests.factories import make_user
+
+from .factories import lessons_of, make_course
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(fn, *args):
+    with CaptureQueriesContext(connection) as ctx:
+        result = fn(*args)
+    return result, len(ctx.captured_queries)
+
+
+def _students_with_progress(n, course, staff):
+    users = []
+    for _ in range(n):
+        u = make_user("student")
+        e = services.self_enrol(u, course)
+        services.complete_lesson(u, lessons_of(course)[0])
+        services.set_component_mark(e, "continuous", "12", "twenty", staff)
+        users.append(u)
+    return users
+
+
+def test_contract_selectors_shapes_and_bounded_queries():
+    staff = make_user("flowstage_staff")
+    course = make_course(n_units=2, lessons_per_unit=2)
+    other = make_course(n_units=1, lessons_per_unit=3, scheme=False)
+    few = _students_with_progress(1, course, staff)
+    many = _students_with_progress(6, course, staff)
+    for u in many:
+        services.self_enrol(u, other)
+
+    res1, q1 = _queries(selectors.progress_by_user, [u.pk for u in few])
+    res6, q6 = _queries(selectors.progress_by_user, [u.pk for u in many])
+    assert q1 == q6
+    row = res1[few[0].pk][0]
+    assert set(row) == {"course_id", "course_title", "progress_pct", "grade_pct", "passed", "components",
+                        "last_activity"}
+    assert row["progress_pct"] == Decimal("25")
+    assert row["grade_pct"] is None and row["passed"] is None  # incomplete scheme: no grade yet
+    assert row["components"]["Contrôle continu"] == Decimal("60")
+    assert row["last_activity"] is not None
+    assert len(res6[many[0].pk]) == 2
+
+    a1, qa1 = _queries(selectors.last_activity_by_user, [u.pk for u in few])
+    a6, qa6 = _queries(selectors.last_activity_by_user, [u.pk for u in many] + [make_user().pk])
+    assert qa1 == qa6 and all(v is not None for k, v in a1.items())
+    assert list(a6.values()).count(None) == 1
+
+    s, _q = _queries(selectors.learning_summary, many[0])
+    assert s == {"courses_enrolled": 2, "courses_completed": 0, "ects_earned": Decimal("0"), "modules_passed": 0,
+                 "hours_completed": Decimal("2")}
+    _s, qs1 = _queries(selectors.learning_summary, few[0])
+    _s, qs6 = _queries(selectors.learning_summary, many[0])
+    assert qs1 == qs6
+
+    assert isinstance(selectors.schools_running_modules(), set)
+    assert selectors.paid_enrolments_by_year() == {}
