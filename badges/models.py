@@ -1,7 +1,7 @@
 """Models of the badges app: issuer, signing keys, achievements, credentials, status lists, bulk jobs.
 
-The link to exams is by id (``certification_id``, ``attempt_id``): the exams models did not exist
-when this app was written; a later migration may turn them into foreign keys (the ids stay the same).
+badges may import exams (DESIGN §2): an achievement belongs to a Certification, a credential
+issued automatically to the passed Attempt (one credential per attempt: a unique key).
 """
 import secrets
 import uuid
@@ -63,7 +63,8 @@ class SigningKey(models.Model):
 
 class Achievement(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
-    certification_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    certification = models.OneToOneField("exams.Certification", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="badge_achievement")
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     criteria_narrative = models.TextField(_("criteria"), blank=True)
@@ -115,7 +116,8 @@ class Credential(models.Model):
     short_id = models.CharField(max_length=16, unique=True, default=_short_id)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credentials")
     achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="credentials")
-    attempt_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    attempt = models.OneToOneField("exams.Attempt", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="badge_credential")
     signing_key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="credentials")
     status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="credentials")
     status_index = models.PositiveIntegerField()
@@ -152,7 +154,8 @@ class BulkIssuance(models.Model):
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="+")
-    cohort_id = models.PositiveIntegerField(null=True, blank=True)
+    cohort = models.ForeignKey("partnerships.Cohort", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
     recipients = models.JSONField(default=list)  # [{"user_id": int, "narrative": str}]
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     total = models.PositiveIntegerField(default=0)

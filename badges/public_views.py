@@ -1,10 +1,9 @@
 """Language-neutral machine-readable documents: DID document, issuer profile, status lists,
 credential and achievement JSON, badge images, and the short verification link."""
-import json
-
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -90,7 +89,8 @@ def short_link(request, short_id):
     cred = Credential.objects.filter(short_id=short_id).only("pk").first()
     if cred is None:
         raise Http404
-    return redirect(reverse("badges_verify", args=[cred.pk]))
+    # Unprefixed paths are always French for LocaleMiddleware: pick the visitor's language here.
+    lang = translation.get_language_from_request(request, check_path=False)
+    with translation.override(lang):
+        return redirect(reverse("badges_verify", args=[cred.pk]))
 
-
-__all__ = ["json"]

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from badges import services
-from badges.models import Credential, StatusList
+from badges.models import Credential
 
 
 class DatabaseResolver:
@@ -48,4 +48,4 @@ def verify(doc_or_raw, **kwargs):
     return verify_credential(doc_or_raw, DatabaseResolver(), **kwargs)
 
 
-__all__ = ["DatabaseResolver", "verify", "StatusList"]
+__all__ = ["DatabaseResolver", "verify"]

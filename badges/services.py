@@ -11,6 +11,7 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from urllib.parse import quote, urlsplit
@@ -266,17 +267,15 @@ def achievement_document(ach: Achievement) -> dict:
 
 
 def criteria_for_certification(cert) -> str:
-    """Narrative criteria from an exams Certification (weights and the 75 % pass mark)."""
-    parts = []
-    exam = getattr(cert, "exam", None)
-    exam_title = getattr(exam, "title", None) or getattr(cert, "exam_title", None)
-    if exam_title:
-        parts.append(f"Pass the certification exam “{exam_title}”")
+    """Narrative criteria from an exams Certification: its exam, the weights and the pass mark."""
+    exam = cert.exam
+    parts = [f"Pass the certification exam “{exam.title_en or exam.title_fr}”"]
+    if exam.has_practical:
+        parts.append(f"(theory {exam.theory_weight.normalize():f} %, practical {exam.practical_weight.normalize():f} %, "
+                     "the practical part graded by an examiner against a rubric)")
     else:
-        parts.append("Pass the certification exam")
-    parts.append("(theory 60 %, practical 40 %, examiner-graded rubric for the practical part)")
-    threshold = getattr(cert, "pass_mark", None) or getattr(exam, "pass_mark", None) or 75
-    parts.append(f"with a weighted score of at least {threshold} %.")
+        parts.append(f"(theory {exam.theory_weight.normalize():f} %)")
+    parts.append(f"with a weighted score of at least {exam.pass_mark.normalize():f} %.")
     return " ".join(parts)
 
 
@@ -285,34 +284,30 @@ def ensure_achievement_for_certification(cert) -> Achievement:
     """The Achievement of an exams Certification (created on first use, kept in sync)."""
     from django.utils.text import slugify
 
-    name = str(getattr(cert, "name", None) or getattr(cert, "title", None) or cert)
-    ach = Achievement.objects.select_for_update().filter(certification_id=cert.pk).first()
-    competences = []
-    for attr in ("competences", "skills"):
-        rel = getattr(cert, attr, None)
-        if rel is not None and hasattr(rel, "all"):
-            competences = [str(c) for c in rel.all()[:20]]
-            break
-        if isinstance(rel, (list, tuple)):
-            competences = [str(c) for c in rel][:20]
-            break
+    name = (cert.name_en or cert.name_fr)[:200]
+    competences = [c for c in (cert.required_domain,) if c]
     fields = {
-        "name": name[:200],
-        "description": (getattr(cert, "description", "") or name)[:2000],
+        "name": name,
+        "description": (cert.description_en or cert.description_fr or name)[:2000],
         "criteria_narrative": criteria_for_certification(cert),
-        "tags": ["Flow Stage Ready", *competences[:5]],
+        "tags": ["Flow Stage Ready", *[c.title() for c in competences]],
         "alignments": [
-            {"targetName": c[:200], "targetUrl": f"{base_url()}/competences/{slugify(c)[:80]}"} for c in competences
+            {"targetName": c.title(), "targetUrl": f"{base_url()}/competences/{slugify(c)[:80]}",
+             "targetDescription": f"Professional competences of the {c} domain assessed by the exam"}
+            for c in competences
         ],
     }
+    ach = Achievement.objects.select_for_update().filter(certification=cert).first()
     if ach is None:
-        slug = slugify(name)[:100] or "certification"
+        slug = slugify(cert.code or name)[:100] or "certification"
         if Achievement.objects.filter(slug=slug).exists():
             slug = f"{slug}-{cert.pk}"
-        return Achievement.objects.create(slug=slug, certification_id=cert.pk, **fields)
-    for k, v in fields.items():
-        setattr(ach, k, v)
-    ach.save()
+        return Achievement.objects.create(slug=slug, certification=cert, **fields)
+    changed = [k for k, v in fields.items() if getattr(ach, k) != v]
+    for k in changed:
+        setattr(ach, k, fields[k])
+    if changed:
+        ach.save(update_fields=[*changed, "updated_at"])
     return ach
 
 
@@ -463,25 +458,22 @@ def set_privacy(credential: Credential, privacy: str) -> Credential:
 
 # ------------------------------------------------------------------------------------ exams link
 def issue_for_attempt(attempt_id: int) -> IssueResult | None:
-    """Issue the credential of a passed certification attempt (idempotent)."""
+    """Issue the credential of a passed certification attempt (idempotent: one per attempt)."""
     existing = Credential.objects.filter(attempt_id=attempt_id).first()
     if existing:
         return IssueResult(existing, False)
-    from exams import models as exams_models  # badges may import exams
+    from exams.models import Attempt, Certification  # badges may import exams
 
-    Attempt = getattr(exams_models, "Attempt", None)
-    if Attempt is None:
+    attempt = Attempt.objects.select_related("exam", "user").filter(pk=attempt_id).first()
+    if attempt is None or not attempt.passed:
         return None
-    attempt = Attempt.objects.filter(pk=attempt_id).first()
-    if attempt is None or not getattr(attempt, "passed", False):
-        return None
-    cert = getattr(attempt, "certification", None) or getattr(getattr(attempt, "exam", None), "certification", None)
+    cert = Certification.objects.filter(exam_id=attempt.exam_id).first()
     if cert is None:
         return None
-    user = getattr(attempt, "student", None) or getattr(attempt, "user", None)
     achievement = ensure_achievement_for_certification(cert)
-    score = getattr(attempt, "final_score", None) or getattr(attempt, "score", None)
-    return issue_credential(user, achievement, attempt_id=attempt.pk, score=score)
+    score = attempt.final_pct.quantize(Decimal("0.01")) if attempt.final_pct is not None else None
+    return issue_credential(attempt.user, achievement, attempt_id=attempt.pk, score=score,
+                            valid_from=attempt.graded_at)
 
 
 # ------------------------------------------------------------------------------------ bulk
@@ -495,6 +487,39 @@ def start_bulk_issuance(*, achievement: Achievement, recipients: list[dict], cre
 
     transaction.on_commit(lambda: run_bulk_issuance.delay(job.pk))
     return job
+
+
+def store_files(cred: Credential) -> list[str]:
+    """Render the baked PNG badge and the QR code of a credential into the default storage
+    (``badges/<id>/``), ready to attach or serve; idempotent (same names, overwritten)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from badges import media
+
+    files = {
+        f"badges/{cred.pk}/badge.png": media.bake_png(_badge_png(cred.achievement), cred.signed_json),
+        f"badges/{cred.pk}/qr.png": media.qr_png(short_url(cred.short_id)),
+    }
+    for name, data in files.items():
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        default_storage.save(name, ContentFile(data))
+    return list(files)
+
+
+_BADGE_PNG_CACHE: dict[tuple, bytes] = {}
+
+
+def _badge_png(ach: Achievement) -> bytes:
+    """The (unbaked) badge image of an achievement, rendered once per process and design."""
+    from badges import media
+
+    key = (ach.name, ach.colour)
+    if key not in _BADGE_PNG_CACHE:
+        _BADGE_PNG_CACHE.clear() if len(_BADGE_PNG_CACHE) > 32 else None
+        _BADGE_PNG_CACHE[key] = media.badge_png(ach.name, ach.colour)
+    return _BADGE_PNG_CACHE[key]
 
 
 def run_bulk(job_id: int) -> BulkIssuance:
@@ -517,7 +542,9 @@ def run_bulk(job_id: int) -> BulkIssuance:
             BulkIssuance.objects.filter(pk=job.pk).update(skipped=F("skipped") + 1)
             continue
         try:
-            issue_credential(user, job.achievement, narrative=r.get("narrative", ""), issued_by=job.created_by)
+            cred = issue_credential(user, job.achievement, narrative=r.get("narrative", ""),
+                                    issued_by=job.created_by).credential
+            store_files(cred)
             already.add(user.pk)
             BulkIssuance.objects.filter(pk=job.pk).update(issued=F("issued") + 1)
         except Exception as exc:  # noqa: BLE001 - one failure must not stop the cohort

@@ -1,11 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from badges import views
 
 app_name = "badges"
 
 urlpatterns = [
-    path("", views.mine, name="mine"),
+    path("", RedirectView.as_view(pattern_name="badges:mine", permanent=False)),
+    path("mine/", views.mine, name="mine"),
     path("verify/", views.verify_upload, name="verify_upload"),
     path("staff/", views.staff, name="staff"),
     path("staff/<uuid:pk>/revoke/", views.staff_revoke, name="revoke"),

@@ -9,7 +9,9 @@ signature is always re-checked over the document AS GIVEN.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Protocol
@@ -159,6 +161,29 @@ def _key_revocation(vm: dict, signed_at: datetime | None, registry_at: datetime 
     return ""
 
 
+_VERIFIED_LISTS: "OrderedDict[str, bool]" = OrderedDict()
+_VERIFIED_LISTS_MAX = 64
+
+
+def _status_list_proof_ok(slc: dict, public_key_multibase: str) -> bool:
+    """Verify the status list credential's proof; a content-addressed memo (the exact JSON and key)
+    spares re-canonicalising the same list for every credential that points into it."""
+    try:
+        digest = hashlib.sha256(
+            (public_key_multibase + json.dumps(slc, sort_keys=True, ensure_ascii=False)).encode("utf-8")).hexdigest()
+    except (TypeError, ValueError):
+        return False
+    if digest in _VERIFIED_LISTS:
+        _VERIFIED_LISTS.move_to_end(digest)
+        return True
+    if not signing.verify_proof(slc, public_key_multibase).verified:
+        return False
+    _VERIFIED_LISTS[digest] = True
+    while len(_VERIFIED_LISTS) > _VERIFIED_LISTS_MAX:
+        _VERIFIED_LISTS.popitem(last=False)
+    return True
+
+
 def _check_status_list(doc: dict, resolver: Resolver, did_doc: dict, did: str) -> tuple[bool | None, str, bool]:
     """(ok, detail, revoked)."""
     entries = doc.get("credentialStatus")
@@ -193,9 +218,8 @@ def _check_status_list(doc: dict, resolver: Resolver, did_doc: dict, did: str) -
             return False, f"status list: {why}", False
         if vm.get("revoked"):
             return False, "the status list is signed with a revoked key", False
-        res = signing.verify_proof(slc, vm["publicKeyMultibase"])
-        if not res.verified:
-            return False, f"the status list's signature is invalid ({res.detail})", False
+        if not _status_list_proof_ok(slc, vm["publicKeyMultibase"]):
+            return False, "the status list's signature is invalid", False
         subject = slc.get("credentialSubject") or {}
         if not isinstance(subject, dict) or subject.get("statusPurpose") != purpose:
             return False, "status purpose mismatch between the entry and the list", False

@@ -111,6 +111,26 @@ class CourseIndexPage(Page):
     class Meta:
         verbose_name = _("course catalogue")
 
+    def route(self, request, path_components):
+        """Resolve a descendant in one query by its url_path (instead of two queries per tree level)."""
+        if not path_components:
+            return super().route(request, path_components)
+        from django.http import Http404
+        from wagtail.url_routing import RouteResult
+
+        url_path = self.url_path + "/".join(path_components) + "/"
+        page = None
+        if len(path_components) >= 3:  # usually a lesson: try the concrete model first (one query)
+            page = LessonPage.objects.filter(url_path=url_path, locale_id=self.locale_id).first()
+        if page is None:
+            page = Page.objects.filter(url_path=url_path, locale_id=self.locale_id).first()
+            page = page.specific if page is not None else None
+        if page is None or not page.live:
+            raise Http404
+        if type(page).route is not Page.route:  # a page with its own routing (sub-URLs) keeps it
+            return page.route(request, [])
+        return RouteResult(page)
+
     def get_context(self, request, *args, **kwargs):
         from .views import catalogue_context
 

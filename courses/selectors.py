@@ -39,9 +39,33 @@ def pct(part: Decimal, whole: Decimal) -> Decimal:
 # --------------------------------------------------------------------------------------------------
 # Course outline with progress
 # --------------------------------------------------------------------------------------------------
+OUTLINE_TTL = 120  # seconds; publishing/moving/deleting pages also bumps the version (signals.py)
+VERSION_KEY = "courses:outline:version"
+
+
+@dataclass(frozen=True)
+class LessonInfo:
+    """What an outline needs of a lesson (cacheable, no Page instance)."""
+
+    pk: int
+    title: str
+    url: str
+    hours: Decimal
+    translation_key: object
+    path: str
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    pk: int
+    title: str
+    intro: str
+    path: str
+
+
 @dataclass
 class LessonRow:
-    lesson: LessonPage
+    lesson: LessonInfo
     done: bool = False
 
     @property
@@ -51,7 +75,7 @@ class LessonRow:
 
 @dataclass
 class UnitRow:
-    unit: UnitPage
+    unit: UnitInfo
     lessons: list[LessonRow] = field(default_factory=list)
 
     @property
@@ -94,18 +118,45 @@ class Outline:
         return None
 
 
-def course_outline(course, done_keys=frozenset(), live_only=True) -> Outline:
-    """Units and lessons of a course (2 queries), lessons flagged done by translation key."""
-    units_qs = UnitPage.objects.child_of(course)
-    lessons_qs = LessonPage.objects.descendant_of(course).defer("body")
+def bump_outline_version() -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, None)
+
+
+def _outline_data(course, request, live_only):
+    """[(UnitInfo, [LessonInfo…])…] of a course: 2 queries, then cached (per course, bumped version)."""
+    from django.core.cache import cache
+
+    key = None
+    if live_only:
+        key = f"courses:outline:{course.path}:{course.translation_key}:{cache.get(VERSION_KEY, 0)}"
+        data = cache.get(key)
+        if data is not None:
+            return data
+    units_qs = UnitPage.objects.filter(path__startswith=course.path, depth=len(course.path) // STEP + 1)
+    lessons_qs = LessonPage.objects.filter(path__startswith=course.path).defer("body")
     if live_only:
         units_qs, lessons_qs = units_qs.live(), lessons_qs.live()
-    units = {u.path: UnitRow(u) for u in units_qs.order_by("order", "path")}
+    units = {u.path: (UnitInfo(u.pk, u.title, u.intro, u.path), []) for u in units_qs.order_by("order", "path")}
     for lesson in lessons_qs.order_by("path"):
-        row = units.get(lesson.path[: STEP * (lesson.depth - 1)])
-        if row is not None:
-            row.lessons.append(LessonRow(lesson, lesson.translation_key in done_keys))
-    return Outline(list(units.values()))
+        entry = units.get(lesson.path[: STEP * (lesson.depth - 1)])
+        if entry is not None:
+            entry[1].append(LessonInfo(lesson.pk, lesson.title, lesson.get_url(request) or "", lesson.hours,
+                                       lesson.translation_key, lesson.path))
+    data = list(units.values())
+    if key:
+        cache.set(key, data, OUTLINE_TTL)
+    return data
+
+
+def course_outline(course, done_keys=frozenset(), live_only=True, request=None) -> Outline:
+    """Units and lessons of a course (cached), lessons flagged done by translation key."""
+    return Outline([UnitRow(u, [LessonRow(lp, lp.translation_key in done_keys) for lp in lessons])
+                    for u, lessons in _outline_data(course, request, live_only)])
 
 
 def done_translation_keys(enrolment) -> set:
@@ -116,6 +167,32 @@ def done_translation_keys(enrolment) -> set:
 
 def course_of_lesson(lesson):
     return CoursePage.objects.get(path=lesson.path[: STEP * (lesson.depth - 2)])
+
+
+@dataclass(frozen=True)
+class CourseInfo:
+    """What a lesson page needs of its course (cacheable)."""
+
+    pk: int
+    title: str
+    url: str
+    path: str
+    translation_key: object
+    locale_id: int
+
+
+def course_info_of_lesson(lesson, request=None) -> CourseInfo:
+    from django.core.cache import cache
+
+    path = lesson.path[: STEP * (lesson.depth - 2)]
+    key = f"courses:courseinfo:{path}:{lesson.locale_id}:{cache.get(VERSION_KEY, 0)}"
+    info = cache.get(key)
+    if info is None:
+        c = CoursePage.objects.only("id", "title", "path", "depth", "url_path", "translation_key", "locale_id") \
+            .get(path=path)
+        info = CourseInfo(c.pk, c.title, c.get_url(request) or "", c.path, c.translation_key, c.locale_id)
+        cache.set(key, info, OUTLINE_TTL)
+    return info
 
 
 # --------------------------------------------------------------------------------------------------

@@ -50,9 +50,31 @@ class CourseError(ValidationError):
 # Locales
 # --------------------------------------------------------------------------------------------------
 def default_locale():
+    from django.conf import settings
     from wagtail.models import Locale
 
-    return Locale.get_default()
+    try:
+        return Locale.get_default()
+    except Locale.DoesNotExist:  # a flushed database (transactional tests): recreate the source locale
+        return Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)[0]
+
+
+def _default_site():
+    """The default Wagtail site; recreated (root page, home page, site) when a flushed database lost it."""
+    from wagtail.models import Page, Site
+
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is not None:
+        return site
+    fr = default_locale()
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=fr, live=True))
+    home = root.get_children().filter(locale=fr).first()
+    if home is None:
+        home = root.add_child(instance=Page(title="Flow Stage Academy", slug="home", locale=fr, live=True))
+    return Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
+                               site_name="Flow Stage Academy")
 
 
 def canonical(page):
@@ -121,7 +143,7 @@ def enrolment_for(user, course):
     if not user.is_authenticated:
         return None
     return (Enrolment.objects.filter(user=user, course__translation_key=course.translation_key)
-            .select_related("last_lesson").first())
+            .select_related("last_lesson", "course").defer("last_lesson__body").first())
 
 
 def _require_enrolment(user, lesson) -> tuple[Enrolment, LessonPage]:
@@ -150,8 +172,13 @@ def complete_lesson(user, lesson) -> LessonCompletion:
 
 
 def record_visit(enrolment, lesson) -> None:
-    """Remember where the student stopped (one UPDATE)."""
-    lesson = canonical(lesson)
+    """Remember where the student stopped (at most one UPDATE; one more query for a translated lesson)."""
+    if enrolment.last_lesson_id == lesson.pk:
+        return
+    if lesson.locale_id != enrolment.course.locale_id:
+        if enrolment.last_lesson_id and enrolment.last_lesson.translation_key == lesson.translation_key:
+            return
+        lesson = canonical(lesson)
     if enrolment.last_lesson_id != lesson.pk:
         Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_activity_at=timezone.now())
 
@@ -345,7 +372,7 @@ def ensure_catalogue(title="Catalogue des formations", slug="catalogue") -> Cour
     the Flow Stage staff's page permissions and the "Pedagogical review" workflow (idempotent)."""
     from wagtail.models import GroupApprovalTask, Locale, Site, Workflow, WorkflowPage, WorkflowTask
 
-    site = Site.objects.get(is_default_site=True)
+    site = _default_site()
     home = site.root_page.specific
     fr = default_locale()
     if home.locale_id != fr.pk:

@@ -5,7 +5,7 @@ from . import views
 app_name = "courses"
 
 urlpatterns = [
-    path("", views.catalogue, name="catalogue"),
+    path("catalogue/", views.catalogue, name="catalogue"),
     path("mine/", views.my_learning, name="my_learning"),
     path("courses/<int:course_id>/enrol/", views.enrol, name="enrol"),
     path("lessons/<int:lesson_id>/complete/", views.complete, name="complete"),

@@ -66,8 +66,38 @@ def localized_courses(locale, base_qs=None):
 
 def catalogue_context(page, request) -> dict:
     params = request.GET
-    kind, school, language, level = (params.get(k, "") for k in ("kind", "school", "language", "level"))
+    kind, school, language, level = (params.get(k, "")[:40] for k in ("kind", "school", "language", "level"))
     q = params.get("q", "").strip()[:200]
+    filters = {"kind": kind, "school": school, "language": language, "level": level, "q": q}
+    from django.core.cache import cache
+
+    key = "courses:catalogue:" + "|".join([str(page.pk), get_language() or "", str(cache.get(selectors.VERSION_KEY, 0)),
+                                           kind, school, language, level, q])
+    data = cache.get(key)
+    if data is None:
+        data = _catalogue_data(page, request, filters)
+        cache.set(key, data, selectors.OUTLINE_TTL)
+    cards, schools = data
+    enrolled = set()
+    if request.user.is_authenticated:
+        enrolled = set(Enrolment.objects.filter(user=request.user).values_list("course__translation_key", flat=True))
+    cards = [dict(card, enrolled=card["translation_key"] in enrolled) for card in cards]
+    return {
+        "cards": cards,
+        "filters": filters,
+        "kinds": CoursePage.Kind.choices,
+        "levels": CoursePage.Level.choices,
+        "languages": CoursePage.Language.choices,
+        "schools": schools,
+        "filtered": any([kind, school, language, level, q]),
+    }
+
+
+def _catalogue_data(page, request, filters):
+    """The cards of the catalogue (plain, cacheable dicts) and the schools of the filter."""
+    from django.db.models import Q
+
+    kind, school, language, level, q = (filters[k] for k in ("kind", "school", "language", "level", "q"))
     qs = CoursePage.objects.all()
     if kind in CoursePage.Kind.values:
         qs = qs.filter(kind=kind)
@@ -75,10 +105,8 @@ def catalogue_context(page, request) -> dict:
         qs = qs.filter(language=language)
     if level in CoursePage.Level.values:
         qs = qs.filter(level=level)
-    from django.db.models import Q
-
-    schools = list(School.objects.filter(Q(co_created_courses__live=True) | Q(course_sections__isnull=False))
-                   .distinct().order_by("name"))
+    schools = [(s.pk, s.name) for s in School.objects.filter(
+        Q(co_created_courses__live=True) | Q(course_sections__isnull=False)).distinct().order_by("name")]
     if school.isdigit():
         sid = int(school)
         section_paths = list(SchoolSectionPage.objects.filter(school_id=sid).values_list("path", flat=True))
@@ -88,33 +116,33 @@ def catalogue_context(page, request) -> dict:
         qs = qs.filter(pk__in=CoursePage.objects.filter(cond).values("pk"))
     if q:
         hits = {c.translation_key for c in CoursePage.objects.live().search(q, operator="or")}
-        lesson_course_paths = {lp.path[: STEP * (lp.depth - 2)] for lp in LessonPage.objects.live().search(q, operator="or")}
+        lesson_course_paths = {lp.path[: STEP * (lp.depth - 2)]
+                               for lp in LessonPage.objects.live().search(q, operator="or")}
         if lesson_course_paths:
-            hits |= set(CoursePage.objects.filter(path__in=lesson_course_paths).values_list("translation_key", flat=True))
+            hits |= set(CoursePage.objects.filter(path__in=lesson_course_paths)
+                        .values_list("translation_key", flat=True))
         qs = qs.filter(translation_key__in=hits)
     locale = page.locale
     courses = localized_courses(locale, qs)
-    # hours per course: one query over the lessons of the listed courses
     by_len = defaultdict(set)
     for c in courses:
         by_len[len(c.path)].add(c.path)
     hours = {}
     for paths in by_len.values():
         hours.update(selectors._hours_by_course(paths))
-    enrolled = set()
-    if request.user.is_authenticated:
-        enrolled = set(Enrolment.objects.filter(user=request.user).values_list("course__translation_key", flat=True))
-    cards = [{"course": c, "hours": hours.get(c.path, Decimal(0)), "enrolled": c.translation_key in enrolled,
-              "fallback": c.locale_id != locale.pk} for c in courses]
-    return {
-        "cards": cards,
-        "filters": {"kind": kind, "school": school, "language": language, "level": level, "q": q},
-        "kinds": CoursePage.Kind.choices,
-        "levels": CoursePage.Level.choices,
-        "languages": CoursePage.Language.choices,
-        "schools": schools,
-        "filtered": any([kind, school, language, level, q]),
-    }
+    sections = dict(SchoolSectionPage.objects.filter(school__isnull=False).values_list("path", "school__name"))
+    cards = []
+    for c in courses:
+        owner = sections.get(c.path[:-STEP])
+        co = [s.name for s in c.schools.all() if s.name != owner]
+        cards.append({
+            "title": c.title, "url": c.get_url(request) or "", "kind": c.kind, "kind_display": c.get_kind_display(),
+            "summary": c.summary, "ects": c.ects_credits, "level_display": c.get_level_display(),
+            "language": c.language, "language_display": c.get_language_display(), "price": c.price,
+            "hours": hours.get(c.path, Decimal(0)), "fallback": c.locale_id != locale.pk,
+            "schools": ([owner] if owner else []) + co, "translation_key": c.translation_key,
+        })
+    return cards, schools
 
 
 # --------------------------------------------------------------------------------------------------
@@ -127,7 +155,8 @@ def _may_read_all(user) -> bool:
 def course_context(page, request) -> dict:
     enrolment = services.enrolment_for(request.user, page)
     done = selectors.done_translation_keys(enrolment)
-    outline = selectors.course_outline(page, done, live_only=not getattr(request, "is_preview", False))
+    outline = selectors.course_outline(page, done, live_only=not getattr(request, "is_preview", False),
+                                       request=request)
     resume = None
     if enrolment:
         if enrolment.last_lesson_id:
@@ -151,7 +180,7 @@ def course_context(page, request) -> dict:
         "components": components,
         "result": result,
         "owning_school": owning.school if owning else None,
-        "co_schools": list(page.schools.all()),
+        "co_schools": [s for s in page.schools.all() if not owning or s.pk != owning.school_id],
         "can_read_all": _may_read_all(request.user),
     }
 
@@ -160,10 +189,11 @@ def course_context(page, request) -> dict:
 # Lesson page
 # --------------------------------------------------------------------------------------------------
 def lesson_context(page, request) -> dict:
-    course = selectors.course_of_lesson(page)
+    course = selectors.course_info_of_lesson(page)
     enrolment = services.enrolment_for(request.user, course)
     done = selectors.done_translation_keys(enrolment)
-    outline = selectors.course_outline(course, done, live_only=not getattr(request, "is_preview", False))
+    outline = selectors.course_outline(course, done, live_only=not getattr(request, "is_preview", False),
+                                       request=request)
     lessons = outline.lessons
     idx = next((i for i, lr in enumerate(lessons) if lr.lesson.pk == page.pk), None)
     unit_row = next((u for u in outline.units if page.path.startswith(u.unit.path)), None)
@@ -171,11 +201,10 @@ def lesson_context(page, request) -> dict:
     next_lesson = lessons[idx + 1].lesson if idx is not None and idx + 1 < len(lessons) else None
     submissions = {}
     if enrolment:
-        services.record_visit(enrolment, page if page.locale_id == enrolment.course.locale_id else
-                              LessonPage.objects.filter(translation_key=page.translation_key,
-                                                        locale_id=enrolment.course.locale_id).first() or page)
-        submissions = {s.block_id: s for s in Submission.objects.filter(enrolment=enrolment,
-                                                                          lesson__translation_key=page.translation_key)}
+        services.record_visit(enrolment, page)
+        if any(b.block_type == "assignment" for b in page.body):
+            submissions = {s.block_id: s for s in Submission.objects.filter(
+                enrolment=enrolment, lesson__translation_key=page.translation_key)}
     return {
         "course": course,
         "unit_row": unit_row,

@@ -45,9 +45,18 @@ class CriterionAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
 
+@admin.action(description="Create a new editable version")
+def new_version(modeladmin, request, queryset):
+    from exams import services
+
+    for rubric in queryset:
+        services.new_rubric_version(rubric)
+
+
 @admin.register(m.Rubric)
 class RubricAdmin(admin.ModelAdmin):
     list_display = ["__str__", "family", "version", "is_locked"]
+    actions = [new_version]
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_locked:
@@ -70,7 +79,14 @@ class QuestionAdminForm(forms.ModelForm):
 @admin.register(m.Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionAdminForm
-    list_display = ["__str__", "qtype", "category", "points", "version", "active"]
+    list_display = ["__str__", "qtype", "category", "points", "version", "active", "regrade_link"]
+
+    @admin.display(description="Regrade")
+    def regrade_link(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}">dry run</a>', reverse("exams:regrade", args=[obj.pk]))
     list_filter = ["qtype", "category"]
     search_fields = ["name", "text_fr", "text_en"]
 

@@ -144,6 +144,18 @@ def _sit(cert, user, examiner, right_share: float, levels: list[int], days_ago: 
     return attempt
 
 
+def _follow_cohort_enrolments(cohort):
+    """Lucas and Emma join Marie's cohort: enrol them where the cohort is enrolled (keeps seeding idempotent)."""
+    try:
+        from courses import services as course_services
+        from courses.models import Enrolment
+    except ImportError:  # courses not installed
+        return
+    for e in Enrolment.objects.filter(cohort=cohort).select_related("course", "enrolled_by").order_by("pk"):
+        if e.enrolled_by is not None:
+            course_services.enrol_cohort(cohort, e.course, e.enrolled_by)
+
+
 def seed(out):
     from lms.accounts.models import User
     from partnerships.models import Cohort
@@ -160,6 +172,7 @@ def seed(out):
         cohort = Cohort.objects.filter(memberships__user=marie).order_by("-graduation_year").first()
         lucas = _demo_student("lucas.martin@demo.flowstage.test", "Lucas", "Martin", cohort)
         emma = _demo_student("emma.petit@demo.flowstage.test", "Emma", "Petit", cohort)
+        _follow_cohort_enrolments(cohort)
         a1 = _sit(cert, lucas, examiner, 0.9, [3, 2, 3], days_ago=20)
         a2 = _sit(cert, emma, examiner, 0.5, [1, 1, 2], days_ago=18)
         note = (f"; Lucas Martin {a1.final_pct:.1f} % ({'passed' if a1.passed else 'failed'}), "

@@ -46,12 +46,33 @@ class StudentRecord:
     today: date | None = None
 
 
+# English message templates; `reason` = MESSAGES[key] % params (pages translate the template).
+MESSAGES = {
+    "no_programme": "no programme on record",
+    "not_sound": "programme %(programme)s is not an audio/sound curriculum",
+    "level_low": "programme level Bac+%(level)s is below Bac+%(min)s",
+    "curriculum_ok": "%(programme)s (Bac+%(level)s, sound)",
+    "experience_ok": "%(months)s months of internships/apprenticeships",
+    "experience_low": "%(months)s months of practical experience, %(min)s required",
+    "software_ok": "%(names)s",
+    "software_low": "%(n)s professional software package(s) at %(level)s level or above, %(min)s required",
+    "portfolio_ok": "%(n)s documented projects",
+    "portfolio_low": "%(n)s documented project(s), %(min)s required",
+    "exempted": "exemption: %(reason)s",
+}
+
+
 @dataclass(frozen=True)
 class PrereqResult:
     code: str
     met: bool
-    reason: str
+    key: str
+    params: dict = field(default_factory=dict)
     exempted: bool = False
+
+    @property
+    def reason(self) -> str:
+        return MESSAGES[self.key] % self.params
 
 
 def months_of_experience(periods: list[Period], today: date) -> int:
@@ -79,42 +100,35 @@ def level_rank(level: str) -> int:
 
 def check_curriculum(rec: StudentRecord, req: Requirements) -> PrereqResult:
     if rec.programme_domain is None:
-        return PrereqResult(CURRICULUM, False, "no programme on record")
+        return PrereqResult(CURRICULUM, False, "no_programme")
     if rec.programme_domain != req.domain:
-        return PrereqResult(CURRICULUM, False, f"programme {rec.programme_name!r} is not an audio/sound curriculum")
+        return PrereqResult(CURRICULUM, False, "not_sound", {"programme": f"« {rec.programme_name} »"})
     if (rec.degree_level or 0) < req.min_degree_level:
-        return PrereqResult(
-            CURRICULUM, False, f"programme level Bac+{rec.degree_level} is below Bac+{req.min_degree_level}"
-        )
-    return PrereqResult(CURRICULUM, True, f"{rec.programme_name} (Bac+{rec.degree_level}, sound)")
+        return PrereqResult(CURRICULUM, False, "level_low", {"level": rec.degree_level, "min": req.min_degree_level})
+    return PrereqResult(CURRICULUM, True, "curriculum_ok", {"programme": rec.programme_name, "level": rec.degree_level})
 
 
 def check_experience(rec: StudentRecord, req: Requirements) -> PrereqResult:
     months = months_of_experience(rec.experience, rec.today or date.today())
     if months >= req.min_experience_months:
-        return PrereqResult(EXPERIENCE, True, f"{months} months of internships/apprenticeships")
-    return PrereqResult(
-        EXPERIENCE, False, f"{months} months of practical experience, {req.min_experience_months} required"
-    )
+        return PrereqResult(EXPERIENCE, True, "experience_ok", {"months": months})
+    return PrereqResult(EXPERIENCE, False, "experience_low", {"months": months, "min": req.min_experience_months})
 
 
 def check_software(rec: StudentRecord, req: Requirements) -> PrereqResult:
     floor = level_rank(req.min_software_level)
     mastered = sorted({name for name, level in rec.software if level_rank(level) >= floor})
     if len(mastered) >= req.min_software:
-        return PrereqResult(SOFTWARE, True, ", ".join(mastered))
-    return PrereqResult(
-        SOFTWARE, False,
-        f"{len(mastered)} professional software package(s) at {req.min_software_level} level or above, "
-        f"{req.min_software} required",
-    )
+        return PrereqResult(SOFTWARE, True, "software_ok", {"names": ", ".join(mastered)})
+    return PrereqResult(SOFTWARE, False, "software_low",
+                        {"n": len(mastered), "level": req.min_software_level, "min": req.min_software})
 
 
 def check_portfolio(rec: StudentRecord, req: Requirements) -> PrereqResult:
     n = rec.portfolio_projects
     if n >= req.min_portfolio_projects:
-        return PrereqResult(PORTFOLIO, True, f"{n} documented projects")
-    return PrereqResult(PORTFOLIO, False, f"{n} documented project(s), {req.min_portfolio_projects} required")
+        return PrereqResult(PORTFOLIO, True, "portfolio_ok", {"n": n})
+    return PrereqResult(PORTFOLIO, False, "portfolio_low", {"n": n, "min": req.min_portfolio_projects})
 
 
 CHECKS = {CURRICULUM: check_curriculum, EXPERIENCE: check_experience, SOFTWARE: check_software,
@@ -128,7 +142,7 @@ def check_all(rec: StudentRecord, req: Requirements, exemptions: dict[str, str] 
     for code in CODES:
         r = CHECKS[code](rec, req)
         if not r.met and code in exemptions:
-            r = PrereqResult(code, True, f"exemption: {exemptions[code]}", exempted=True)
+            r = PrereqResult(code, True, "exempted", {"reason": exemptions[code]}, exempted=True)
         results.append(r)
     return results
 

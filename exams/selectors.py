@@ -126,6 +126,7 @@ def question_payload(aq: AttemptQuestion, lang: str, reveal: bool = False) -> di
         data["options"] = [{"id": pid, "text": _texts(by_id[pid], "right", lang)} for pid in order["right"]]
     if reveal:
         data["awarded"] = None if aq.awarded is None else str(aq.awarded)
+        data["full_marks"] = aq.awarded is not None and aq.awarded >= v.points
         data["feedback"] = tr(v, "feedback", lang)
         data["correct"] = correct_answer_text(v.qtype, key, lang)
     return data

@@ -83,6 +83,16 @@ def is_entitled(user) -> bool:
     return school_has(student_school(user), FLOW_STAGE_READY_CERTIFICATION)
 
 
+def prereq_reason(r) -> str:
+    """The reason of a prerequisite result in the active language (templates in prerequisites.MESSAGES)."""
+    from exams.prerequisites import MESSAGES
+
+    params = dict(r.params)
+    if "level" in params and isinstance(params["level"], str):
+        params["level"] = _(params["level"])
+    return _(MESSAGES[r.key]) % params
+
+
 def register(certification: Certification, user) -> Registration:
     """Register a student: entitlement of their school, every prerequisite met (or exempted), fee 149 €."""
     if not certification.active:
@@ -91,7 +101,7 @@ def register(certification: Certification, user) -> Registration:
         raise ExamError(_("Your school's partnership does not include the Flow Stage Ready certification."), 403)
     results = prerequisite_status(certification, user)
     if not all_met(results):
-        missing = "; ".join(r.reason for r in results if not r.met)
+        missing = "; ".join(prereq_reason(r) for r in results if not r.met)
         raise ExamError(_("Prerequisites missing: %(missing)s") % {"missing": missing}, 409)
     with transaction.atomic():
         reg, created = Registration.objects.get_or_create(
@@ -456,11 +466,12 @@ def regrade_question(question: Question, by, dry_run=True, now=None) -> list[Reg
     changes: list[RegradeChange] = []
     attempt_ids = list(AttemptQuestion.objects.filter(version__question=question)
                        .exclude(attempt__status=Attempt.Status.OPEN).values_list("attempt_id", flat=True))
-    chunk = 500
+    chunk = 2000
+    schemes: dict[int, object] = {}
     for i in range(0, len(attempt_ids), chunk):
         ids = attempt_ids[i:i + chunk]
         with transaction.atomic():
-            attempts = {a.pk: a for a in Attempt.objects.select_for_update().filter(pk__in=ids)
+            attempts = {a.pk: a for a in Attempt.objects.select_for_update(of=("self",)).filter(pk__in=ids)
                         .select_related("exam", "user")}
             aqs = list(AttemptQuestion.objects.filter(attempt_id__in=ids, version__question=question)
                        .select_related("version").only("pk", "attempt_id", "response", "awarded",
@@ -488,7 +499,9 @@ def regrade_question(question: Question, by, dry_run=True, now=None) -> list[Reg
                     marks = {"theory": attempt.theory_pct}
                     if attempt.exam.has_practical:
                         marks["practical"] = attempt.practical_pct
-                    result = score_scheme(attempt.exam.scheme(), marks)
+                    if attempt.exam_id not in schemes:
+                        schemes[attempt.exam_id] = attempt.exam.scheme()
+                    result = score_scheme(schemes[attempt.exam_id], marks)
                     attempt.final_pct, attempt.passed = result.total, result.passed
                 after = _snapshot(attempt)
                 changes.append(RegradeChange(aid, attempt.user.get_display_name(), before, after))
@@ -498,10 +511,19 @@ def regrade_question(question: Question, by, dry_run=True, now=None) -> list[Reg
                     audits.append(RegradeAudit(attempt=attempt, by=by, at=now, question=question,
                                                before=before, after=after))
             if not dry_run and changed_attempts:
-                AttemptQuestion.objects.bulk_update(changed_aqs, ["awarded"], batch_size=1000)
-                Attempt.objects.bulk_update(changed_attempts, ["theory_points", "theory_pct", "final_pct",
-                                                               "passed"], batch_size=1000)
-                RegradeAudit.objects.bulk_create(audits, batch_size=1000)
+                # Few distinct values: one UPDATE per value is far cheaper than a CASE-per-row bulk_update.
+                by_award: dict[Decimal, list[int]] = {}
+                for aq in changed_aqs:
+                    by_award.setdefault(aq.awarded, []).append(aq.pk)
+                for value, pks in by_award.items():
+                    AttemptQuestion.objects.filter(pk__in=pks).update(awarded=value)
+                by_result: dict[tuple, list[int]] = {}
+                for a in changed_attempts:
+                    by_result.setdefault((a.theory_points, a.theory_pct, a.final_pct, a.passed), []).append(a.pk)
+                for (points, pct, final, passed), pks in by_result.items():
+                    Attempt.objects.filter(pk__in=pks).update(theory_points=points, theory_pct=pct, final_pct=final,
+                                                              passed=passed)
+                RegradeAudit.objects.bulk_create(audits, batch_size=2000)
                 for attempt in changed_attempts:
                     if attempt.passed and attempt.pass_notified_at is None and attempt.status == Attempt.Status.GRADED:
                         _finalise(attempt, now)
@@ -567,3 +589,24 @@ def export_parsed(category, lang: str = "fr"):
         out.append(from_key(q.qtype, q.key, text=tr(q, "text", lang), name=q.name, points=q.points,
                             feedback=tr(q, "feedback", lang), category=category.name, lang=lang))
     return out
+
+
+# --- Rubric versions --------------------------------------------------------------------------
+
+def new_rubric_version(rubric):
+    """A used rubric is immutable: copy it (criteria and levels) as version n+1 to edit that instead."""
+    from exams.models import Rubric, RubricCriterion, RubricLevel
+
+    with transaction.atomic():
+        latest = Rubric.objects.filter(family=rubric.family).aggregate(v=Max("version"))["v"] or rubric.version
+        copy = Rubric.objects.create(family=rubric.family, version=latest + 1, title_fr=rubric.title_fr,
+                                     title_en=rubric.title_en)
+        for c in rubric.criteria.prefetch_related("levels"):
+            nc = RubricCriterion.objects.create(rubric=copy, position=c.position, title_fr=c.title_fr,
+                                                title_en=c.title_en, description_fr=c.description_fr,
+                                                description_en=c.description_en)
+            RubricLevel.objects.bulk_create([RubricLevel(criterion=nc, position=lv.position, label_fr=lv.label_fr,
+                                                         label_en=lv.label_en, descriptor_fr=lv.descriptor_fr,
+                                                         descriptor_en=lv.descriptor_en, points=lv.points)
+                                             for lv in c.levels.all()])
+    return copy

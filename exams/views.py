@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from exams import grading, selectors, services
@@ -18,18 +19,34 @@ def _lang():
 
 
 PREREQ_LABELS = {
-    "curriculum": "Audio/sound curriculum, Bac+2 or above",
-    "experience": "At least 3 months of practical experience (internship/apprenticeship)",
-    "software": "At least 2 professional software packages mastered",
-    "portfolio": "Portfolio of at least 5 documented projects",
+    "curriculum": gettext_lazy("Audio/sound curriculum, Bac+2 or above"),
+    "experience": gettext_lazy("At least 3 months of practical experience (internship/apprenticeship)"),
+    "software": gettext_lazy("At least 2 professional software packages mastered"),
+    "portfolio": gettext_lazy("Portfolio of at least 5 documented projects"),
 }
 
 
-def _prereq_rows(cert, user):
-    from django.utils.translation import gettext
+# The prerequisite messages of exams.prerequisites.MESSAGES, for makemessages.
+gettext_noop("no programme on record")
+gettext_noop("programme %(programme)s is not an audio/sound curriculum")
+gettext_noop("programme level Bac+%(level)s is below Bac+%(min)s")
+gettext_noop("%(programme)s (Bac+%(level)s, sound)")
+gettext_noop("%(months)s months of internships/apprenticeships")
+gettext_noop("%(months)s months of practical experience, %(min)s required")
+gettext_noop("%(names)s")
+gettext_noop("%(n)s professional software package(s) at %(level)s level or above, %(min)s required")
+gettext_noop("%(n)s documented projects")
+gettext_noop("%(n)s documented project(s), %(min)s required")
+gettext_noop("exemption: %(reason)s")
+gettext_noop("advanced")
 
+
+prereq_reason = services.prereq_reason
+
+
+def _prereq_rows(cert, user):
     results = services.prerequisite_status(cert, user)
-    return results, [{"code": r.code, "label": gettext(PREREQ_LABELS[r.code]), "met": r.met, "reason": r.reason,
+    return results, [{"code": r.code, "label": PREREQ_LABELS[r.code], "met": r.met, "reason": prereq_reason(r),
                       "exempted": r.exempted} for r in results]
 
 

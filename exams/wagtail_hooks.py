@@ -122,3 +122,25 @@ class ImportMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def import_menu_item():
     return ImportMenuItem(_("Import / export questions"), reverse("exams:import"), icon_name="upload", order=251)
+
+
+def _deny_unless_allowed(request, instance, action):
+    if isinstance(instance, (Question, QuestionCategory)):
+        policy = BankPermissionPolicy(type(instance))
+        if not policy.user_has_permission_for_instance(request.user, action, instance):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+    return None
+
+
+@hooks.register("before_edit_snippet")
+def scope_edit(request, instance):
+    return _deny_unless_allowed(request, instance, "change")
+
+
+@hooks.register("before_delete_snippet")
+def scope_delete(request, instances):
+    for instance in instances:
+        _deny_unless_allowed(request, instance, "delete")
+    return None

@@ -9,6 +9,7 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils import timezone
 
 from lms.accounts import roles
@@ -66,7 +67,8 @@ def _progress(cohort, rng, out_notes):
     now = timezone.now()
     for course in courses:
         try:
-            cs.enrol_cohort(cohort, course, staff)
+            with transaction.atomic():
+                cs.enrol_cohort(cohort, course, staff)
         except Exception as exc:  # noqa: BLE001 - demo: a course may refuse (unpublished…)
             out_notes.append(f"{course.code}: {exc}")
             continue
@@ -92,7 +94,9 @@ def _progress(cohort, rng, out_notes):
             base = {"star": 88, "good": 74, "average": 62, "late": 48}[profile]
             for comp in components[: max(1, len(components) - (0 if n_done == len(lessons) else 1))]:
                 try:
-                    cs.set_component_mark(e, comp.key, str(max(0, min(100, base + local.randint(-10, 10)))), "percent", staff)
+                    with transaction.atomic():
+                        cs.set_component_mark(e, comp.key, str(max(0, min(100, base + local.randint(-10, 10)))),
+                                              "percent", staff)
                 except Exception:  # noqa: BLE001
                     break
 
@@ -115,8 +119,9 @@ def _certifications(cohort, rng):
             continue
         local = random.Random(m.user.email)
         try:
-            sit(cert, m.user, examiner, local.choice([.95, .85, .8, .7, .55]),
-                [local.randint(1, 3) for _ in range(3)], days_ago=5 + i * 4)
+            with transaction.atomic():
+                sit(cert, m.user, examiner, local.choice([.95, .85, .8, .7, .55]),
+                    [local.randint(1, 3) for _ in range(3)], days_ago=5 + i * 4)
             n += 1
         except Exception:  # noqa: BLE001 - prerequisites or exam state may refuse
             continue

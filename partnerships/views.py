@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from . import access, lifecycle, services
 from .csv_import import ImportRefused, parse
 from .forms import CohortForm, CsvUploadForm, EnrolForm, TransitionForm
-from .models import Cohort, CohortMembership, Partnership, School, SchoolMember
+from .models import Cohort, CohortMembership, Partnership, PartnershipTransition, School, SchoolMember
 
 # Actions of the apps above (assigning courses / certifications to a cohort): shown when installed.
 COHORT_ACTIONS = [
@@ -131,23 +131,27 @@ def cohort_import_confirm(request, pk):
 
 
 def _tier_history(partnerships):
-    """Tier upgrades/downgrades from the partnerships' history, oldest first."""
+    """Timeline, newest first: tier upgrades/downgrades (from the partnerships' simple_history) and
+    lifecycle steps (PartnershipTransition)."""
     events = []
     for p in partnerships:
         records = list(p.history.select_related("tier", "history_user").order_by("history_date", "history_id"))
         previous = None
         for rec in records:
-            if previous is None or rec.tier_id != previous.tier_id or rec.status != previous.status:
+            if previous is None or rec.tier_id != previous.tier_id:
                 events.append({
-                    "date": rec.history_date, "tier": rec.tier, "status": rec.get_status_display(),
-                    "fee": rec.annual_fee, "reason": rec.history_change_reason or "",
-                    "user": rec.history_user, "kind": (
-                        "created" if previous is None else
-                        ("upgrade" if rec.tier.rank > previous.tier.rank else "downgrade")
-                        if rec.tier_id != previous.tier_id else "status"),
+                    "date": rec.history_date.date(), "tier": rec.tier, "status": rec.get_status_display(),
+                    "fee": rec.annual_fee, "reason": rec.history_change_reason or "", "user": rec.history_user,
+                    "kind": "created" if previous is None else (
+                        "upgrade" if rec.tier.rank > previous.tier.rank else "downgrade"),
                 })
             previous = rec
-    events.sort(key=lambda e: e["date"], reverse=True)
+        for t in p.transitions.all():
+            events.append({
+                "date": t.on, "tier": p.tier, "status": f"{t.get_from_status_display()} → {t.get_to_status_display()}",
+                "fee": None, "reason": t.note, "user": t.by, "kind": "status",
+            })
+    events.sort(key=lambda e: (e["date"], e["kind"] != "created"), reverse=True)
     return events
 
 
@@ -157,7 +161,8 @@ def school_detail(request, slug):
     access.require_manage(request.user, school)
     partnerships = list(
         Partnership.objects.filter(school=school).select_related("tier")
-        .prefetch_related("invoices", Prefetch("transitions"), "tier__entitlements")
+        .prefetch_related("invoices", Prefetch("transitions", queryset=PartnershipTransition.objects.select_related("by")),
+                          "tier__entitlements")
         .order_by("-start_date")
     )
     live = next((p for p in partnerships if p.status in Partnership.LIVE_STATUSES), None)

@@ -33,3 +33,13 @@ def tr(obj, base):
 @register.filter
 def strid(value):
     return str(value)
+
+
+@register.filter
+def twenty(value):
+    """The same percentage as a French mark out of 20 (one decimal, half-up)."""
+    from lms.scoring import to_twenty
+
+    if value is None or value == "":
+        return "—"
+    return number_format(round_half_up(to_twenty(value), 1), 1, use_l10n=True)

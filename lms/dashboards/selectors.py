@@ -53,7 +53,9 @@ def school_dashboard(school: School, now=None) -> dict:
     )
     user_ids = sorted({m[1] for m in memberships})
     progress = _call("courses.selectors", "progress_by_user", user_ids, default={}) or {}
-    activity = _call("courses.selectors", "last_activity_by_user", user_ids, default={}) or {}
+    # last activity: progress_by_user already gives it per course (lessons, submissions), exams per attempt;
+    # courses.selectors.last_activity_by_user reads the same sources again, so it is not called here.
+    activity: dict = {}
     results = _call("exams.selectors", "results_by_user", user_ids, default={}) or {}
     creds = _call("badges.selectors", "credentials_by_user", user_ids, default={}) or {}
     rows_by_cohort = defaultdict(list)
@@ -70,9 +72,13 @@ def school_dashboard(school: School, now=None) -> dict:
                        "components": metrics.component_columns(rows)})
     return {"school": school, "cohorts": blocks, "aggregates": metrics.aggregate(all_rows), "rows": all_rows,
             "distribution": metrics.progress_distribution(all_rows),
-            "sources": {"courses": bool(_module("courses.selectors") and getattr(_module("courses.selectors"), "progress_by_user", None)),
-                        "exams": bool(getattr(_module("exams.selectors"), "results_by_user", None)),
-                        "badges": bool(getattr(_module("badges.selectors"), "credentials_by_user", None))}}
+            "sources": {"courses": _has("courses.selectors", "progress_by_user"),
+                        "exams": _has("exams.selectors", "results_by_user"),
+                        "badges": _has("badges.selectors", "credentials_by_user")}}
+
+
+def _has(module_name, selector) -> bool:
+    return getattr(_module(module_name), selector, None) is not None
 
 
 # --- Flow Stage KPIs -----------------------------------------------------------------------------------

@@ -195,6 +195,8 @@ def flowstage_dashboard(request):
                           "ratio": None if ratio is None else f"{number_format(ratio, 0)} %"})
         table.append({"label": labels[key], "cells": cells, "total": key == "revenue_total"})
     years = [c["year"] for c in comparison]
+    for i, c in enumerate(comparison, start=1):
+        c["label"] = _("Year %(n)s") % {"n": i}
     revenue_chart = charts.grouped_columns(
         [f'{c["label"]} · {c["year"]}' for c in comparison] or ["—"],
         [(_("Projection (brief)"), [c["projection"].revenue_total for c in comparison]),

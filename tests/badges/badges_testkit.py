@@ -43,3 +43,29 @@ def verify_doc(doc, **kwargs):
 @pytest.fixture
 def credential(db):
     return issue()
+
+
+def passed_attempt(user=None, passed=True, final_pct="82.5"):
+    """A graded attempt of a theory-only certification (built with the exams test helpers)."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from exams.models import Attempt
+    from tests.exams.helpers import make_certification
+
+    cert = make_certification(types=("single",), practical=False)
+    now = timezone.now()
+    return Attempt.objects.create(exam=cert.exam, user=user or make_user("student"), seed=1, deadline=now,
+                                  status="graded", passed=passed, final_pct=Decimal(final_pct), graded_at=now)
+
+
+@pytest.fixture(autouse=False)
+def celery_eager():
+    """Run Celery tasks in process even in the services run (no worker in these tests)."""
+    from lms.celery import app
+
+    saved = {k: app.conf.get(k) for k in ("task_always_eager", "task_eager_propagates")}
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+    app.conf.update(**saved)

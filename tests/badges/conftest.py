@@ -13,16 +13,45 @@ from badges.jsonld import OfflineDocumentLoader
 VECTORS = Path(__file__).parent / "vectors"
 
 
+LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost"}
+
+
+def _is_local(address) -> bool:
+    """Unix sockets and the loopback (the services run's PostgreSQL and Redis) stay allowed."""
+    if isinstance(address, (str, bytes)):
+        return True  # AF_UNIX path
+    if isinstance(address, tuple) and address:
+        return str(address[0]) in LOCAL_HOSTS
+    return False
+
+
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
-    """Any attempt to open a connection fails the test: contexts are resolved offline."""
+    """Any attempt to reach another host fails the test: contexts are resolved offline.
 
-    def refuse(*args, **kwargs):
-        raise AssertionError("network access attempted")
+    Loopback stays open so that the database and Redis of the services run keep working."""
+    real_connect = socket.socket.connect
+    real_create = socket.create_connection
+    real_getaddrinfo = socket.getaddrinfo
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    def connect(self, address, *args, **kwargs):
+        if not _is_local(address):
+            raise AssertionError(f"network access attempted: {address!r}")
+        return real_connect(self, address, *args, **kwargs)
+
+    def create_connection(address, *args, **kwargs):
+        if not _is_local(address):
+            raise AssertionError(f"network access attempted: {address!r}")
+        return real_create(address, *args, **kwargs)
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host not in LOCAL_HOSTS and host not in (b"localhost", None):
+            raise AssertionError(f"network access attempted: resolving {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.db import IntegrityError
 from badges import services, signing, statuslist
 from badges.contexts import OB_V3P0, VC_V2
 from badges.models import Credential, StatusList
-from badges_testkit import doc_of, issue, make_achievement, verify_doc
+from badges_testkit import doc_of, issue, make_achievement, passed_attempt, verify_doc
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -91,19 +91,20 @@ def test_revocation_sets_the_bit_and_resigns_the_list(client):
 
 
 def test_one_credential_per_attempt_even_if_issued_twice():
-    user = make_user("student")
+    attempt = passed_attempt()
     ach = make_achievement()
-    first = services.issue_credential(user, ach, attempt_id=42, notify=False)
-    second = services.issue_credential(user, ach, attempt_id=42, notify=False)
+    first = services.issue_credential(attempt.user, ach, attempt_id=attempt.pk, notify=False)
+    second = services.issue_credential(attempt.user, ach, attempt_id=attempt.pk, notify=False)
     assert first.created and not second.created
     assert second.credential.pk == first.credential.pk
-    assert Credential.objects.filter(attempt_id=42).count() == 1
+    assert Credential.objects.filter(attempt=attempt).count() == 1
 
 
 def test_unique_constraint_on_attempt_is_the_backstop():
-    cred = issue(attempt_id=7)
+    attempt = passed_attempt()
+    cred = issue(attempt.user, attempt_id=attempt.pk)
     with pytest.raises(IntegrityError):
-        Credential.objects.create(user=cred.user, achievement=cred.achievement, attempt_id=7,
+        Credential.objects.create(user=cred.user, achievement=cred.achievement, attempt=attempt,
                                   signing_key=cred.signing_key, status_list=cred.status_list,
                                   status_index=999, signed_json="{}", valid_from=cred.valid_from)
 
@@ -121,15 +122,15 @@ def test_concurrent_issuance_for_the_same_attempt_gives_one_credential():
 
     if connection.vendor == "sqlite":
         pytest.skip("needs a database with row locks and concurrent connections (services run)")
-    user = make_user("student")
-    ach = make_achievement()
+    attempt = passed_attempt()
+    user, ach = attempt.user, make_achievement()
     results = []
 
     def run():
         from django.db import connections
 
         try:
-            results.append(services.issue_credential(user, ach, attempt_id=99, notify=False).credential.pk)
+            results.append(services.issue_credential(user, ach, attempt_id=attempt.pk, notify=False).credential.pk)
         finally:
             connections.close_all()
 
@@ -139,7 +140,7 @@ def test_concurrent_issuance_for_the_same_attempt_gives_one_credential():
     for t in threads:
         t.join()
     assert len(set(results)) == 1
-    assert Credential.objects.filter(attempt_id=99).count() == 1
+    assert Credential.objects.filter(attempt=attempt).count() == 1
 
 
 def test_holder_is_emailed_with_the_links(mailoutbox, django_capture_on_commit_callbacks):

@@ -9,10 +9,10 @@ from django.core.management import call_command
 
 from badges import media, selectors, services
 from badges.models import BulkIssuance, Credential
-from badges_testkit import credential, doc_of, issue, make_achievement  # noqa: F401 (fixture)
+from badges_testkit import celery_eager, credential, doc_of, issue, make_achievement  # noqa: F401 (fixtures)
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def holder_client(client, student):
 def test_my_badges_and_detail(holder_client, student):
     cred = issue(student)
     other = issue()
-    resp = holder_client.get("/badges/")
+    resp = holder_client.get("/badges/mine/")
     assert resp.status_code == 200
     html = resp.content.decode()
     assert "Audio Engineer" in html and f"/badges/{cred.pk}/" in html and str(other.pk) not in html
@@ -248,3 +248,22 @@ def test_navigation_entries_resolve(student, fs_staff):
     assert "badges:mine" in {i["name"] for i in nav_for(student)}
     assert "badges:staff" in {i["name"] for i in nav_for(fs_staff)}
     assert Path(__file__)
+
+
+def test_bulk_issuance_stores_baked_png_and_qr(fs_staff, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    students = [make_user("student") for _ in range(2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_bulk_issuance(achievement=make_achievement(), created_by=fs_staff,
+                                     recipients=[{"user_id": s.pk} for s in students])
+    for cred in Credential.objects.all():
+        with default_storage.open(f"badges/{cred.pk}/badge.png") as f:
+            assert media.extract_from_png(f.read()) == cred.signed_json
+        assert default_storage.exists(f"badges/{cred.pk}/qr.png")
+
+
+def test_openapi_documents_the_verify_endpoint(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "post" in spec["paths"]["/api/v1/credentials/verify"]
+    assert client.get("/badges/").status_code == 302

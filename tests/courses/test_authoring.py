@@ -94,3 +94,39 @@ def test_admin_form_refuses_weights_not_summing_to_100(client, fs_staff):
     r = client.post(f"/admin/pages/add/courses/coursepage/{section.pk}/", data)
     assert r.status_code == 302, r.content.decode()[:3000]
     assert CoursePage.objects.get(slug="mal-pondere").assessment_components.count() == 3
+
+
+def test_co_authoring_school_sees_the_course_in_its_admin_list(client):
+    owner, partner = make_school(), make_school()
+    course = make_course(parent=services.ensure_school_section(owner), title="Module co-créé")
+    course.schools.add(partner)
+    course.save()
+    teacher = make_user("teacher")
+    services.add_teacher(partner, teacher)
+    client.force_login(teacher)
+    html = client.get("/admin/").content.decode()
+    assert "Module co-créé" in html
+    assert services.can_teach(teacher, course)
+
+
+def test_cohort_enrolment_page_for_school_staff(client):
+    from partnerships.models import Cohort, CohortMembership, Programme
+
+    from courses.models import Enrolment
+
+    school = make_school()
+    cohort = Cohort.objects.create(programme=Programme.objects.create(school=school, name="Son", domain="sound",
+                                                                      degree_level=3), graduation_year=2027)
+    for _ in range(2):
+        CohortMembership.objects.create(cohort=cohort, user=make_user("student"))
+    course = make_course()
+    course.save_revision().publish()
+    staff = make_user("school_staff")
+    SchoolMember.objects.create(school=school, user=staff, role="staff")
+    client.force_login(staff)
+    assert client.get("/learning/cohorts/enrol/").status_code == 200
+    r = client.post("/learning/cohorts/enrol/", {"cohort": cohort.pk, "course": course.pk})
+    assert r.status_code == 302
+    assert Enrolment.objects.filter(cohort=cohort, course=course).count() == 2
+    client.force_login(make_user("student"))
+    assert client.get("/learning/cohorts/enrol/").status_code == 403

@@ -65,3 +65,31 @@ def test_contract_selectors_shapes_and_bounded_queries():
 
     assert isinstance(selectors.schools_running_modules(), set)
     assert selectors.paid_enrolments_by_year() == {}
+
+
+def test_api_catalogue_enrol_and_progress(client, api_token):
+    from partnerships.models import Cohort, CohortMembership, Programme, SchoolMember
+
+    from .factories import make_school
+
+    course = make_course(n_units=1, lessons_per_unit=2)
+    r = client.get("/api/v1/courses/?lang=en")
+    assert r.status_code == 200 and [c["code"] for c in r.json()] == [course.code]
+    student = make_user("student")
+    h = api_token(student)
+    r = client.post(f"/api/v1/courses/{course.pk}/enrol", **h)
+    assert r.status_code == 201
+    r = client.post(f"/api/v1/courses/{course.pk}/enrol", **h)
+    assert r.status_code == 409
+    services.complete_lesson(student, lessons_of(course)[0])
+    r = client.get("/api/v1/courses/mine", **h)
+    assert r.json()[0]["progress_pct"] in ("50.00", 50, "50", 50.0)
+    school = make_school()
+    cohort = Cohort.objects.create(programme=Programme.objects.create(school=school, name="Son", domain="sound",
+                                                                      degree_level=3), graduation_year=2027)
+    CohortMembership.objects.create(cohort=cohort, user=student)
+    assert client.get(f"/api/v1/courses/cohorts/{cohort.pk}/progress", **h).status_code == 403
+    staff = make_user("school_staff")
+    SchoolMember.objects.create(school=school, user=staff, role="staff")
+    r = client.get(f"/api/v1/courses/cohorts/{cohort.pk}/progress", **api_token(staff))
+    assert r.status_code == 200 and len(r.json()[str(student.pk)]) == 1

@@ -161,3 +161,22 @@ def test_question_points_decimal(school_teacher):
     _s, _t, cat = school_teacher
     q = h.make_question(cat, points="2.5")
     assert q.current_version.points == Decimal("2.5")
+
+
+def test_wagtail_admin_bank_is_scoped(client, school_teacher):
+    _school, teacher, mine = school_teacher
+    shared = QuestionCategory.objects.create(name="Shared")
+    foreign = QuestionCategory.objects.create(name="Foreign", school=h.entitled_school("Foreign admin"))
+    q_mine, q_shared, q_foreign = h.make_question(mine), h.make_question(shared, "truefalse"), h.make_question(foreign, "numeric")
+    client.force_login(teacher)
+    index = client.get("/admin/snippets/exams/question/")
+    assert index.status_code == 200
+    html = index.content.decode()
+    assert f"/admin/snippets/exams/question/edit/{q_mine.pk}/" in html
+    assert f"/admin/snippets/exams/question/edit/{q_foreign.pk}/" not in html
+    assert client.get(f"/admin/snippets/exams/question/edit/{q_mine.pk}/").status_code == 200
+    assert client.get(f"/admin/snippets/exams/question/edit/{q_foreign.pk}/").status_code in (302, 403, 404)
+    assert client.get(f"/admin/snippets/exams/question/edit/{q_shared.pk}/").status_code in (302, 403, 404)
+    # Editing one's own question through the admin keeps versioning.
+    form = client.get(f"/admin/snippets/exams/question/edit/{q_mine.pk}/").content.decode()
+    assert f'value="{foreign.pk}"' not in form

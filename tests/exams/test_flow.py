@@ -194,8 +194,8 @@ def test_full_flow_http_and_api(client, api_token, cert, candidate, examiner, fs
     assert passed_events == [attempt.pk]
     # Student result page: breakdown and the review (now the key may show).
     client.force_login(candidate)
-    page = client.get(reverse("exams:result", kwargs={"attempt_id": attempt.pk})).content.decode()
-    assert "87,5" in page and "68,8" in page and "Explication secrète" in page
+    page = client.get(f"/en/exams/attempts/{attempt.pk}/result/").content.decode()
+    assert "87.5" in page and "68.8" in page and "Explication secrète" in page
     res = client.get(f"/api/v1/exams/attempts/{attempt.pk}/result", **headers).json()
     assert res["passed"] is True and Decimal(res["final_pct"]) == Decimal("87.5")
 
@@ -440,3 +440,27 @@ def test_weights_admin_form_error(client, cert):
     assert resp.status_code == 200 and "sum to 100" in resp.content.decode()
     cert.exam.refresh_from_db()
     assert cert.exam.practical_weight == 40
+
+
+def test_used_rubric_is_locked_and_new_version_copies(cert, candidate, fs_examiner):
+    rubric = cert.exam.rubric
+    assert not rubric.is_locked
+    attempt = _awaiting(cert, candidate)
+    services.score_practical(attempt, fs_examiner, levels_for(rubric, [3, 3, 3]))
+    assert rubric.is_locked
+    v2 = services.new_rubric_version(rubric)
+    assert v2.version == rubric.version + 1 and v2.family == rubric.family
+    assert v2.max_points() == rubric.max_points() == Decimal(80)
+    assert not v2.is_locked
+
+
+def test_french_pages_and_messages(client, cert):
+    from django.utils import translation
+
+    user = h.sound_student(h.entitled_school("FR school"))
+    h.give_profile(user, projects=2)
+    client.force_login(user)
+    page = client.get(f"/exams/certifications/{cert.code}/").content.decode()
+    assert "Prérequis" in page and "2 projet(s) documenté(s), 5 requis" in page
+    with translation.override("fr"), pytest.raises(services.ExamError, match="Inscrivez-vous"):
+        services.start_attempt(cert.exam, user)

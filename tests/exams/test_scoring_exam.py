@@ -54,3 +54,10 @@ def test_display_half_up():
     assert pct(Decimal("74.996")) in ("75.0", "75,0")
     assert pct(Decimal("68.75")) in ("68.8", "68,8")
     assert pct(None) == "—"
+
+
+def test_out_of_twenty_display():
+    from exams.templatetags.exams_tags import twenty
+
+    assert twenty(Decimal("90")) in ("18.0", "18,0")
+    assert twenty(Decimal("75")) in ("15.0", "15,0")

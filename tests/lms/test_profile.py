@@ -354,7 +354,7 @@ def test_readiness_page_shows_components_and_trend(client, profile):
     html = client.get("/en/profile/readiness/").content.decode()
     for label in ("Profile completeness", "Technical skills", "Practical experience", "Portfolio", "Weight", "Points"):
         assert label in html
-    assert "since Jan 2026" in html
+    assert "since January 2026" in html
 
 
 def test_snapshot_task_is_idempotent(profile):
@@ -388,3 +388,25 @@ def test_demo_marie_has_a_full_profile_and_a_trend(django_db_blocker):
     assert all(len(points) >= 2 for _n, points in series)
     t = trend(selectors.readiness_snapshots(marie.user))
     assert t["months"] == 12 and t["delta"] > 20
+
+
+def test_admin_pages_of_profiles(client, profile):
+    admin_user = make_user(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    services.set_skill_level(profile, "FOH", 3)
+    for url in ["/django-admin/accounts/user/", "/django-admin/accounts/studentprofile/",
+                f"/django-admin/accounts/studentprofile/{profile.pk}/change/",
+                f"/django-admin/accounts/studentprofile/{profile.pk}/history/",
+                "/django-admin/accounts/readinesssnapshot/", "/django-admin/accounts/user/add/"]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_student_dashboard_includes_the_blocks_that_exist(client, student, monkeypatch):
+    from lms import views_profile
+
+    monkeypatch.setattr(views_profile, "STUDENT_DASHBOARD_BLOCKS",
+                        ["nope/blocks/student_dashboard.html", "lms/includes/readiness_table.html"])
+    client.force_login(student)
+    html = client.get("/en/student/").content.decode()
+    assert "readiness-table" in html  # the existing block is included, the missing one skipped
+    assert "Profile completeness" in html and "Job-readiness score" in html

@@ -10,6 +10,17 @@ from partnerships.csv_import import MAX_ROWS, ImportRefused, parse
 from partnerships.models import CohortMembership
 from tests.factories import make_user
 
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English (the default language is French)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 GOOD = "email;first_name;last_name\nalice@example.test;Alice;Martin\nBOB@Example.test;Bob;Durand\n"
 
 

@@ -52,7 +52,10 @@ def test_renewal_extends_term_with_new_invoice_and_tier_change_in_history(partne
 
 
 def test_change_tier_downgrade_kept_in_history(partnership_a, tiers, staff_a):
-    services.change_tier(partnership_a, tiers["certified"], by=staff_a)
+    from django.utils import translation
+
+    with translation.override("en"):
+        services.change_tier(partnership_a, tiers["certified"], by=staff_a)
     latest = partnership_a.history.first()
     assert latest.tier.code == "certified" and "downgrade" in latest.history_change_reason
     assert latest.history_user == staff_a

@@ -1,0 +1,162 @@
+"""Requests per second of the lesson page (logged-in student) and the catalogue, side by side with a
+minimal Django view (same middleware, same session), under gunicorn (2 workers) on PostgreSQL.
+
+    .venv/bin/python bench/courses_rps.py [--seconds 8] [--concurrency 8] [--skip-setup]
+
+Creates/migrates the database `flowstage_bench` on 127.0.0.1:5432 (user postgres), seeds partnerships,
+users and courses, starts gunicorn on a free port, loads each URL with a small keep-alive Python client
+(threads), and prints rps and the ratio to the minimal view (target: each >= 0.4).
+"""
+import argparse
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_NAME = "flowstage_bench"
+DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+
+SETUP = r"""
+import sys
+from io import StringIO
+import partnerships.demo, lms.demo, courses.demo
+out = StringIO()
+for m in (partnerships.demo, lms.demo, courses.demo):
+    m.seed(out)
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from lms.accounts.models import User
+from courses.models import LessonPage
+marie = User.objects.get(email="marie.dubois@demo.flowstage.test")
+s = SessionStore()
+s[SESSION_KEY] = str(marie.pk)
+s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+s[HASH_SESSION_KEY] = marie.get_session_auth_hash()
+s.create()
+lesson = LessonPage.objects.get(slug="event-management-booking", locale__language_code="fr")
+print("SESSION", s.session_key)
+print("LESSON", lesson.url)
+"""
+
+
+def env():
+    e = dict(os.environ)
+    e.update(DATABASE_URL=DB_URL, DJANGO_SETTINGS_MODULE="bench.courses_bench_settings", PYTHONPATH=str(ROOT))
+    e.pop("REDIS_URL", None)
+    return e
+
+
+def ensure_db():
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
+            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def setup():
+    ensure_db()
+    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env(), check=True)
+    out = subprocess.run([PY, "manage.py", "shell", "-c", SETUP], cwd=ROOT, env=env(), check=True,
+                         capture_output=True, text=True).stdout
+    values = dict(line.split(" ", 1) for line in out.splitlines() if line.startswith(("SESSION ", "LESSON ")))
+    return values["SESSION"].strip(), values["LESSON"].strip()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(port, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/healthz")
+            c.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not start")
+
+
+def load(port, path, cookie, seconds, concurrency):
+    """Requests/second over `seconds` with `concurrency` keep-alive clients; every answer must be 200."""
+    count = [0] * concurrency
+    errors = []
+    stop = time.time() + seconds
+
+    def worker(i):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+        while time.time() < stop:
+            try:
+                conn.request("GET", path, headers=headers)
+                r = conn.getresponse()
+                r.read()
+                if r.status != 200:
+                    errors.append(r.status)
+                    return
+                count[i] += 1
+            except (OSError, http.client.HTTPException) as exc:
+                errors.append(repr(exc))
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
+    t0 = time.time()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.time() - t0
+    if errors:
+        raise RuntimeError(f"{path}: errors {errors[:3]}")
+    return sum(count) / elapsed
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=8)
+    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--rounds", type=int, default=2)
+    args = ap.parse_args()
+    print(f"setting up {DB_NAME} (migrate + seed)…", flush=True)
+    cookie, lesson_path = setup()
+    port = free_port()
+    proc = subprocess.Popen([GUNICORN, "lms.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+                            cwd=ROOT, env=env(), start_new_session=True)
+    try:
+        wait_up(port)
+        targets = [("minimal view", "/bench-minimal/"), ("lesson page", lesson_path), ("catalogue", "/catalogue/")]
+        for _name, path in targets:  # warm up both workers
+            load(port, path, cookie, 1.5, 4)
+        results = {name: [] for name, _p in targets}
+        for _ in range(args.rounds):  # interleaved rounds: the same machine load for every target
+            for name, path in targets:
+                results[name].append(load(port, path, cookie, args.seconds, args.concurrency))
+        base = max(results["minimal view"])
+        print(f"\ngunicorn 2 workers, PostgreSQL, {args.concurrency} keep-alive clients, "
+              f"{args.rounds}×{args.seconds:.0f}s per URL, logged in as Marie (student)")
+        print(f"{'URL':<15}{'rps (best)':>12}{'ratio':>9}   path")
+        for name, path in targets:
+            rps = max(results[name])
+            print(f"{name:<15}{rps:>12.1f}{rps / base:>9.2f}   {path}")
+        ok = all(max(results[n]) / base >= 0.4 for n in ("lesson page", "catalogue"))
+        print("\ntarget (each >= 0.4 of the minimal view):", "MET" if ok else "NOT MET")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

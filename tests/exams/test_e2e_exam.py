@@ -1,0 +1,101 @@
+"""End to end in a real browser: register with prerequisites, take the exam with autosave, reload and
+find the answers, submit, the examiner scores the rubric, the result is shown. Screenshots in var/screenshots."""
+import pytest
+
+from exams.models import Attempt, AttemptQuestion
+from tests.conftest import login_in_browser
+from tests.exams import helpers as h
+from tests.factories import make_user
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_exam_end_to_end(live_server, browser, screenshot_dir):
+    cert = h.make_certification()
+    school = h.entitled_school("E2E school")
+    student = h.sound_student(school, email="e2e.student@example.test")
+    student.first_name, student.last_name = "Camille", "Roux"
+    student.save()
+    h.give_profile(student)
+    staff = make_user("flowstage_staff", email="e2e.examiner@example.test")
+    base = live_server.url
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    login_in_browser(page, base, student.email)
+    page.goto(f"{base}/en/exams/certifications/")
+    page.screenshot(path=str(screenshot_dir / "exams-01-certifications.png"), full_page=True)
+    page.click(f"a[href='/en/exams/certifications/{cert.code}/'] >> nth=0")
+    assert page.locator(".prereq .pill--ok").count() == 4
+    page.screenshot(path=str(screenshot_dir / "exams-02-prerequisites.png"), full_page=True)
+    page.click("button:has-text('Register')")
+    page.wait_for_load_state("networkidle")
+    assert "149" in page.inner_text(".alert--success")
+    page.click("button:has-text('Start the theory exam')")
+    page.wait_for_selector("#exam-form")
+    attempt = Attempt.objects.get(user=student)
+    rows = {aq.pk: aq for aq in AttemptQuestion.objects.filter(attempt=attempt).select_related("version")}
+
+    # Answer with the keyboard-friendly native inputs, each saved as it changes.
+    for qid, aq in rows.items():
+        fs = page.locator(f"#question-{qid}")
+        t = aq.version.qtype
+        if t == "single":
+            fs.locator("input[value='a']").check()
+        elif t == "multiple":
+            fs.locator("input[value='a']").check()
+            fs.locator("input[value='b']").check()
+        elif t == "truefalse":
+            fs.locator("input[value='true']").check()
+        elif t == "numeric":
+            fs.locator("input[type=text]").fill("442")
+            fs.locator("input[type=text]").press("Tab")
+        elif t == "short":
+            fs.locator("input[type=text]").fill("front of house")
+            fs.locator("input[type=text]").press("Tab")
+        elif t == "matching":
+            for pid in ("p1", "p2", "p3"):
+                fs.locator(f"select[data-left='{pid}']").select_option(pid)
+        elif t == "ordering":
+            for rank, iid in enumerate(("i1", "i2", "i3"), start=1):
+                fs.locator(f"select[data-rank='{rank}']").select_option(iid)
+        page.wait_for_function(f"document.getElementById('state-{qid}').dataset.state === 'saved'", timeout=10000)
+    assert "saved" in page.inner_text("#save-status").lower()
+    page.screenshot(path=str(screenshot_dir / "exams-03-taking-autosaved.png"), full_page=True)
+    html = page.content()
+    assert "Explication secrète" not in html and "fraction" not in html
+
+    # Reload mid-exam: every answer is still there.
+    page.reload()
+    page.wait_for_selector("#exam-form")
+    for qid, aq in rows.items():
+        if aq.version.qtype == "numeric":
+            assert page.locator(f"#question-{qid} input[type=text]").input_value() == "442"
+        if aq.version.qtype == "single":
+            assert page.locator(f"#question-{qid} input[value='a']").is_checked()
+        if aq.version.qtype == "ordering":
+            assert page.locator(f"#question-{qid} select[data-rank='3']").input_value() == "i3"
+    page.screenshot(path=str(screenshot_dir / "exams-04-after-reload.png"), full_page=False)
+    page.click("#submit-exam")
+    page.wait_for_load_state("networkidle")
+    assert "Awaiting" in page.inner_text("#verdict")
+    page.screenshot(path=str(screenshot_dir / "exams-05-submitted.png"), full_page=True)
+
+    # The examiner scores the rubric and signs off.
+    ex = browser.new_page(viewport={"width": 1280, "height": 900})
+    login_in_browser(ex, base, staff.email)
+    ex.goto(f"{base}/en/exams/examiner/")
+    assert "Camille Roux" in ex.inner_text("main")
+    ex.screenshot(path=str(screenshot_dir / "exams-06-examiner-queue.png"), full_page=True)
+    ex.click("a:has-text('Assess')")
+    for fieldset in range(3):
+        ex.locator("fieldset").nth(fieldset).locator("input[type=radio]").nth(2).check()
+    ex.fill("#overall", "Setup propre, bonne communication.")
+    ex.screenshot(path=str(screenshot_dir / "exams-07-rubric.png"), full_page=True)
+    ex.click("button[name=sign_off]")
+    ex.wait_for_load_state("networkidle")
+
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert "Passed" in page.inner_text("#verdict")
+    assert "90.0" in page.inner_text("#final-score")  # 100 × 0.6 + 75 × 0.4 = 90
+    page.screenshot(path=str(screenshot_dir / "exams-08-result.png"), full_page=True)
