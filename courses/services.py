@@ -359,7 +359,7 @@ def _grant_page_perms(group, page, codenames):
 def _grant_media(group):
     from wagtail.models import Collection, GroupCollectionPermission
 
-    root = Collection.get_first_root_node()
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     for app_label, codes in (("wagtailimages", ["add_image", "choose_image"]),
                              ("wagtaildocs", ["add_document", "choose_document"])):
         for perm in _perms(codes, app_label):

@@ -138,3 +138,37 @@ def login_in_browser(page, live_server_url, email, password="pass-Word-1234", la
     page.fill("#id_password", password)
     page.click("form.form button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def ensure_wagtail_tree():
+    """Recreate what Wagtail's migrations create (root collection, locales, root page, default site).
+
+    A transactional test (live_server, e2e) ends with a flush that empties every table; data made by
+    migrations is gone for the tests that follow, while post_migrate handlers (roles) run again."""
+    from django.conf import settings as dj_settings
+    from wagtail.models import Collection, Locale, Page, Site
+
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    for code, _name in dj_settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
+    if Site.objects.exists():
+        return
+    locale = Locale.objects.get(language_code=dj_settings.LANGUAGE_CODE)
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    home = root.get_children().first() or root.add_child(
+        instance=Page(title="Flow Stage Academy", slug="home", locale=locale)
+    )
+    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
+                        site_name="Flow Stage Academy")
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_tree_after_flush(request):
+    """Before each transactional test, put back the Wagtail tree an earlier flush removed."""
+    if not ({"transactional_db", "live_server"} & set(request.fixturenames)):
+        marker = request.node.get_closest_marker("django_db")
+        if not (marker and marker.kwargs.get("transaction")):
+            return
+    request.getfixturevalue("transactional_db")
+    ensure_wagtail_tree()

@@ -95,8 +95,8 @@ def test_small_list_rejected_on_request():
         W3C_EMPTY_LIST + "==",  # padding
         W3C_EMPTY_LIST[:-6],  # truncated
         "u" + base64.urlsafe_b64encode(bytes(16)).rstrip(b"=").decode(),  # not gzip
-        "u" + base64.urlsafe_b64encode(gzip.compress(bytes(16)) + b"junk").rstrip(b"=").decode(),
-        "u" + base64.urlsafe_b64encode(gzip.compress(bytes(16)) * 2).rstrip(b"=").decode(),
+        "u" + base64.urlsafe_b64encode(gzip.compress(bytes(16), mtime=0) + b"junk").rstrip(b"=").decode(),
+        "u" + base64.urlsafe_b64encode(gzip.compress(bytes(16), mtime=0) * 2).rstrip(b"=").decode(),
     ],
 )
 def test_malformed_lists_rejected(encoded):

@@ -15,6 +15,10 @@ from .factories import make_school
 def test_teacher_added_on_a_database_without_site_or_pages():
     Site.objects.all().delete()
     Page.objects.all().delete()
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    GroupCollectionPermission.objects.all().delete()
+    Collection.objects.all().delete()
     Locale.objects.exclude(language_code="fr").delete()
     school = make_school()
     SchoolMember.objects.create(school=school, user=make_user("teacher"), role="teacher")

@@ -14,6 +14,7 @@ STEPS = [
     "exams.demo",
     "badges.demo",
     "lms.demo_history",
+    "lms.demo_dashboards",
 ]
 
 
