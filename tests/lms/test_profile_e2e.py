@@ -54,7 +54,7 @@ def test_marie_edits_a_skill_and_the_chart_changes(live_server, browser, screens
     # Raise "Calage de système" from 2 to 4 on the skills page.
     page.goto(f"{live_server.url}/profile/edit/skills/")
     skill = TechnicalSkill.objects.get(profile=profile, name="Calage de système")
-    row = page.locator(f"input[name$='-id'][value='{skill.pk}']").locator("xpath=ancestor::div[contains(@class,'row-form')][1]")
+    row = page.locator(f"input[name^='tech-'][name$='-id'][value='{skill.pk}']").locator("xpath=ancestor::div[contains(@class,'row-form')][1]")
     row.locator("select[name$='-level']").select_option("4")
     page.screenshot(path=str(screenshot_dir / "profile_skills_edit_fr.png"), full_page=False)
     page.click("button[name=save]")
