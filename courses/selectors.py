@@ -237,8 +237,11 @@ def enrolment_rows(enrolments) -> list[dict]:
     for c in AssessmentComponent.objects.filter(page_id__in=course_ids).order_by("sort_order", "pk"):
         comps[c.page_id].append(c)
     marks = defaultdict(dict)
-    for m in ComponentMark.objects.filter(enrolment_id__in=ids):
-        marks[m.enrolment_id][m.component_key] = m.score
+    for enrolment_id, key, score in ComponentMark.objects.filter(enrolment_id__in=ids).values_list(
+        "enrolment_id", "component_key", "score"
+    ):
+        marks[enrolment_id][key] = score
+    schemes: dict[int, object] = {}  # one validated scheme per course, not one per enrolment
     last_completion = dict(LessonCompletion.objects.filter(enrolment_id__in=ids).values("enrolment_id")
                            .annotate(t=Max("completed_at")).values_list("enrolment_id", "t"))
     last_submission = dict(Submission.objects.filter(enrolment_id__in=ids).values("enrolment_id")
@@ -252,8 +255,10 @@ def enrolment_rows(enrolments) -> list[dict]:
         course_comps = comps.get(e.course_id, [])
         if course_comps:
             try:
-                result = scoring.score(e.course.scheme(course_comps),
-                                       {k: v for k, v in marks[e.pk].items() if k in {c.key for c in course_comps}})
+                if e.course_id not in schemes:
+                    schemes[e.course_id] = (e.course.scheme(course_comps), {c.key for c in course_comps})
+                scheme, keys = schemes[e.course_id]
+                result = scoring.score(scheme, {k: v for k, v in marks[e.pk].items() if k in keys})
                 breakdown = {cr.component.label: cr.score for cr in result.breakdown}
                 if result.complete:  # a partial weighted sum is not a grade
                     grade, passed = result.total, result.passed
@@ -294,7 +299,14 @@ def learning_summary(user) -> dict:
 
 def progress_by_user(user_ids) -> dict[int, list[dict]]:
     user_ids = list(user_ids)
-    enrolments = Enrolment.objects.filter(user_id__in=user_ids).select_related("course").order_by("enrolled_at")
+    enrolments = (
+        Enrolment.objects.filter(user_id__in=user_ids)
+        .select_related("course")
+        # only what the rows need: loading whole Wagtail pages for thousands of enrolments is slow
+        .only("id", "user_id", "course_id", "enrolled_at", "last_activity_at",
+              "course__path", "course__title", "course__pass_mark")
+        .order_by("enrolled_at")
+    )
     result: dict[int, list[dict]] = {uid: [] for uid in user_ids}
     for row in enrolment_rows(enrolments):
         e = row["enrolment"]

@@ -85,22 +85,28 @@ def celery_worker_process(transactional_db):
     env = dict(os.environ)
     env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
-    app.control.purge()
+    # A queue of this test process's own, so parallel test runs never take each other's tasks.
+    queue = f"test-{os.getpid()}"
+    worker_name = f"{queue}@localhost"
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "lms", "worker", "-P", "solo", "--loglevel=WARNING",
-         "-n", f"test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+         "-n", worker_name, "-Q", queue],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
     )
     deadline = time.time() + 40
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("celery worker died:\n" + proc.stdout.read().decode())
-        if app.control.ping(timeout=0.5):
+            app.conf.task_default_queue = previous_queue
+            raise RuntimeError(f"celery worker died with exit code {proc.returncode}")
+        if app.control.ping(destination=[worker_name], timeout=0.5):
             break
     else:
         proc.kill()
         raise RuntimeError("celery worker did not answer ping in time")
     yield proc
+    app.conf.task_default_queue = previous_queue
     proc.terminate()
     try:
         proc.wait(timeout=15)
@@ -172,3 +178,20 @@ def _wagtail_tree_after_flush(request):
             return
     request.getfixturevalue("transactional_db")
     ensure_wagtail_tree()
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_real_worker(request):
+    """Tasks run in-process, except in tests that start a real worker (`celery_worker_process`).
+
+    In the services run the settings point Celery at Redis; a test that does not start a worker
+    would otherwise publish tasks nobody consumes and wait forever on their results."""
+    from lms.celery import app
+
+    if "celery_worker_process" in request.fixturenames:
+        yield
+        return
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
