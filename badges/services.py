@@ -164,8 +164,17 @@ rotate_key = create_key
 
 
 def active_key() -> SigningKey:
+    """The key that signs from now on; the first one is created on demand.
+
+    Two processes issuing the very first credentials at once may both try to create key 1: the
+    loser's insert hits the unique key number (inside create_key's savepoint) and uses the winner's."""
     key = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).first()
-    return key or create_key()
+    if key:
+        return key
+    try:
+        return create_key()
+    except IntegrityError:
+        return SigningKey.objects.get(status=SigningKey.Status.ACTIVE)
 
 
 def private_key(key: SigningKey):
@@ -217,9 +226,14 @@ def _current_status_list_for_update() -> StatusList:
     sl = StatusList.objects.select_for_update().filter(next_index__lt=models_size()).order_by("number").first()
     if sl is None:
         number = (StatusList.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-        sl = StatusList.objects.create(number=number, bits=bytes(statuslist.new_bitstring()))
-        sl = StatusList.objects.select_for_update().get(pk=sl.pk)
-        _sign_status_list(sl)
+        try:
+            with transaction.atomic():
+                sl = StatusList.objects.create(number=number, bits=bytes(statuslist.new_bitstring()))
+                sl = StatusList.objects.select_for_update().get(pk=sl.pk)
+                _sign_status_list(sl)
+        except IntegrityError:
+            # Another process created list `number` at the same moment: use it (its row lock waits).
+            sl = StatusList.objects.select_for_update().get(number=number)
     return sl
 
 

@@ -292,7 +292,7 @@ def submit_attempt(attempt: Attempt, by_server=False, now=None) -> Attempt:
     """Close and grade the theory part. Idempotent: a closed attempt is returned unchanged."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().select_related("exam").get(pk=attempt.pk)
+        locked = Attempt.objects.select_for_update(of=("self",)).select_related("exam").get(pk=attempt.pk)
         if locked.status != Attempt.Status.OPEN:
             return locked
         questions = list(AttemptQuestion.objects.filter(attempt=locked).select_related("version"))
@@ -368,7 +368,7 @@ def score_practical(attempt: Attempt, examiner, levels: dict, comments: dict | N
     now = now or timezone.now()
     comments = comments or {}
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().select_related("exam__rubric").get(pk=attempt.pk)
+        attempt = Attempt.objects.select_for_update(of=("self",)).select_related("exam__rubric").get(pk=attempt.pk)
         if attempt.status != Attempt.Status.AWAITING or not attempt.exam.has_practical:
             raise ExamError(_("This attempt is not awaiting a practical assessment."), 409)
         if not examiner_may_assess(examiner, attempt):

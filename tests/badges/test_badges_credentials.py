@@ -139,6 +139,7 @@ def test_concurrent_issuance_for_the_same_attempt_gives_one_credential():
         t.start()
     for t in threads:
         t.join()
+    assert len(results) == 4, "every concurrent issuer gets the credential back, none fails"
     assert len(set(results)) == 1
     assert Credential.objects.filter(attempt=attempt).count() == 1
 
