@@ -7,31 +7,12 @@ from tests.conftest import login_in_browser
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _ensure_wagtail_site():
-    """A flush by an earlier transactional test removes the Wagtail root, home page and site of the
-    migrations (the courses app needs them when a school member is saved)."""
-    from django.conf import settings
-    from wagtail.models import Collection, Locale, Page, Site
-
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
-    if Site.objects.exists():
-        return
-    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    home = root.get_children().first() or root.add_child(
-        instance=Page(title="Flow Stage Academy", slug="home", locale=locale))
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                        site_name="Flow Stage Academy")
-
-
 def _seed_marie():
     from io import StringIO
 
     from lms import demo, demo_history
     from partnerships import demo as partnerships_demo
 
-    _ensure_wagtail_site()
     out = StringIO()
     partnerships_demo.seed(out)
     demo.seed(out)
