@@ -102,7 +102,7 @@ def seed_certification(cats, rubric):
 
 
 def _demo_student(email, first, last, cohort):
-    from lms.demo import demo_user
+    from lms.accounts.demo import demo_user
     from partnerships.models import CohortMembership
 
     user = demo_user(email, first, last, "student")

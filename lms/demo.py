@@ -2,9 +2,9 @@
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import Group
 
 from lms.accounts import roles
+from lms.accounts.demo import DEMO_PASSWORD, demo_user
 from lms.accounts import services as account_services
 from lms.accounts.models import (
     AcademicProject,
@@ -23,7 +23,6 @@ from lms.accounts.models import (
 )
 from partnerships.models import Cohort, CohortMembership, Employer, Programme, School, SchoolMember
 
-DEMO_PASSWORD = "flowstage-demo"
 
 USERS = [
     # e-mail, first, last, role
@@ -35,20 +34,6 @@ USERS = [
     ("staff@demo.flowstage.test", "Sophie", "Bernard", roles.FLOWSTAGE_STAFF),
     ("admin@demo.flowstage.test", "Admin", "Flow Stage", None),
 ]
-
-
-def demo_user(email, first, last, role=None, superuser=False):
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User(email=email)
-        user.set_password(DEMO_PASSWORD)
-    user.first_name, user.last_name = first, last
-    user.display_name = f"{first} {last}"
-    user.is_superuser = user.is_staff = superuser
-    user.save()
-    if role:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
 
 
 def seed(out):

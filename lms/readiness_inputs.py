@@ -1,18 +1,16 @@
-"""Gather the job-readiness inputs of one student from each app's selectors (SELECTORS.md).
-
-Selectors another app has not written yet are looked up with getattr and simply count as zero.
-"""
+"""Gather the job-readiness inputs of one student from each app's selectors (SELECTORS.md)."""
 from __future__ import annotations
 
 import datetime
-import importlib
-import importlib.util
 import logging
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from badges import selectors as badges_selectors
+from courses import selectors as courses_selectors
+from exams import selectors as exams_selectors
 from lms.accounts import selectors as profile_selectors
 from lms.accounts import services as profile_services
 from lms.readiness import ReadinessInputs, ReadinessResult, experience_months, job_readiness
@@ -42,25 +40,6 @@ EXPLANATIONS = {
 }
 
 
-def _selectors(app: str):
-    name = f"{app}.selectors"
-    try:
-        if importlib.util.find_spec(name) is None:
-            return None
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-def _call(app: str, func: str, *args, default=None):
-    """Call `app.selectors.func(*args)` if it exists (TODO at integration: all of them should)."""
-    module = _selectors(app)
-    fn = getattr(module, func, None) if module else None
-    if fn is None:
-        return default
-    return fn(*args)
-
-
 def gather(user, today: datetime.date | None = None) -> ReadinessInputs:
     today = today or timezone.localdate()
     profile = profile_services.get_or_create_profile(user)
@@ -68,15 +47,9 @@ def gather(user, today: datetime.date | None = None) -> ReadinessInputs:
     done = profile_selectors.completeness(data)
 
     periods = [(i.start, i.end) for i in data.internships]
-    # TODO(integration): partnerships.selectors.internships_for_student once the internships feature exists.
-    for row in _call("partnerships", "internships_for_student", user, default=[]) or []:
-        start, end = row.get("start") or row.get("start_date"), row.get("end") or row.get("end_date")
-        if isinstance(start, datetime.date):
-            periods.append((start, end if isinstance(end, datetime.date) else None))
-
-    learning = _call("courses", "learning_summary", user, default={}) or {}
-    certs = _call("exams", "certification_summary", user, default={}) or {}
-    badges = _call("badges", "credentials_for_user", user, default=[]) or []
+    learning = courses_selectors.learning_summary(user)
+    certs = exams_selectors.certification_summary(user)
+    badges = badges_selectors.credentials_for_user(user)
     valid_badges = sum(1 for b in badges if b.get("status") == "valid")
     passed = len(certs.get("certifications_passed") or [])
 

@@ -5,7 +5,6 @@ from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -13,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from lms.accounts import roles
 from lms.accounts import services as account_services
 from lms.accounts.forms import EmployerSignupForm, SignupForm
+from partnerships import services as partnership_services
 
 
 def healthz(request):
@@ -71,6 +71,8 @@ def _signup(request, form_class, role, template_title, after_create=None):
                     after_create(user, data)
         except account_services.EmailTaken as exc:
             form.add_error("email", exc)
+        except partnership_services.EmployerJoinRefused as exc:
+            form.add_error("company", exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Flow Stage Academy!"))
@@ -83,25 +85,7 @@ def signup_student(request):
     return _signup(request, SignupForm, roles.STUDENT, _("Create a student account"))
 
 
-def join_employer(user, company_name: str):
-    """Attach a new employer account to the company of that name (created when new). Composing layer:
-    lms.accounts must not import partnerships."""
-    from partnerships.models import Employer
-
-    name = " ".join(company_name.split())
-    employer = Employer.objects.filter(name__iexact=name).first()
-    if employer is None:
-        base = slugify(name)[:70] or "employer"
-        slug, n = base, 1
-        while Employer.objects.filter(slug=slug).exists():
-            n += 1
-            slug = f"{base}-{n}"
-        employer = Employer.objects.create(name=name, slug=slug)
-    employer.members.add(user)
-    return employer
-
-
 @sensitive_post_parameters("password1", "password2")
 def signup_employer(request):
     return _signup(request, EmployerSignupForm, roles.EMPLOYER, _("Create an employer account"),
-                   after_create=lambda user, data: join_employer(user, data["company"]))
+                   after_create=lambda user, data: partnership_services.join_employer(user, data["company"]))

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from badges import selectors as badges_selectors
 from lms import readiness_inputs
 from lms.accounts import charts, roles
 from lms.accounts import selectors as profile_selectors
@@ -70,7 +71,7 @@ def academic_info(user):
 
 def credentials(user, public_only=False):
     """Certifications are shown from badges, never copied into the profile."""
-    rows = readiness_inputs._call("badges", "credentials_for_user", user, default=[]) or []
+    rows = badges_selectors.credentials_for_user(user)
     if public_only:
         rows = [r for r in rows if r.get("public") and r.get("status") == "valid"]
     return rows

@@ -6,17 +6,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lms.accounts import roles
 
 from . import lifecycle
 from .csv_import import Row
-from .models import Cohort, CohortMembership, Invoice, Partnership, PartnershipTransition, Tier
+from .models import Cohort, CohortMembership, Employer, Invoice, Partnership, PartnershipTransition, Tier
 
 S = Partnership.Status
 
@@ -329,3 +331,46 @@ def invitation_link(user) -> str:
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user),
         })
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
+
+
+# --- cohorts -------------------------------------------------------------------------------------------
+def create_cohort(*, programme, graduation_year: int, label: str = "") -> Cohort:
+    """A cohort of a programme graduating in `graduation_year` (the form has checked uniqueness)."""
+    return Cohort.objects.create(programme=programme, graduation_year=graduation_year, label=label)
+
+
+# --- employers -----------------------------------------------------------------------------------------
+class EmployerJoinRefused(ValidationError):
+    """A sign-up names a company that already has an account the person cannot prove to belong to."""
+
+
+def _domain(value: str) -> str:
+    value = (value or "").lower().strip()
+    value = value.split("@")[-1] if "@" in value else value.split("//")[-1]
+    value = value.split("/")[0].split(":")[0]
+    return value[4:] if value.startswith("www.") else value
+
+
+@transaction.atomic
+def join_employer(user, company_name: str) -> Employer:
+    """Attach a new employer account to its company, created when new.
+
+    An existing company is joined only with an e-mail address on the company's web domain: anyone
+    typing a company's name must not see its candidates and offers."""
+    name = " ".join((company_name or "").split())
+    employer = Employer.objects.filter(name__iexact=name).first()
+    if employer is None:
+        base = slugify(name)[:70] or "employer"
+        slug, n = base, 1
+        while Employer.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        employer = Employer.objects.create(name=name, slug=slug)
+    elif not employer.website or _domain(user.email) != _domain(employer.website):
+        raise EmployerJoinRefused(
+            _("%(name)s already has an account on Flow Stage Academy. Sign up with an e-mail address of its "
+              "domain, or ask its administrator to invite you.") % {"name": employer.name},
+            code="employer_exists",
+        )
+    employer.members.add(user)
+    return employer

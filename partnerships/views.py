@@ -40,7 +40,7 @@ def cohorts(request):
     if request.method == "POST":
         if form.is_valid():
             access.require_manage(request.user, form.cleaned_data["programme"].school_id)
-            cohort = form.save()
+            cohort = services.create_cohort(**form.cleaned_data)
             messages.success(request, _("Cohort created."))
             return redirect("partnerships:cohort_detail", pk=cohort.pk)
     cohorts = list(qs.order_by("programme__school__name", "-graduation_year", "programme__name"))

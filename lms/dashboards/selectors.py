@@ -1,9 +1,7 @@
 """Reads of the dashboards: a bounded number of queries whatever the number of students.
 
-The cross-app selectors (SELECTORS.md) are called once each with every student id. While an app does not
-provide one yet, it is skipped (guarded with getattr at the call site) and its columns stay empty.
+The cross-app selectors (SELECTORS.md) are called once each with every student id.
 """
-import importlib
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -12,6 +10,9 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from badges import selectors as badges_selectors
+from courses import selectors as courses_selectors
+from exams import selectors as exams_selectors
 from partnerships.models import (
     BusinessProjection, Cohort, CohortMembership, EnterpriseContract, Invoice, Partnership,
     PartnershipTransition, PriceItem, School, Tier,
@@ -22,21 +23,6 @@ from . import metrics
 ZERO = Decimal("0")
 CERTIFICATION_PRICE_CODE = "student_certification"
 CONTINUING_PRICE_CODE = "continuing_module"
-
-
-def _module(name):
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-def _call(module_name, selector, *args, default=None):
-    module = _module(module_name)
-    fn = getattr(module, selector, None)  # TODO(integration): every selector of SELECTORS.md present
-    if fn is None:
-        return default
-    return fn(*args)
 
 
 # --- school dashboard --------------------------------------------------------------------------------
@@ -52,12 +38,12 @@ def school_dashboard(school: School, now=None) -> dict:
         .order_by("user__last_name", "user__first_name", "user__email")
     )
     user_ids = sorted({m[1] for m in memberships})
-    progress = _call("courses.selectors", "progress_by_user", user_ids, default={}) or {}
+    progress = courses_selectors.progress_by_user(user_ids)
     # last activity: progress_by_user already gives it per course (lessons, submissions), exams per attempt;
     # courses.selectors.last_activity_by_user reads the same sources again, so it is not called here.
     activity: dict = {}
-    results = _call("exams.selectors", "results_by_user", user_ids, default={}) or {}
-    creds = _call("badges.selectors", "credentials_by_user", user_ids, default={}) or {}
+    results = exams_selectors.results_by_user(user_ids)
+    creds = badges_selectors.credentials_by_user(user_ids)
     rows_by_cohort = defaultdict(list)
     for cohort_id, uid, first, last, display, email in memberships:
         name = display or f"{first} {last}".strip() or email.split("@")[0]
@@ -71,14 +57,7 @@ def school_dashboard(school: School, now=None) -> dict:
         blocks.append({"cohort": cohort, "rows": rows, "aggregates": metrics.aggregate(rows),
                        "components": metrics.component_columns(rows)})
     return {"school": school, "cohorts": blocks, "aggregates": metrics.aggregate(all_rows), "rows": all_rows,
-            "distribution": metrics.progress_distribution(all_rows),
-            "sources": {"courses": _has("courses.selectors", "progress_by_user"),
-                        "exams": _has("exams.selectors", "results_by_user"),
-                        "badges": _has("badges.selectors", "credentials_by_user")}}
-
-
-def _has(module_name, selector) -> bool:
-    return getattr(_module(module_name), selector, None) is not None
+            "distribution": metrics.progress_distribution(all_rows)}
 
 
 # --- Flow Stage KPIs -----------------------------------------------------------------------------------
@@ -97,7 +76,7 @@ def flowstage_kpis(today: date | None = None) -> dict:
     status_counts = dict(Partnership.objects.values("status").annotate(n=Count("id")).values_list("status", "n"))
     active_students = (CohortMembership.objects.filter(cohort__programme__school_id__in=partner_ids, user__is_active=True)
                        .values("user_id").distinct().count())
-    running = _call("courses.selectors", "schools_running_modules", default=set()) or set()
+    running = courses_selectors.schools_running_modules()
     adoption = metrics.rate(len(set(running) & partner_ids), len(partner_ids))
 
     # renewal rate: decisions taken on partnerships that came up for renewal
@@ -109,9 +88,9 @@ def flowstage_kpis(today: date | None = None) -> dict:
     renewed = sum(d["renewed"] for d in decisions.values())
     lapsed = sum(d["lapsed"] for d in decisions.values())
 
-    certs_by_year = _call("exams.selectors", "certifications_passed_by_year", default={}) or {}
-    regs_by_year = _call("exams.selectors", "certification_registrations_by_year", default={}) or {}
-    paid_by_year = _call("courses.selectors", "paid_enrolments_by_year", default={}) or {}
+    certs_by_year = exams_selectors.certifications_passed_by_year()
+    regs_by_year = exams_selectors.certification_registrations_by_year()
+    paid_by_year = courses_selectors.paid_enrolments_by_year()
 
     cert_price = _price(CERTIFICATION_PRICE_CODE, "149")
     continuing_price = _price(CONTINUING_PRICE_CODE, "199")

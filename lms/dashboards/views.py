@@ -96,7 +96,7 @@ def school_dashboard(request, slug):
     return render(request, "dashboards/school.html", {
         "school": school, "data": data, "agg": data["aggregates"], "blocks": blocks, "selected": selected,
         "page": page, "table_rows": table_rows, "risk_only": risk_only,
-        "chart_progress": distribution, "chart_rates": rates, "sources": data["sources"],
+        "chart_progress": distribution, "chart_rates": rates,
     })
 
 

@@ -30,17 +30,11 @@ def fake_selectors(monkeypatch):
     def credentials_by_user(ids):
         return {uid: [{"id": 1, "name": "Flow Stage Ready", "status": "valid"}] for uid in ids if uid % 3 == 0 and uid % 2}
 
-    fakes = {"progress_by_user": progress_by_user, "results_by_user": results_by_user,
-             "credentials_by_user": credentials_by_user, "last_activity_by_user": lambda ids: {}}
-    real = dash._call
-
-    def fake_call(module_name, selector, *args, default=None):
-        if selector in fakes:
-            return fakes[selector](*args)
-        return real(module_name, selector, *args, default=default)
-
-    monkeypatch.setattr(dash, "_call", fake_call)
-    return fakes
+    monkeypatch.setattr(dash.courses_selectors, "progress_by_user", progress_by_user)
+    monkeypatch.setattr(dash.exams_selectors, "results_by_user", results_by_user)
+    monkeypatch.setattr(dash.badges_selectors, "credentials_by_user", credentials_by_user)
+    return {"progress_by_user": progress_by_user, "results_by_user": results_by_user,
+            "credentials_by_user": credentials_by_user}
 
 
 def add_students(cohort, n, prefix="s"):

@@ -74,11 +74,21 @@ def test_employer_signup_creates_employer(client):
     assert list(employer.members.all()) == [user]
 
 
-def test_employer_signup_joins_existing_employer_by_name(client):
-    existing = Employer.objects.create(name="Sonotec Live", slug="sonotec-live")
+def test_employer_signup_joins_existing_employer_with_an_address_of_its_domain(client):
+    existing = Employer.objects.create(name="Sonotec Live", slug="sonotec-live", website="https://www.sono.test/")
     client.post("/accounts/signup/employer/", {**student_data(email="a@sono.test"), "company": "  sonotec   LIVE "})
     assert Employer.objects.count() == 1
     assert existing.members.filter(email="a@sono.test").exists()
+
+
+def test_employer_signup_cannot_join_existing_employer_from_another_domain(client):
+    existing = Employer.objects.create(name="Sonotec Live", slug="sonotec-live", website="https://sono.test")
+    resp = client.post("/accounts/signup/employer/", {**student_data(email="intruder@gmail.test"),
+                                                      "company": "Sonotec Live"})
+    assert resp.status_code == 200
+    assert "already has an account" in resp.content.decode() or "a déjà un compte" in resp.content.decode()
+    assert not existing.members.exists()
+    assert not User.objects.filter(email="intruder@gmail.test").exists()  # nothing saved half-way
 
 
 def test_employer_signup_with_taken_email_creates_no_employer(client):
@@ -89,12 +99,12 @@ def test_employer_signup_with_taken_email_creates_no_employer(client):
 
 
 def test_employer_signup_rolls_back_when_employer_creation_fails(client, monkeypatch):
-    from lms import views
+    from partnerships import services
 
     def boom(user, name):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(views, "join_employer", boom)
+    monkeypatch.setattr(services, "join_employer", boom)
     with pytest.raises(RuntimeError):
         client.post("/accounts/signup/employer/", {**student_data(email="x@co.test"), "company": "Co"})
     assert not User.objects.filter(email="x@co.test").exists()
