@@ -29,7 +29,7 @@ ROLE_HOME = [
     (roles.SCHOOL_STAFF, "school_dashboard_home"),
     (roles.EXAMINER, "exams:examiner_queue"),
     (roles.TEACHER, "courses:grading"),
-    (roles.EMPLOYER, "partnerships:employer_internships"),
+    (roles.EMPLOYER, "badges:verify_upload"),  # what employers come for: checking a badge
     (roles.STUDENT, "student_dashboard"),
 ]
 

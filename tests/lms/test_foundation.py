@@ -87,3 +87,11 @@ def test_seed_demo_is_idempotent(django_db_blocker):
     # History tables grow on every save by design; every other table must be unchanged.
     changed = {k: v for k, v in changed.items() if ".Historical" not in k}
     assert changed == {}
+
+
+def test_each_role_lands_on_a_page_of_its_own(client, employer_user, student):
+    client.force_login(employer_user)
+    landing = client.get("/dashboard/", follow=True)
+    assert landing.redirect_chain and "verify" in landing.redirect_chain[-1][0]
+    client.force_login(student)
+    assert client.get("/dashboard/", follow=True).redirect_chain[-1][0].endswith("/student/")
