@@ -1,4 +1,4 @@
-"""Bounded-query reads of the badges app (contracts in notes/SELECTORS.md)."""
+"""Bounded-query reads of the badges app, for its pages and for the composing pages in lms/."""
 from __future__ import annotations
 
 from django.utils import timezone
@@ -39,11 +39,11 @@ def credentials_for_user(user) -> list[dict]:
     return [_as_dict(c, now) for c in _base_qs().filter(user=user)]
 
 
-def credentials_by_user(user_ids) -> dict[int, list[dict]]:
-    """One query for any number of users."""
+def credentials_by_user(users) -> dict[int, list[dict]]:
+    """One query for any number of users: ``users`` is a list of ids or a queryset of user ids (a subquery)."""
     now = timezone.now()
-    out: dict[int, list[dict]] = {uid: [] for uid in user_ids}
-    for c in _base_qs().filter(user_id__in=list(user_ids)):
+    out: dict[int, list[dict]] = {} if hasattr(users, "query") else {uid: [] for uid in users}
+    for c in _base_qs().filter(user_id__in=users):
         out.setdefault(c.user_id, []).append(_as_dict(c, now))
     return out
 

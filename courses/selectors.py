@@ -1,4 +1,4 @@
-"""Bounded-query reads of the courses app (contracts in /work/notes/SELECTORS.md + page helpers).
+"""Bounded-query reads of the courses app: the pages' helpers and the contracts other apps call.
 
 No function here runs a number of queries that grows with courses, units, lessons or students.
 """
@@ -212,66 +212,73 @@ def _hours_by_course(course_paths) -> dict[str, Decimal]:
     return totals
 
 
-def _done_hours_by_enrolment(enrolment_ids) -> dict[int, Decimal]:
-    rows = (LessonCompletion.objects.filter(enrolment_id__in=enrolment_ids, lesson__live=True)
-            .values("enrolment_id").annotate(h=Sum("lesson__hours")))
-    return {r["enrolment_id"]: r["h"] or ZERO for r in rows}
+@dataclass(frozen=True)
+class _CourseFacts:
+    title: str
+    total_hours: Decimal
+    scheme: object  # scoring.Scheme, or None when the course has no (valid) assessment scheme
+    keys: frozenset
 
 
-def enrolment_rows(enrolments) -> list[dict]:
-    """Progress, grade and credit of a list of enrolments (select_related course): bounded queries."""
-    enrolments = list(enrolments)
-    if not enrolments:
-        return []
-    ids = [e.pk for e in enrolments]
-    course_ids = {e.course_id for e in enrolments}
-    # all courses are source-locale pages at the same depth? Not necessarily: group by path length.
+def _course_facts(course_ids) -> dict[int, _CourseFacts]:
+    """Title, live hours and validated assessment scheme of each course (3 queries, whatever the students)."""
+    courses = list(CoursePage.objects.filter(pk__in=set(course_ids)).only("id", "path", "title", "pass_mark"))
     totals: dict[str, Decimal] = {}
-    by_len = defaultdict(set)
-    for e in enrolments:
-        by_len[len(e.course.path)].add(e.course.path)
+    by_len = defaultdict(set)  # descendants are matched by path prefix, one query per path length
+    for c in courses:
+        by_len[len(c.path)].add(c.path)
     for paths in by_len.values():
         totals.update(_hours_by_course(paths))
-    done = _done_hours_by_enrolment(ids)
     comps = defaultdict(list)
-    for c in AssessmentComponent.objects.filter(page_id__in=course_ids).order_by("sort_order", "pk"):
+    for c in AssessmentComponent.objects.filter(page_id__in=[c.pk for c in courses]).order_by("sort_order", "pk"):
         comps[c.page_id].append(c)
+    facts = {}
+    for c in courses:
+        scheme = None
+        if comps[c.pk]:
+            try:
+                scheme = c.scheme(comps[c.pk])
+            except scoring.SchemeError:
+                scheme = None
+        facts[c.pk] = _CourseFacts(c.title, totals.get(c.path, ZERO), scheme,
+                                   frozenset(x.key for x in comps[c.pk]))
+    return facts
+
+
+def _measure(enrolments, facts: list[tuple]) -> list[dict]:
+    """Progress, grade and last activity of enrolments given as (id, course_id, last_activity_at) tuples.
+
+    ``enrolments`` is an Enrolment queryset selecting the same rows: the per-enrolment figures are read
+    with it as a subquery, so no id list is bound client-side (7 queries in all)."""
+    courses = _course_facts({course_id for _id, course_id, _t in facts})
+    lessons = {r["enrolment_id"]: r for r in LessonCompletion.objects.filter(enrolment__in=enrolments)
+               .values("enrolment_id").annotate(h=Sum("lesson__hours", filter=Q(lesson__live=True)),
+                                                t=Max("completed_at"))}
     marks = defaultdict(dict)
-    for enrolment_id, key, score in ComponentMark.objects.filter(enrolment_id__in=ids).values_list(
-        "enrolment_id", "component_key", "score"
-    ):
+    for enrolment_id, key, score in ComponentMark.objects.filter(enrolment__in=enrolments).values_list(
+            "enrolment_id", "component_key", "score"):
         marks[enrolment_id][key] = score
-    schemes: dict[int, object] = {}  # one validated scheme per course, not one per enrolment
-    last_completion = dict(LessonCompletion.objects.filter(enrolment_id__in=ids).values("enrolment_id")
-                           .annotate(t=Max("completed_at")).values_list("enrolment_id", "t"))
-    last_submission = dict(Submission.objects.filter(enrolment_id__in=ids).values("enrolment_id")
+    last_submission = dict(Submission.objects.filter(enrolment__in=enrolments).values("enrolment_id")
                            .annotate(t=Max("submitted_at")).values_list("enrolment_id", "t"))
     rows = []
-    for e in enrolments:
-        total = totals.get(e.course.path, ZERO)
-        progress = pct(done.get(e.pk, ZERO), total)
+    for pk, course_id, last_activity_at in facts:
+        course = courses[course_id]
+        done_row = lessons.get(pk) or {}
+        done = done_row.get("h") or ZERO
         grade = passed = None
         breakdown = {}
-        course_comps = comps.get(e.course_id, [])
-        if course_comps:
-            try:
-                if e.course_id not in schemes:
-                    schemes[e.course_id] = (e.course.scheme(course_comps), {c.key for c in course_comps})
-                scheme, keys = schemes[e.course_id]
-                result = scoring.score(scheme, {k: v for k, v in marks[e.pk].items() if k in keys})
-                breakdown = {cr.component.label: cr.score for cr in result.breakdown}
-                if result.complete:  # a partial weighted sum is not a grade
-                    grade, passed = result.total, result.passed
-            except scoring.SchemeError:
-                pass
-        activity = [t for t in (e.last_activity_at, last_completion.get(e.pk), last_submission.get(e.pk)) if t]
+        if course.scheme is not None:
+            result = scoring.score(course.scheme, {k: v for k, v in marks[pk].items() if k in course.keys})
+            breakdown = {cr.component.label: cr.score for cr in result.breakdown}
+            if result.complete:  # a partial weighted sum is not a grade
+                grade, passed = result.total, result.passed
+        activity = [t for t in (last_activity_at, done_row.get("t"), last_submission.get(pk)) if t]
         rows.append({
-            "enrolment": e,
-            "course_id": e.course_id,
-            "course_title": e.course.title,
-            "progress_pct": progress,
-            "hours_total": total,
-            "hours_done": done.get(e.pk, ZERO),
+            "course_id": course_id,
+            "course_title": course.title,
+            "progress_pct": pct(done, course.total_hours),
+            "hours_total": course.total_hours,
+            "hours_done": done,
             "grade_pct": grade,
             "passed": passed,
             "components": breakdown,
@@ -280,8 +287,20 @@ def enrolment_rows(enrolments) -> list[dict]:
     return rows
 
 
+def enrolment_rows(enrolments) -> list[dict]:
+    """Progress, grade and credit of a few Enrolment instances (one student's): bounded queries."""
+    enrolments = list(enrolments)
+    if not enrolments:
+        return []
+    rows = _measure(Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]),
+                    [(e.pk, e.course_id, e.last_activity_at) for e in enrolments])
+    for e, row in zip(enrolments, rows):
+        row["enrolment"] = e
+    return rows
+
+
 # --------------------------------------------------------------------------------------------------
-# Contract selectors (SELECTORS.md)
+# Contract selectors (called by the composing pages in lms/ and by the API)
 # --------------------------------------------------------------------------------------------------
 def learning_summary(user) -> dict:
     enrolments = list(Enrolment.objects.filter(user=user).select_related("course"))
@@ -297,40 +316,20 @@ def learning_summary(user) -> dict:
     }
 
 
-def progress_by_user(user_ids) -> dict[int, list[dict]]:
-    user_ids = list(user_ids)
-    enrolments = (
-        Enrolment.objects.filter(user_id__in=user_ids)
-        .select_related("course")
-        # only what the rows need: loading whole Wagtail pages for thousands of enrolments is slow
-        .only("id", "user_id", "course_id", "enrolled_at", "last_activity_at",
-              "course__path", "course__title", "course__pass_mark")
-        .order_by("enrolled_at")
-    )
-    result: dict[int, list[dict]] = {uid: [] for uid in user_ids}
-    for row in enrolment_rows(enrolments):
-        e = row["enrolment"]
-        result[e.user_id].append({k: row[k] for k in ("course_id", "course_title", "progress_pct", "grade_pct",
-                                                      "passed", "components", "last_activity")})
-    return result
+def progress_by_user(users) -> dict[int, list[dict]]:
+    """Per student, one dict per enrolment (course, progress, grade, components, last activity).
 
-
-def last_activity_by_user(user_ids) -> dict[int, object]:
-    user_ids = list(user_ids)
-    result = dict.fromkeys(user_ids)
-    sources = [
-        Enrolment.objects.filter(user_id__in=user_ids).values("user_id").annotate(t=Max("last_activity_at")),
-        LessonCompletion.objects.filter(enrolment__user_id__in=user_ids).values("enrolment__user_id")
-        .annotate(t=Max("completed_at")).values("enrolment__user_id", "t"),
-        Submission.objects.filter(enrolment__user_id__in=user_ids).values("enrolment__user_id")
-        .annotate(t=Max("submitted_at")).values("enrolment__user_id", "t"),
-    ]
-    for qs in sources:
-        for row in qs:
-            uid = row.get("user_id", row.get("enrolment__user_id"))
-            t = row["t"]
-            if t and (result.get(uid) is None or t > result[uid]):
-                result[uid] = t
+    ``users``: user ids, or a queryset of user ids (e.g. a cohort's members), which is then used as a
+    subquery: a school of 3,000 students binds no 3,000-id list and builds no model instance per row."""
+    enrolments = Enrolment.objects.filter(user_id__in=users)
+    facts = list(enrolments.order_by("enrolled_at", "pk").values_list("id", "user_id", "course_id",
+                                                                      "last_activity_at"))
+    result: dict[int, list[dict]] = {} if hasattr(users, "query") else {uid: [] for uid in users}
+    if not facts:
+        return result
+    rows = _measure(enrolments, [(pk, course_id, t) for pk, _uid, course_id, t in facts])
+    for (_pk, uid, _c, _t), row in zip(facts, rows):
+        result.setdefault(uid, []).append(row)
     return result
 
 

@@ -1,4 +1,4 @@
-"""Reads for pages, the API and other apps (SELECTORS.md). Each runs a bounded number of queries."""
+"""Reads for pages, the API and other apps. Each runs a bounded number of queries."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -11,7 +11,7 @@ from exams import grading
 from exams.models import Attempt, AttemptQuestion, Certification, Exam, PracticalAssessment, Registration, tr
 
 
-# --- SELECTORS.md contracts ---------------------------------------------------------------------
+# --- Contracts other apps call ------------------------------------------------------------------
 
 def certification_summary(user) -> dict:
     """{"certifications_passed": [{"certification", "score", "passed_on"}], "attempts", "best_score"} — 2 queries."""
@@ -27,49 +27,46 @@ def certification_summary(user) -> dict:
     return {"certifications_passed": passed, "attempts": len(attempts), "best_score": max(scores) if scores else None}
 
 
-def _status(attempts: list[Attempt]) -> str:
+def _status_of(attempts: list[tuple]) -> str:
+    """Status of one student's attempts at one exam, given as (…, passed, status, …) rows, newest first."""
     if not attempts:
         return "not_started"
-    if any(a.passed for a in attempts):
+    if any(a[3] for a in attempts):
         return "passed"
-    latest = attempts[0]
-    if latest.status == Attempt.Status.OPEN:
+    latest_status = attempts[0][4]
+    if latest_status == Attempt.Status.OPEN:
         return "in_progress"
-    if latest.status == Attempt.Status.AWAITING:
+    if latest_status == Attempt.Status.AWAITING:
         return "awaiting_grading"
     return "failed"
 
 
-def results_by_user(user_ids) -> dict[int, list[dict]]:
-    """Per student, one dict per exam attempted (plus certification exams they registered for). 2 queries."""
-    user_ids = list(user_ids)
-    out: dict[int, list[dict]] = {uid: [] for uid in user_ids}
-    if not user_ids:
-        return out
-    attempts = Attempt.objects.filter(user_id__in=user_ids).select_related("exam").order_by("-started_at")
-    grouped: dict[tuple[int, int], list[Attempt]] = defaultdict(list)
-    exams: dict[int, Exam] = {}
-    for a in attempts:
-        grouped[(a.user_id, a.exam_id)].append(a)
-        exams[a.exam_id] = a.exam
-    certs = {c.exam_id: c for c in Certification.objects.all()}
-    for reg in Registration.objects.filter(user_id__in=user_ids).values("user_id", "certification__exam_id"):
-        grouped.setdefault((reg["user_id"], reg["certification__exam_id"]), [])
-    missing = {eid for (_u, eid) in grouped if eid not in exams}
-    if missing:
-        exams.update({e.pk: e for e in Exam.objects.filter(pk__in=missing)})
+def results_by_user(users) -> dict[int, list[dict]]:
+    """Per student, one dict per exam attempted (plus certification exams they registered for). 4 queries.
+
+    ``users``: user ids, or a queryset of user ids (used as a subquery)."""
+    out: dict[int, list[dict]] = {} if hasattr(users, "query") else {uid: [] for uid in users}
+    grouped: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+    for row in (Attempt.objects.filter(user_id__in=users).order_by("-started_at")
+                .values_list("user_id", "exam_id", "final_pct", "passed", "status", "started_at")):
+        grouped[(row[0], row[1])].append(row)
+    for uid, exam_id in Registration.objects.filter(user_id__in=users).values_list("user_id",
+                                                                                    "certification__exam_id"):
+        grouped.setdefault((uid, exam_id), [])
+    exams = {e.pk: e for e in Exam.objects.filter(pk__in={eid for (_u, eid) in grouped})}
+    certs = {c.exam_id: c for c in Certification.objects.filter(exam_id__in=exams)}
     for (uid, eid), rows in grouped.items():
         exam = exams[eid]
-        scores = [a.final_pct for a in rows if a.final_pct is not None]
-        out[uid].append({
+        scores = [r[2] for r in rows if r[2] is not None]
+        out.setdefault(uid, []).append({
             "exam_id": eid, "exam_title": exam.title,
             "certification": certs[eid].name if eid in certs else None,
             "attempts": len(rows), "best_score": max(scores) if scores else None,
-            "passed": any(a.passed for a in rows), "status": _status(rows),
-            "last_attempt_at": rows[0].started_at if rows else None,
+            "passed": any(r[3] for r in rows), "status": _status_of(rows),
+            "last_attempt_at": rows[0][5] if rows else None,
         })
-    for uid in out:
-        out[uid].sort(key=lambda d: d["exam_title"])
+    for results in out.values():
+        results.sort(key=lambda d: d["exam_title"])
     return out
 
 

@@ -1,4 +1,4 @@
-"""Gather the job-readiness inputs of one student from each app's selectors (SELECTORS.md)."""
+"""Gather the job-readiness inputs of one student from each app's selectors."""
 from __future__ import annotations
 
 import datetime

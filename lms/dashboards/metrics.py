@@ -1,6 +1,6 @@
 """Pure computations of the dashboards (no Django, no database): one student's row, cohort aggregates.
 
-Inputs are the plain dicts of the cross-app selectors (SELECTORS.md); every rate is a Decimal percentage
+Inputs are the plain dicts of the cross-app selectors; every rate is a Decimal percentage
 or None when its denominator is empty.
 """
 from dataclasses import dataclass, field

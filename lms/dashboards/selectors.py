@@ -1,6 +1,6 @@
 """Reads of the dashboards: a bounded number of queries whatever the number of students.
 
-The cross-app selectors (SELECTORS.md) are called once each with every student id.
+The cross-app selectors are called once each, with the school's students as a subquery.
 """
 from collections import defaultdict
 from datetime import date
@@ -37,18 +37,16 @@ def school_dashboard(school: School, now=None) -> dict:
         .values_list("cohort_id", "user_id", "user__first_name", "user__last_name", "user__display_name", "user__email")
         .order_by("user__last_name", "user__first_name", "user__email")
     )
-    user_ids = sorted({m[1] for m in memberships})
-    progress = courses_selectors.progress_by_user(user_ids)
-    # last activity: progress_by_user already gives it per course (lessons, submissions), exams per attempt;
-    # courses.selectors.last_activity_by_user reads the same sources again, so it is not called here.
-    activity: dict = {}
-    results = exams_selectors.results_by_user(user_ids)
-    creds = badges_selectors.credentials_by_user(user_ids)
+    # the school's students as a subquery: nothing grows client-side with their number
+    students = CohortMembership.objects.filter(cohort__programme__school=school).values_list("user_id", flat=True)
+    progress = courses_selectors.progress_by_user(students)
+    results = exams_selectors.results_by_user(students)
+    creds = badges_selectors.credentials_by_user(students)
     rows_by_cohort = defaultdict(list)
     for cohort_id, uid, first, last, display, email in memberships:
         name = display or f"{first} {last}".strip() or email.split("@")[0]
         rows_by_cohort[cohort_id].append(metrics.student_row(
-            uid, name, email, cohort_id, progress.get(uid), results.get(uid), creds.get(uid), activity.get(uid), now))
+            uid, name, email, cohort_id, progress.get(uid), results.get(uid), creds.get(uid), None, now))
     blocks = []
     all_rows = []
     for cohort in cohorts:

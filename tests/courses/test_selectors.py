@@ -1,4 +1,4 @@
-"""Contract selectors (SELECTORS.md): shapes and bounded queries."""
+"""Contract selectors: shapes and bounded queries."""
 from decimal import Decimal
 
 import pytest
@@ -43,18 +43,21 @@ def test_contract_selectors_shapes_and_bounded_queries():
     res6, q6 = _queries(selectors.progress_by_user, [u.pk for u in many])
     assert q1 == q6
     row = res1[few[0].pk][0]
-    assert set(row) == {"course_id", "course_title", "progress_pct", "grade_pct", "passed", "components",
-                        "last_activity"}
-    assert row["progress_pct"] == Decimal("25")
+    assert set(row) == {"course_id", "course_title", "progress_pct", "hours_done", "hours_total", "grade_pct",
+                        "passed", "components", "last_activity"}
+    assert row["progress_pct"] == Decimal("25") and row["hours_done"] * 4 == row["hours_total"]
     assert row["grade_pct"] is None and row["passed"] is None  # incomplete scheme: no grade yet
     assert row["components"]["Contrôle continu"] == Decimal("60")
     assert row["last_activity"] is not None
     assert len(res6[many[0].pk]) == 2
 
-    a1, qa1 = _queries(selectors.last_activity_by_user, [u.pk for u in few])
-    a6, qa6 = _queries(selectors.last_activity_by_user, [u.pk for u in many] + [make_user().pk])
-    assert qa1 == qa6 and all(v is not None for k, v in a1.items())
-    assert list(a6.values()).count(None) == 1
+    # a queryset of user ids is used as a subquery: same figures, same number of queries
+    from lms.accounts.models import User
+
+    res_qs, q_qs = _queries(selectors.progress_by_user,
+                            User.objects.filter(pk__in=[u.pk for u in many]).values_list("pk", flat=True))
+    assert q_qs == q6 and res_qs == {u.pk: res6[u.pk] for u in many}
+    assert _queries(selectors.progress_by_user, [])[0] == {}
 
     s, _q = _queries(selectors.learning_summary, many[0])
     assert s == {"courses_enrolled": 2, "courses_completed": 0, "ects_earned": Decimal("0"), "modules_passed": 0,

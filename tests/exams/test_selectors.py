@@ -1,4 +1,4 @@
-"""SELECTORS.md contracts and bounded queries (examiner queue, results)."""
+"""Contract selectors and bounded queries (examiner queue, results)."""
 from decimal import Decimal
 
 import pytest
