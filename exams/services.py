@@ -248,19 +248,23 @@ class SaveResult:
 
 
 def save_answer(attempt_id: int, user, question_id: int, response, now=None) -> SaveResult:
-    """Save one answer of the user's open attempt. Unchanged answers are not written again."""
+    """Save one answer of the user's open attempt. Unchanged answers are not written again.
+
+    The hot path of an exam (every autosave): one SELECT of the question with its version and its attempt,
+    the attempt locked against a concurrent submit or server close, then at most one UPDATE."""
     now = now or timezone.now()
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().filter(pk=attempt_id).first()
+        aq = (AttemptQuestion.objects.select_related("attempt", "version")
+              .select_for_update(of=("attempt",), no_key=True)
+              .filter(pk=question_id, attempt_id=attempt_id).first())
+        attempt = aq.attempt if aq is not None else \
+            Attempt.objects.select_for_update(no_key=True).filter(pk=attempt_id).first()
         if attempt is None or attempt.user_id != user.pk:
             raise ExamError(_("No such attempt."), 404)
         if attempt.status != Attempt.Status.OPEN:
             raise ExamError(_("This attempt is closed; answers can no longer be changed."), 409)
-        if attempt.is_expired(now):
-            expired = True
-        else:
-            expired = False
-            aq = AttemptQuestion.objects.select_related("version").filter(pk=question_id, attempt=attempt).first()
+        expired = attempt.is_expired(now)
+        if not expired:
             if aq is None:
                 raise ExamError(_("This question is not part of the attempt."), 404)
             try:
@@ -271,9 +275,8 @@ def save_answer(attempt_id: int, user, question_id: int, response, now=None) -> 
                 return SaveResult(aq.saved_at, False)
             AttemptQuestion.objects.filter(pk=aq.pk).update(response=cleaned, saved_at=now)
             return SaveResult(now, True)
-    if expired:
-        submit_attempt(attempt, by_server=True, now=now)
-        raise ExamError(_("The time is up: the attempt was closed with the answers saved before the deadline."), 409)
+    submit_attempt(attempt, by_server=True, now=now)
+    raise ExamError(_("The time is up: the attempt was closed with the answers saved before the deadline."), 409)
 
 
 def _grade_theory(attempt: Attempt, questions) -> None:
