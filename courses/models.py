@@ -25,6 +25,7 @@ from wagtail.search import index
 from lms import scoring
 
 from .forms import CoursePageForm
+from .page_cache import CachedViewRestrictions
 
 
 # --------------------------------------------------------------------------------------------------
@@ -98,7 +99,7 @@ LESSON_BLOCKS = [
 # --------------------------------------------------------------------------------------------------
 # Pages
 # --------------------------------------------------------------------------------------------------
-class CourseIndexPage(Page):
+class CourseIndexPage(CachedViewRestrictions, Page):
     """The catalogue: lists published courses of its locale (falling back to French), with filters."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -139,7 +140,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class SchoolSectionPage(Page):
+class SchoolSectionPage(CachedViewRestrictions, Page):
     """The section of a partner school (or of Flow Stage itself when `school` is empty): its teachers
     author the courses of this subtree."""
 
@@ -158,7 +159,7 @@ class SchoolSectionPage(Page):
         verbose_name = _("school section")
 
 
-class CoursePage(Page):
+class CoursePage(CachedViewRestrictions, Page):
     class Kind(models.TextChoices):
         MODULE = "module", _("Integrated curriculum module")
         CONTINUING = "continuing", _("Continuing-education course")
@@ -255,7 +256,7 @@ class AssessmentComponent(Orderable):
         return f"{self.label} ({self.weight} %)"
 
 
-class UnitPage(Page):
+class UnitPage(CachedViewRestrictions, Page):
     """A semester, or a module of a certification programme. Its hours are the sum of its lessons'."""
 
     order = models.PositiveSmallIntegerField(_("order"), default=1)
@@ -281,7 +282,7 @@ class UnitPage(Page):
         return redirect(self.get_parent().url + f"#unit-{self.pk}")
 
 
-class LessonPage(Page):
+class LessonPage(CachedViewRestrictions, Page):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1,
                                 validators=[MinValueValidator(Decimal("0.1"))])
     objectives = models.TextField(_("learning objectives"), blank=True, help_text=_("One objective per line."))

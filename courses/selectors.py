@@ -8,11 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import ExtractYear
 
 from lms import scoring
 
+from . import page_cache
 from .models import (
     AssessmentComponent,
     ComponentMark,
@@ -39,8 +41,6 @@ def pct(part: Decimal, whole: Decimal) -> Decimal:
 # --------------------------------------------------------------------------------------------------
 # Course outline with progress
 # --------------------------------------------------------------------------------------------------
-OUTLINE_TTL = 120  # seconds; publishing/moving/deleting pages also bumps the version (signals.py)
-VERSION_KEY = "courses:outline:version"
 
 
 @dataclass(frozen=True)
@@ -118,27 +118,16 @@ class Outline:
         return None
 
 
-def bump_outline_version() -> None:
-    from django.core.cache import cache
-
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 1, None)
-
-
-def _outline_data(course, request, live_only):
-    """[(UnitInfo, [LessonInfo…])…] of a course: 2 queries, then cached (per course, bumped version)."""
-    from django.core.cache import cache
-
+def _outline_data(path, translation_key, request, live_only):
+    """[(UnitInfo, [LessonInfo…])…] of a course: 2 queries, then cached (per course and content version)."""
     key = None
     if live_only:
-        key = f"courses:outline:{course.path}:{course.translation_key}:{cache.get(VERSION_KEY, 0)}"
-        data = cache.get(key)
+        key = page_cache.key("outline", path, translation_key, request=request)
+        data = page_cache.fetch(key, request)
         if data is not None:
             return data
-    units_qs = UnitPage.objects.filter(path__startswith=course.path, depth=len(course.path) // STEP + 1)
-    lessons_qs = LessonPage.objects.filter(path__startswith=course.path).defer("body")
+    units_qs = UnitPage.objects.filter(path__startswith=path, depth=len(path) // STEP + 1)
+    lessons_qs = LessonPage.objects.filter(path__startswith=path).defer("body")
     if live_only:
         units_qs, lessons_qs = units_qs.live(), lessons_qs.live()
     units = {u.path: (UnitInfo(u.pk, u.title, u.intro, u.path), []) for u in units_qs.order_by("order", "path")}
@@ -149,29 +138,20 @@ def _outline_data(course, request, live_only):
                                        lesson.translation_key, lesson.path))
     data = list(units.values())
     if key:
-        cache.set(key, data, OUTLINE_TTL)
+        page_cache.store(key, data, request)
     return data
 
 
 def course_outline(course, done_keys=frozenset(), live_only=True, request=None) -> Outline:
     """Units and lessons of a course (cached), lessons flagged done by translation key."""
     return Outline([UnitRow(u, [LessonRow(lp, lp.translation_key in done_keys) for lp in lessons])
-                    for u, lessons in _outline_data(course, request, live_only)])
-
-
-def done_translation_keys(enrolment) -> set:
-    if enrolment is None:
-        return set()
-    return set(LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson__translation_key", flat=True))
-
-
-def course_of_lesson(lesson):
-    return CoursePage.objects.get(path=lesson.path[: STEP * (lesson.depth - 2)])
+                    for u, lessons in _outline_data(course.path, course.translation_key, request, live_only)])
 
 
 @dataclass(frozen=True)
 class CourseInfo:
-    """What a lesson page needs of its course (cacheable)."""
+    """What the course and lesson pages need of a course (cacheable): the page in the reader's locale, and
+    its source-locale (French) original, which enrolments and learning records point at."""
 
     pk: int
     title: str
@@ -179,20 +159,64 @@ class CourseInfo:
     path: str
     translation_key: object
     locale_id: int
+    source_pk: int
+    source_path: str
+
+
+def _course_info(path, request) -> CourseInfo:
+    key = page_cache.key("courseinfo", path, request=request)
+    info = page_cache.fetch(key, request)
+    if info is None:
+        fields = ("id", "title", "path", "depth", "url_path", "translation_key", "locale_id")
+        c = CoursePage.objects.only(*fields).get(path=path)
+        source = CoursePage.objects.only("id", "path").filter(translation_key=c.translation_key,
+                                                              locale__language_code=settings.LANGUAGE_CODE).first()
+        source = source or c
+        info = CourseInfo(c.pk, c.title, c.get_url(request) or "", c.path, c.translation_key, c.locale_id,
+                          source.pk, source.path)
+        page_cache.store(key, info, request)
+    return info
+
+
+def course_info(course, request=None) -> CourseInfo:
+    return _course_info(course.path, request)
 
 
 def course_info_of_lesson(lesson, request=None) -> CourseInfo:
-    from django.core.cache import cache
+    return _course_info(lesson.path[: STEP * (lesson.depth - 2)], request)
 
-    path = lesson.path[: STEP * (lesson.depth - 2)]
-    key = f"courses:courseinfo:{path}:{lesson.locale_id}:{cache.get(VERSION_KEY, 0)}"
-    info = cache.get(key)
-    if info is None:
-        c = CoursePage.objects.only("id", "title", "path", "depth", "url_path", "translation_key", "locale_id") \
-            .get(path=path)
-        info = CourseInfo(c.pk, c.title, c.get_url(request) or "", c.path, c.translation_key, c.locale_id)
-        cache.set(key, info, OUTLINE_TTL)
-    return info
+
+def source_lessons(course: CourseInfo, request=None) -> dict[int, object]:
+    """{lesson id: translation key} of the live lessons of the course's source-locale original (cached)."""
+    return {lesson.pk: lesson.translation_key
+            for _unit, lessons in _outline_data(course.source_path, course.translation_key, request, True)
+            for lesson in lessons}
+
+
+@dataclass(frozen=True)
+class LearnerState:
+    """A student's enrolment in one course, as the course and lesson pages need it. Lessons are named by
+    translation key, so the state reads the same in every language."""
+
+    enrolment_id: int
+    last_lesson_id: int | None  # the source-locale lesson
+    last_lesson_key: object
+    done_keys: frozenset
+
+
+def learner_state(user, course: CourseInfo, request=None) -> LearnerState | None:
+    """The user's enrolment in ``course`` with the lessons done: one two-table query (enrolment and its
+    completions, by the source course's id); lesson ids become translation keys through the cached
+    outline of the source course."""
+    if not user.is_authenticated:
+        return None
+    rows = list(Enrolment.objects.filter(user=user, course_id=course.source_pk)
+                .values_list("pk", "last_lesson_id", "completions__lesson_id"))
+    if not rows:
+        return None
+    keys = source_lessons(course, request)
+    pk, last_id, _done = rows[0]
+    return LearnerState(pk, last_id, keys.get(last_id), frozenset(keys[r[2]] for r in rows if r[2] in keys))
 
 
 # --------------------------------------------------------------------------------------------------

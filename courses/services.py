@@ -139,13 +139,6 @@ def enrol_cohort(cohort, course, by) -> dict:
     return {"enrolled": len(new), "skipped": len(already)}
 
 
-def enrolment_for(user, course):
-    if not user.is_authenticated:
-        return None
-    return (Enrolment.objects.filter(user=user, course__translation_key=course.translation_key)
-            .select_related("last_lesson", "course").defer("last_lesson__body").first())
-
-
 def _require_enrolment(user, lesson) -> tuple[Enrolment, LessonPage]:
     lesson = canonical(lesson)
     course_path = lesson.path[: CoursePage.steplen * (lesson.depth - 2)]
@@ -171,16 +164,12 @@ def complete_lesson(user, lesson) -> LessonCompletion:
     return completion
 
 
-def record_visit(enrolment, lesson) -> None:
-    """Remember where the student stopped (at most one UPDATE; one more query for a translated lesson)."""
-    if enrolment.last_lesson_id == lesson.pk:
+def record_visit(state, lesson_id: int) -> None:
+    """Remember where the student stopped. ``state`` is the page's selectors.LearnerState, ``lesson_id``
+    the source-locale lesson read (in either language). At most one UPDATE, none on a reload."""
+    if state.last_lesson_id == lesson_id:
         return
-    if lesson.locale_id != enrolment.course.locale_id:
-        if enrolment.last_lesson_id and enrolment.last_lesson.translation_key == lesson.translation_key:
-            return
-        lesson = canonical(lesson)
-    if enrolment.last_lesson_id != lesson.pk:
-        Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_activity_at=timezone.now())
+    Enrolment.objects.filter(pk=state.enrolment_id).update(last_lesson_id=lesson_id, last_activity_at=timezone.now())
 
 
 # --------------------------------------------------------------------------------------------------

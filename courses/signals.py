@@ -1,8 +1,11 @@
-"""Receivers: a teacher added to a school (by any app) joins that school's teachers group."""
-from django.db.models.signals import post_save
+"""Receivers: a teacher added to a school (by any app) joins that school's teachers group; any change to
+pages, view restrictions, sites or locales invalidates the cached course content (page_cache.py)."""
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from partnerships.models import SchoolMember
+
+from . import page_cache
 
 
 @receiver(post_save, sender=SchoolMember, dispatch_uid="courses_teacher_groups")
@@ -14,25 +17,22 @@ def school_member_saved(sender, instance, created, raw=False, **kwargs):
     sync_teacher_groups(instance)
 
 
-def _bump(**kwargs):
-    from .selectors import bump_outline_version
-
-    bump_outline_version()
-
-
-def connect_page_signals():
-    from django.db.models.signals import post_delete
-    from wagtail.models import Page
+def connect_content_signals():
+    from django.apps import apps
+    from wagtail.models import Locale, Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    page_published.connect(_bump, dispatch_uid="courses_outline_published")
-    page_unpublished.connect(_bump, dispatch_uid="courses_outline_unpublished")
-    post_page_move.connect(_bump, dispatch_uid="courses_outline_moved")
-    post_delete.connect(_bump, sender=Page, dispatch_uid="courses_outline_deleted")
-    for model in ("UnitPage", "LessonPage", "CoursePage"):
-        from django.apps import apps
+    bump = page_cache.bump
+    page_published.connect(bump, dispatch_uid="courses_content_published")
+    page_unpublished.connect(bump, dispatch_uid="courses_content_unpublished")
+    post_page_move.connect(bump, dispatch_uid="courses_content_moved")
+    # post_save/post_delete are sent with the concrete class: every page model, ours and Wagtail's own
+    page_models = [Page] + [m for m in apps.get_models() if issubclass(m, Page) and m is not Page]
+    for model in page_models + [PageViewRestriction, Site, Locale]:
+        label = model._meta.label_lower
+        post_save.connect(bump, sender=model, dispatch_uid=f"courses_content_saved_{label}")
+        post_delete.connect(bump, sender=model, dispatch_uid=f"courses_content_deleted_{label}")
+    m2m_changed.connect(bump, sender=PageViewRestriction.groups.through, dispatch_uid="courses_content_restriction_groups")
 
-        post_delete.connect(_bump, sender=apps.get_model("courses", model), dispatch_uid=f"courses_outline_del_{model}")
 
-
-connect_page_signals()
+connect_content_signals()

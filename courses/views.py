@@ -2,7 +2,9 @@
 Django views (my learning, enrol, complete, submit, grading, marks audit, cohort enrolment)."""
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_POST
 from lms.accounts import roles
 from partnerships.models import Cohort, School, SchoolMember
 
-from . import selectors, services
+from . import page_cache, selectors, services
 from .models import (
     AssessmentComponent,
     ComponentMark,
@@ -49,6 +51,18 @@ def _error_text(exc) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
+# Serving Wagtail pages
+# --------------------------------------------------------------------------------------------------
+def serve_page(request, path):
+    """Wagtail's page serving (view restrictions, hooks, the page's own serve), with the site, the route
+    and the view restrictions taken from the content cache when it has them (page_cache.route)."""
+    from wagtail.views import serve
+
+    page_cache.route(request, path)
+    return serve(request, path)
+
+
+# --------------------------------------------------------------------------------------------------
 # Catalogue (Wagtail page context)
 # --------------------------------------------------------------------------------------------------
 def localized_courses(locale, base_qs=None):
@@ -69,14 +83,12 @@ def catalogue_context(page, request) -> dict:
     kind, school, language, level = (params.get(k, "")[:40] for k in ("kind", "school", "language", "level"))
     q = params.get("q", "").strip()[:200]
     filters = {"kind": kind, "school": school, "language": language, "level": level, "q": q}
-    from django.core.cache import cache
-
-    key = "courses:catalogue:" + "|".join([str(page.pk), get_language() or "", str(cache.get(selectors.VERSION_KEY, 0)),
-                                           kind, school, language, level, q])
-    data = cache.get(key)
+    wanted = hashlib.sha256("|".join([kind, school, language, level, q]).encode()).hexdigest()[:32]
+    key = page_cache.key("catalogue", page.pk, get_language() or "", wanted, request=request)
+    data = page_cache.fetch(key, request)
     if data is None:
         data = _catalogue_data(page, request, filters)
-        cache.set(key, data, selectors.OUTLINE_TTL)
+        page_cache.store(key, data, request)
     cards, schools = data
     enrolled = set()
     if request.user.is_authenticated:
@@ -153,21 +165,21 @@ def _may_read_all(user) -> bool:
 
 
 def course_context(page, request) -> dict:
-    enrolment = services.enrolment_for(request.user, page)
-    done = selectors.done_translation_keys(enrolment)
+    state = selectors.learner_state(request.user, selectors.course_info(page, request), request)
+    done = state.done_keys if state else frozenset()
     outline = selectors.course_outline(page, done, live_only=not getattr(request, "is_preview", False),
                                        request=request)
     resume = None
-    if enrolment:
-        if enrolment.last_lesson_id:
-            key = enrolment.last_lesson.translation_key
-            resume = next((lr.lesson for lr in outline.lessons if lr.lesson.translation_key == key), None)
+    if state:
+        if state.last_lesson_id:
+            resume = next((lr.lesson for lr in outline.lessons if lr.lesson.translation_key == state.last_lesson_key),
+                          None)
         resume = resume or outline.next_undone()
     components = list(page.assessment_components.all())
     result = None
-    if enrolment and components:
+    if state and components:
         try:
-            marks = {m.component_key: m.score for m in ComponentMark.objects.filter(enrolment=enrolment)}
+            marks = {m.component_key: m.score for m in ComponentMark.objects.filter(enrolment_id=state.enrolment_id)}
             result = services.scoring.score(page.scheme(components),
                                             {k: v for k, v in marks.items() if k in {c.key for c in components}})
         except services.scoring.SchemeError:
@@ -175,7 +187,7 @@ def course_context(page, request) -> dict:
     owning = SchoolSectionPage.objects.filter(path=page.path[:-STEP]).select_related("school").first()
     return {
         "outline": outline,
-        "enrolment": enrolment,
+        "enrolment": state,
         "resume": resume,
         "components": components,
         "result": result,
@@ -188,10 +200,39 @@ def course_context(page, request) -> dict:
 # --------------------------------------------------------------------------------------------------
 # Lesson page
 # --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BodyPart:
+    """A run of rendered lesson blocks (the same for every reader), or one practical assignment."""
+
+    html: str = ""
+    assignment_id: str = ""
+
+
+def lesson_body(page, request) -> list[BodyPart]:
+    """The lesson's StreamField rendered once per content version and language: the blocks between two
+    assignments are one cached HTML run; assignments stay apart (their form and status are the reader's)."""
+    from django.utils.safestring import mark_safe
+
+    key = page_cache.key("lessonbody", page.pk, get_language() or "", request=request)
+    parts = page_cache.fetch(key, request)
+    if parts is None:
+        parts, run = [], []
+        for block in page.body:
+            if block.block_type == "assignment":
+                parts += [BodyPart(html="".join(run))] if run else []
+                parts.append(BodyPart(assignment_id=block.id))
+                run = []
+            else:
+                run.append(str(block.render_as_block(context={"page": page, "request": request})))
+        parts += [BodyPart(html="".join(run))] if run else []
+        page_cache.store(key, parts, request)
+    return [BodyPart(mark_safe(p.html), p.assignment_id) for p in parts]  # noqa: S308 - rendered by Wagtail
+
+
 def lesson_context(page, request) -> dict:
-    course = selectors.course_info_of_lesson(page)
-    enrolment = services.enrolment_for(request.user, course)
-    done = selectors.done_translation_keys(enrolment)
+    course = selectors.course_info_of_lesson(page, request)
+    state = selectors.learner_state(request.user, course, request)
+    done = state.done_keys if state else frozenset()
     outline = selectors.course_outline(course, done, live_only=not getattr(request, "is_preview", False),
                                        request=request)
     lessons = outline.lessons
@@ -199,22 +240,29 @@ def lesson_context(page, request) -> dict:
     unit_row = next((u for u in outline.units if page.path.startswith(u.unit.path)), None)
     prev_lesson = lessons[idx - 1].lesson if idx else None
     next_lesson = lessons[idx + 1].lesson if idx is not None and idx + 1 < len(lessons) else None
+    body = lesson_body(page, request)
+    assignments = services.assignment_blocks(page) if any(p.assignment_id for p in body) else {}
     submissions = {}
-    if enrolment:
-        services.record_visit(enrolment, page)
-        if any(b.block_type == "assignment" for b in page.body):
+    if state:
+        source_lesson = next((pk for pk, key in selectors.source_lessons(course, request).items()
+                              if key == page.translation_key), None)
+        if source_lesson is not None:
+            services.record_visit(state, source_lesson)
+        if assignments:
             submissions = {s.block_id: s for s in Submission.objects.filter(
-                enrolment=enrolment, lesson__translation_key=page.translation_key)}
+                enrolment_id=state.enrolment_id, lesson__translation_key=page.translation_key)}
     return {
         "course": course,
         "unit_row": unit_row,
         "outline": outline,
-        "enrolment": enrolment,
+        "enrolment": state,
         "is_done": page.translation_key in done,
         "prev_lesson": prev_lesson,
         "next_lesson": next_lesson,
+        "body": body,
+        "assignments": assignments,
         "submissions": submissions,
-        "can_read": bool(enrolment) or _may_read_all(request.user) or getattr(request, "is_preview", False),
+        "can_read": bool(state) or _may_read_all(request.user) or getattr(request, "is_preview", False),
         "max_upload_mb": services.MAX_SUBMISSION_BYTES // (1024 * 1024),
         "accept": ",".join("." + e for e in sorted(services.SUBMISSION_EXTENSIONS)),
     }

@@ -1,4 +1,4 @@
-from lms.accounts.roles import user_roles
+from lms.accounts.roles import access
 from lms.navigation import nav_for
 
 
@@ -10,8 +10,5 @@ def navigation(request):
     items = nav_for(user)
     for item in items:
         item["active"] = current == item["url"] or (len(item["url"]) > 4 and current.startswith(item["url"]))
-    return {
-        "nav_items": items,
-        "user_roles": user_roles(user),
-        "can_access_admin": user.is_authenticated and user.has_perm("wagtailadmin.access_admin"),
-    }
+    roles, can_access_admin = access(user)
+    return {"nav_items": items, "user_roles": roles, "can_access_admin": can_access_admin}

@@ -2,12 +2,13 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses import views as courses_views
 from lms import views
 from lms.api import api
 
@@ -34,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("badges/", include("badges.urls")),
     path("", include("badges.verify_urls")),
     path("schools/", include("partnerships.urls")),
+    # Wagtail pages, served through the courses' content cache (Wagtail's own _util/ URLs stay Wagtail's)
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", courses_views.serve_page, name="page_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

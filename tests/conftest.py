@@ -31,6 +31,18 @@ def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cached_content():
+    """Course content and role sets are cached across requests under a version; each test starts with new
+    versions, so nothing cached by an earlier test (whose rows were rolled back) is seen again. Versions
+    are bumped rather than the cache cleared: in the services run the cache shares Redis with Celery."""
+    from courses import page_cache
+    from lms.accounts import roles
+
+    page_cache.bump()
+    roles.bump_access_version()
+
+
 @pytest.fixture
 def student(db):
     return make_user("student")

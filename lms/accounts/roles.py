@@ -45,16 +45,58 @@ def sync_role_permissions(sender=None, **kwargs):
             group.permissions.add(*wanted)
 
 
-def user_roles(user) -> set[str]:
+ACCESS_VERSION_KEY = "accounts:access:version"
+ACCESS_TTL = 300  # seconds; the signals below invalidate at once, the TTL is a backstop
+
+
+def bump_access_version(**_signal_kwargs) -> None:
+    """Invalidate every cached role set (a signal receiver: groups, permissions, users deleted)."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(ACCESS_VERSION_KEY)
+    except ValueError:
+        cache.set(ACCESS_VERSION_KEY, 1, None)
+
+
+def connect_access_signals() -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    user_model = get_user_model()
+    for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(bump_access_version, sender=through, dispatch_uid=f"access_{through._meta.label_lower}")
+    for model in (Group, Permission):
+        post_save.connect(bump_access_version, sender=model, dispatch_uid=f"access_saved_{model._meta.label_lower}")
+    for model in (Group, Permission, user_model):
+        post_delete.connect(bump_access_version, sender=model, dispatch_uid=f"access_del_{model._meta.label_lower}")
+
+
+def access(user) -> tuple[frozenset, bool]:
+    """(roles, may open the Wagtail admin) of a user. Read on every page (navigation), so it is cached
+    per user across requests; the key holds the flags that change without a signal (superuser, active)."""
     if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_role_cache", None)
+        return frozenset(), False
+    cached = getattr(user, "_access_cache", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            cached.add(FLOWSTAGE_STAFF)
-        user._role_cache = cached
+        from django.core.cache import cache
+
+        key = (f"accounts:access:{cache.get(ACCESS_VERSION_KEY, 0)}:{user.pk}:"
+               f"{int(user.is_superuser)}{int(user.is_active)}")
+        cached = cache.get(key)
+        if cached is None:
+            roles = set(user.groups.values_list("name", flat=True))
+            if user.is_superuser:
+                roles.add(FLOWSTAGE_STAFF)
+            cached = (frozenset(roles), user.has_perm("wagtailadmin.access_admin"))
+            cache.set(key, cached, ACCESS_TTL)
+        user._access_cache = cached
     return cached
+
+
+def user_roles(user) -> frozenset[str]:
+    return access(user)[0]
 
 
 def has_role(user, *roles: str) -> bool:
