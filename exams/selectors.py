@@ -108,8 +108,11 @@ def _texts(entry: dict, base: str, lang: str) -> str:
     return tr(entry, base, lang)
 
 
-def question_payload(aq: AttemptQuestion, lang: str, reveal: bool = False) -> dict:
-    """What the browser may see of a question. Keys (fractions, answers) only when `reveal`."""
+def question_payload(aq: AttemptQuestion, lang: str, reveal: bool = False, review: bool = False) -> dict:
+    """What the browser may see of a question. Keys (fractions, answers) only when `reveal`.
+
+    `review` (result page and API) adds `given`: the candidate's own matching or ordering answer
+    spelled out, each row marked right or wrong only when `reveal`."""
     v = aq.version
     key = v.key
     data = {
@@ -128,12 +131,43 @@ def question_payload(aq: AttemptQuestion, lang: str, reveal: bool = False) -> di
         by_id = {p["id"]: p for p in key["pairs"]}
         data["left"] = [{"id": pid, "text": _texts(by_id[pid], "left", lang)} for pid in order["left"]]
         data["options"] = [{"id": pid, "text": _texts(by_id[pid], "right", lang)} for pid in order["right"]]
+    if review and v.qtype in (grading.MATCHING, grading.ORDERING):
+        data["given"] = given_answer(v.qtype, key, order, aq.response or {}, lang, reveal)
     if reveal:
         data["awarded"] = None if aq.awarded is None else str(aq.awarded)
         data["full_marks"] = aq.awarded is not None and aq.awarded >= v.points
         data["feedback"] = tr(v, "feedback", lang)
         data["correct"] = correct_answer_text(v.qtype, key, lang)
     return data
+
+
+def given_answer(qtype: str, key: dict, order, response: dict, lang: str, reveal: bool) -> list[dict]:
+    """The candidate's own matching or ordering answer, row by row, in the order they saw it.
+
+    Matching: one row per left item (as shown), `{"left", "chosen"}` (chosen = the right-hand text they
+    picked, None when left blank). Ordering: one row per position, `{"position", "chosen"}` (None when
+    no item was put there). `ok` (True/False) is the row's correctness, present only when `reveal`
+    (it tells the key); otherwise None."""
+    rows = []
+    if qtype == grading.MATCHING:
+        by_id = {str(p["id"]): p for p in key["pairs"]}
+        picked = response.get("pairs", {})
+        shown = order.get("left", []) if isinstance(order, dict) else []
+        for pid in [p for p in shown if p in by_id] or list(by_id):
+            chosen = picked.get(pid)
+            rows.append({"left": _texts(by_id[pid], "left", lang),
+                         "chosen": _texts(by_id[chosen], "right", lang) if chosen in by_id else None,
+                         "ok": (chosen == pid) if reveal else None})
+    elif qtype == grading.ORDERING:
+        items = [str(i["id"]) for i in key["items"]]
+        by_id = {str(i["id"]): i for i in key["items"]}
+        given = response.get("order", [])
+        for pos, right_id in enumerate(items):
+            chosen = given[pos] if pos < len(given) else None
+            rows.append({"position": pos + 1,
+                         "chosen": _texts(by_id[chosen], "text", lang) if chosen in by_id else None,
+                         "ok": (chosen == right_id) if reveal else None})
+    return rows
 
 
 def correct_answer_text(qtype: str, key: dict, lang: str) -> str:
@@ -155,9 +189,9 @@ def correct_answer_text(qtype: str, key: dict, lang: str) -> str:
     return ""
 
 
-def attempt_questions(attempt: Attempt, lang: str, reveal: bool = False) -> list[dict]:
+def attempt_questions(attempt: Attempt, lang: str, reveal: bool = False, review: bool = False) -> list[dict]:
     rows = AttemptQuestion.objects.filter(attempt=attempt).select_related("version").order_by("position")
-    return [question_payload(aq, lang, reveal) for aq in rows]
+    return [question_payload(aq, lang, reveal, review) for aq in rows]
 
 
 def may_reveal(attempt: Attempt) -> bool:
