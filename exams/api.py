@@ -97,5 +97,6 @@ def result(request, attempt_id: int):
         "pass_mark": str(attempt.exam.pass_mark),
     })
     if attempt.exam.review != Exam.Review.NONE:
-        out["questions"] = selectors.attempt_questions(attempt, _lang(request), reveal=selectors.may_reveal(attempt))
+        out["questions"] = selectors.attempt_questions(attempt, _lang(request), reveal=selectors.may_reveal(attempt),
+                                                       review=True)
     return out

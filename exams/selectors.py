@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Min, Prefetch
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext as _
 
 from exams import grading
-from exams.models import Attempt, AttemptQuestion, Certification, Exam, PracticalAssessment, Registration, tr
+from exams.models import (
+    Attempt, AttemptQuestion, Certification, Exam, PracticalAssessment, QuestionCategory, Registration, tr,
+)
 
 
 # --- Contracts other apps call ------------------------------------------------------------------
@@ -101,8 +105,11 @@ def _texts(entry: dict, base: str, lang: str) -> str:
     return tr(entry, base, lang)
 
 
-def question_payload(aq: AttemptQuestion, lang: str, reveal: bool = False) -> dict:
-    """What the browser may see of a question. Keys (fractions, answers) only when `reveal`."""
+def question_payload(aq: AttemptQuestion, lang: str, reveal: bool = False, review: bool = False) -> dict:
+    """What the browser may see of a question. Keys (fractions, answers) only when `reveal`.
+
+    `review` (result page and API) adds `given`: the candidate's own matching or ordering answer
+    spelled out, each row marked right or wrong only when `reveal`."""
     v = aq.version
     key = v.key
     data = {
@@ -121,12 +128,43 @@ def question_payload(aq: AttemptQuestion, lang: str, reveal: bool = False) -> di
         by_id = {p["id"]: p for p in key["pairs"]}
         data["left"] = [{"id": pid, "text": _texts(by_id[pid], "left", lang)} for pid in order["left"]]
         data["options"] = [{"id": pid, "text": _texts(by_id[pid], "right", lang)} for pid in order["right"]]
+    if review and v.qtype in (grading.MATCHING, grading.ORDERING):
+        data["given"] = given_answer(v.qtype, key, order, aq.response or {}, lang, reveal)
     if reveal:
         data["awarded"] = None if aq.awarded is None else str(aq.awarded)
         data["full_marks"] = aq.awarded is not None and aq.awarded >= v.points
         data["feedback"] = tr(v, "feedback", lang)
         data["correct"] = correct_answer_text(v.qtype, key, lang)
     return data
+
+
+def given_answer(qtype: str, key: dict, order, response: dict, lang: str, reveal: bool) -> list[dict]:
+    """The candidate's own matching or ordering answer, row by row, in the order they saw it.
+
+    Matching: one row per left item (as shown), `{"left", "chosen"}` (chosen = the right-hand text they
+    picked, None when left blank). Ordering: one row per position, `{"position", "chosen"}` (None when
+    no item was put there). `ok` (True/False) is the row's correctness, present only when `reveal`
+    (it tells the key); otherwise None."""
+    rows = []
+    if qtype == grading.MATCHING:
+        by_id = {str(p["id"]): p for p in key["pairs"]}
+        picked = response.get("pairs", {})
+        shown = order.get("left", []) if isinstance(order, dict) else []
+        for pid in [p for p in shown if p in by_id] or list(by_id):
+            chosen = picked.get(pid)
+            rows.append({"left": _texts(by_id[pid], "left", lang),
+                         "chosen": _texts(by_id[chosen], "right", lang) if chosen in by_id else None,
+                         "ok": (chosen == pid) if reveal else None})
+    elif qtype == grading.ORDERING:
+        items = [str(i["id"]) for i in key["items"]]
+        by_id = {str(i["id"]): i for i in key["items"]}
+        given = response.get("order", [])
+        for pos, right_id in enumerate(items):
+            chosen = given[pos] if pos < len(given) else None
+            rows.append({"position": pos + 1,
+                         "chosen": _texts(by_id[chosen], "text", lang) if chosen in by_id else None,
+                         "ok": (chosen == right_id) if reveal else None})
+    return rows
 
 
 def correct_answer_text(qtype: str, key: dict, lang: str) -> str:
@@ -148,13 +186,88 @@ def correct_answer_text(qtype: str, key: dict, lang: str) -> str:
     return ""
 
 
-def attempt_questions(attempt: Attempt, lang: str, reveal: bool = False) -> list[dict]:
+def attempt_questions(attempt: Attempt, lang: str, reveal: bool = False, review: bool = False) -> list[dict]:
     rows = AttemptQuestion.objects.filter(attempt=attempt).select_related("version").order_by("position")
-    return [question_payload(aq, lang, reveal) for aq in rows]
+    return [question_payload(aq, lang, reveal, review) for aq in rows]
 
 
 def may_reveal(attempt: Attempt) -> bool:
     return attempt.status != Attempt.Status.OPEN and attempt.exam.review == Exam.Review.FULL
+
+
+# --- Question import: where each parsed question goes -------------------------------------------
+
+@dataclass
+class ImportTarget:
+    """The category a parsed question will go into.
+
+    status: "chosen" (the category picked on the form), "existing" (a category of the same school,
+    found by name), "new" (created by the import) or "invalid" (its category line is rejected)."""
+
+    name: str
+    status: str
+    category: QuestionCategory | None = None
+
+
+@dataclass
+class ImportPlan:
+    rows: list[tuple[object, ImportTarget]] = field(default_factory=list)  # (ParsedQuestion, target)
+    rejected: list = field(default_factory=list)  # the parser's rejections + the category lines refused here
+    new_names: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.rejected
+
+
+def import_plan(parsed, category: QuestionCategory) -> ImportPlan:
+    """Resolve the category lines of a parsed file against the bank. 1 query.
+
+    Named categories are looked up in the scope of the chosen `category` (its school, or the shared
+    categories when it is shared) and created there when missing. Refused, each on its category line:
+    a name longer than the model allows, and a name that only exists in another school's bank."""
+    from exams.formats import Rejected
+
+    plan = ImportPlan(rejected=list(parsed.rejected))
+    max_length = QuestionCategory._meta.get_field("name").max_length
+    for line, name in parsed.categories:  # every category line, even one no question follows
+        if len(name) > max_length:
+            plan.rejected.append(Rejected(line, name[:200], _(
+                "The category name is longer than %(max)s characters.") % {"max": max_length}))
+    bad_lines = {r.line for r in plan.rejected}
+    first_line: dict[str, int] = {}  # the categories questions go into (only those are looked up or created)
+    for pq in parsed.questions:
+        if pq.category and pq.category_line not in bad_lines:
+            first_line.setdefault(pq.category, pq.category_line)
+    lookup = list(first_line)
+    found: dict[str, QuestionCategory] = {}
+    elsewhere: set[str] = set()
+    for c in QuestionCategory.objects.filter(name__in=lookup) if lookup else []:
+        if c.school_id == category.school_id:
+            found[c.name] = c
+        elif c.school_id is not None:
+            elsewhere.add(c.name)
+    refused: set[str] = set()
+    for name, line in first_line.items():
+        if name not in found and name in elsewhere:
+            refused.add(name)
+            plan.rejected.append(Rejected(line, name[:200], _(
+                "The category “%(name)s” belongs to another school.") % {"name": name}))
+        elif name not in found:
+            plan.new_names.append(name)
+    plan.rejected.sort(key=lambda r: r.line)
+    for pq in parsed.questions:
+        if pq.category_line in bad_lines or pq.category in refused:
+            target = ImportTarget(pq.category, "invalid")
+        elif not pq.category:
+            target = ImportTarget(category.name, "chosen", category)
+        elif pq.category in found:
+            found_cat = found[pq.category]
+            target = ImportTarget(pq.category, "chosen" if found_cat.pk == category.pk else "existing", found_cat)
+        else:
+            target = ImportTarget(pq.category, "new")
+        plan.rows.append((pq, target))
+    return plan
 
 
 def examiner_queue(examiner) -> list[Attempt]:

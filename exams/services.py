@@ -561,36 +561,65 @@ def questions_for(user):
 
 
 def import_questions(parsed, category, user, lang: str = "fr") -> list[Question]:
-    """Create every parsed question in `category` in one transaction; refuse if anything was rejected."""
+    """Create every parsed question in one transaction; refuse if anything was rejected.
+
+    Questions go into the category their file's category line names (`$CATEGORY:` in GIFT, a
+    `category` pseudo-question in Moodle XML), else into `category`. Named categories are looked up
+    in the scope (school) of `category` and the missing ones are created there, in the same
+    transaction (see `selectors.import_plan` for what is refused)."""
     from exams.formats import to_key
+    from exams.models import QuestionCategory
+    from exams.selectors import import_plan
 
     if parsed.rejected:
         raise ExamError(_("Fix the rejected lines first: the import is all-or-nothing."), 422)
     if not parsed.questions:
         raise ExamError(_("The file contains no question."), 422)
-    if not categories_for(user, write=True).filter(pk=category.pk).exists():
+    writable = categories_for(user, write=True)
+    if not writable.filter(pk=category.pk).exists():
         raise ExamError(_("You may not add questions to this category."), 403)
     other = "en" if lang == "fr" else "fr"
     created = []
-    with transaction.atomic():
-        for pq in parsed.questions:
-            q = Question(category=category, name=pq.name[:200], qtype=pq.qtype, points=pq.points,
-                         key=to_key(pq, lang), **{f"text_{lang}": pq.text, f"feedback_{lang}": pq.feedback,
-                                                  f"text_{other}": "", f"feedback_{other}": ""})
-            q.full_clean()
-            q.save()
-            created.append(q)
+    try:
+        with transaction.atomic():
+            plan = import_plan(parsed, category)
+            if plan.rejected:
+                raise ExamError(_("Fix the rejected lines first: the import is all-or-nothing."), 422)
+            targets = {t.category.pk for _pq, t in plan.rows if t.category is not None}
+            if writable.filter(pk__in=targets).count() != len(targets):
+                raise ExamError(_("You may not add questions to this category."), 403)
+            new = {name: QuestionCategory.objects.create(name=name, school_id=category.school_id)
+                   for name in plan.new_names}
+            for pq, target in plan.rows:
+                q = Question(category=target.category or new[target.name], name=pq.name[:200], qtype=pq.qtype,
+                             points=pq.points, key=to_key(pq, lang),
+                             **{f"text_{lang}": pq.text, f"feedback_{lang}": pq.feedback,
+                                f"text_{other}": "", f"feedback_{other}": ""})
+                q.full_clean()
+                q.save()
+                created.append(q)
+    except IntegrityError:
+        # Someone created one of the new categories at the same moment: nothing was imported.
+        raise ExamError(_("The bank changed during the import; nothing was imported, try again."), 409) from None
     return created
 
 
 def export_parsed(category, lang: str = "fr"):
+    return export_parsed_many([category], lang)
+
+
+def export_parsed_many(categories, lang: str = "fr"):
+    """The questions of several categories, category by category (each carries its category name,
+    so the exporters write the category lines). 1 query."""
     from exams.formats import from_key
     from exams.models import tr
 
+    ids = [c.pk for c in categories]
     out = []
-    for q in Question.objects.filter(category=category).order_by("pk"):
+    for q in (Question.objects.filter(category_id__in=ids).select_related("category")
+              .order_by("category__name", "category_id", "pk")):
         out.append(from_key(q.qtype, q.key, text=tr(q, "text", lang), name=q.name, points=q.points,
-                            feedback=tr(q, "feedback", lang), category=category.name, lang=lang))
+                            feedback=tr(q, "feedback", lang), category=q.category.name, lang=lang))
     return out
 
 

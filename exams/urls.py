@@ -14,5 +14,6 @@ urlpatterns = [
     path("examiner/attempts/<int:attempt_id>/", views.assess, name="assess"),
     path("bank/import/", views_bank.import_questions, name="import"),
     path("bank/export/<int:category_id>/<str:fmt>/", views_bank.export_questions, name="export"),
+    path("bank/export/<str:fmt>/", views_bank.export_bank, name="export_bank"),
     path("bank/questions/<int:question_id>/regrade/", views_bank.regrade, name="regrade"),
 ]

@@ -177,7 +177,7 @@ def result(request, attempt_id):
     exam = attempt.exam
     questions = []
     if exam.review != Exam.Review.NONE:
-        questions = selectors.attempt_questions(attempt, _lang(), reveal=selectors.may_reveal(attempt))
+        questions = selectors.attempt_questions(attempt, _lang(), reveal=selectors.may_reveal(attempt), review=True)
     return render(request, "exams/result.html", {
         "attempt": attempt, "exam": exam, "questions": questions,
         "practical": selectors.practical_breakdown(attempt, _lang()),

@@ -7,12 +7,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from exams import services
+from exams import selectors, services
 from exams.formats import gift, moodlexml
 from exams.models import Question, QuestionCategory
 
 MAX_UPLOAD = 2_000_000
+
+# The fixed reasons exams.formats.category_name gives for a category line, for makemessages: the
+# preview translates every reason it shows (the other parser reasons carry the offending text).
+gettext_noop("empty category path")
+gettext_noop("empty category name in the path")
 
 
 class ImportForm(forms.Form):
@@ -21,8 +27,9 @@ class ImportForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the questions"), choices=[("fr", _("French")),
                                                                                  ("en", _("English"))])
     upload = forms.FileField(label=_("File"), required=False)
-    source = forms.CharField(label=_("…or paste the questions"), required=False,
+    source = forms.CharField(label=_("…or paste the questions"), required=False, strip=False,
                              widget=forms.Textarea(attrs={"rows": 10}), max_length=MAX_UPLOAD)
+    # strip=False: the line numbers of the preview are those of the pasted text.
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +59,7 @@ def _require_bank_user(user):
 @login_required
 def import_questions(request):
     _require_bank_user(request.user)
-    parsed = None
+    parsed = plan = None
     status = 200
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, user=request.user)
@@ -60,6 +67,7 @@ def import_questions(request):
             d = form.cleaned_data
             parser = gift.parse if d["fmt"] == "gift" else moodlexml.parse
             parsed = parser(d["source"])
+            plan = selectors.import_plan(parsed, d["category"])
             if "confirm" in request.POST:
                 try:
                     created = services.import_questions(parsed, d["category"], request.user, d["language"])
@@ -69,32 +77,52 @@ def import_questions(request):
                 else:
                     messages.success(request, _("%(n)s questions imported.") % {"n": len(created)})
                     return redirect("exams:import")
-            elif parsed.rejected:
+            elif plan.rejected:
                 status = 422
         else:
             status = 422
     else:
         form = ImportForm(user=request.user)
     return render(request, "exams/import.html", {
-        "form": form, "parsed": parsed, "categories": services.categories_for(request.user),
+        "form": form, "parsed": parsed, "plan": plan, "categories": services.categories_for(request.user),
     }, status=status)
+
+
+def _export_response(parsed, fmt, filename):
+    if fmt == "gift":
+        text, _skipped = gift.export(parsed)
+        resp = HttpResponse(text, content_type="text/plain; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="{filename}.gift.txt"'
+    elif fmt == "xml":
+        resp = HttpResponse(moodlexml.export(parsed), content_type="application/xml; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="{filename}.xml"'
+    else:
+        raise Http404
+    return resp
+
+
+def _export_lang(request):
+    return request.GET.get("lang", "fr") if request.GET.get("lang") in ("fr", "en") else "fr"
 
 
 @login_required
 def export_questions(request, category_id, fmt):
     category = get_object_or_404(services.categories_for(request.user), pk=category_id)
-    lang = request.GET.get("lang", "fr") if request.GET.get("lang") in ("fr", "en") else "fr"
-    parsed = services.export_parsed(category, lang)
-    if fmt == "gift":
-        text, _skipped = gift.export(parsed)
-        resp = HttpResponse(text, content_type="text/plain; charset=utf-8")
-        resp["Content-Disposition"] = f'attachment; filename="category-{category.pk}.gift.txt"'
-    elif fmt == "xml":
-        resp = HttpResponse(moodlexml.export(parsed), content_type="application/xml; charset=utf-8")
-        resp["Content-Disposition"] = f'attachment; filename="category-{category.pk}.xml"'
-    else:
+    return _export_response(services.export_parsed(category, _export_lang(request)), fmt, f"category-{category.pk}")
+
+
+@login_required
+def export_bank(request, fmt):
+    """Several categories in one file (`?category=1&category=2`, default: every category the user may
+    see), with a category line before each, so the bank round-trips through Moodle or our import."""
+    visible = services.categories_for(request.user)
+    ids = {int(i) for i in request.GET.getlist("category") if i.isdigit()}
+    categories = list(visible.filter(pk__in=ids) if ids else visible)
+    if ids and len(categories) != len(ids):
         raise Http404
-    return resp
+    if not categories:
+        raise Http404
+    return _export_response(services.export_parsed_many(categories, _export_lang(request)), fmt, "question-bank")
 
 
 @login_required

@@ -5,6 +5,7 @@ Pure Python (no Django). Fractions are Decimal percentages as in Moodle (100 = r
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -34,11 +35,12 @@ class ParsedQuestion:
     truth: bool | None = None  # true/false
     pairs: list[tuple[str, str]] = field(default_factory=list)  # matching
     items: list[str] = field(default_factory=list)  # ordering, in the right order
-    category: str = ""
+    category: str = ""  # category name ("Parent / Child"); "" = the category chosen on the import form
     line: int = 0
+    category_line: int = 0  # line (GIFT) or index (XML) of the category line that set `category`; 0 = none
 
     def comparable(self):
-        """Equality used by round-trip tests (ignores the source line)."""
+        """Equality used by round-trip tests (ignores the source lines)."""
         return (self.qtype, self.text, self.name, self.points, self.feedback,
                 [(a.text, a.fraction, a.feedback, a.tolerance) for a in self.answers],
                 self.truth, self.pairs, self.items, self.category)
@@ -55,6 +57,61 @@ class Rejected:
 class ParseResult:
     questions: list[ParsedQuestion] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    categories: list[tuple[int, str]] = field(default_factory=list)  # (line, name) of each accepted category line
+
+
+# --- Category paths -----------------------------------------------------------------------------
+#
+# Moodle writes a category as a path: an optional context (`$course$`, `$system$`, `$module$`,
+# `$cat1$`…), then `top`, then the categories from the outermost, separated by `/`; a `/` inside a
+# name is doubled (`AC//DC`). Our bank has no category tree (QuestionCategory has no parent), so a
+# nested path becomes one category named with the segments joined by " / " ("Live sound / Mixing"),
+# and the exporters split such a name back into a path.
+
+CATEGORY_SEPARATOR = " / "
+_CONTEXT = re.compile(r"^\$[A-Za-z]+\d*\$(?:/|$)")
+
+
+def _split_path(path: str) -> list[str]:
+    """Split at single `/`; `//` stands for a literal `/` (read left to right)."""
+    segments, cur, i = [], [], 0
+    while i < len(path):
+        if path[i] == "/":
+            if path.startswith("//", i):
+                cur.append("/")
+                i += 2
+                continue
+            segments.append("".join(cur))
+            cur = []
+        else:
+            cur.append(path[i])
+        i += 1
+    segments.append("".join(cur))
+    return segments
+
+
+def category_name(path: str) -> str:
+    """The bank category name of a Moodle category path; "" for the top (the form's category).
+
+    Raises FormatError for an empty path or a path with an empty segment (`Live sound/`, `a/ /b`)."""
+    text = (path or "").strip()
+    if not text:
+        raise FormatError("empty category path")
+    text = _CONTEXT.sub("", text, count=1).strip()
+    if text == "top" or not text:
+        return ""
+    if text.startswith("top/"):
+        text = text[4:]
+    segments = [" ".join(s.split()) for s in _split_path(text)]
+    if any(not s for s in segments):
+        raise FormatError("empty category name in the path")
+    return CATEGORY_SEPARATOR.join(segments)
+
+
+def category_path(name: str) -> str:
+    """The Moodle path (without context and `top/`) of a bank category name: the inverse of `category_name`."""
+    segments = [" ".join(s.split()) for s in (name or "").split(CATEGORY_SEPARATOR)]
+    return "/".join(s.replace("/", "//") for s in segments if s)
 
 
 def _pct(d) -> str:

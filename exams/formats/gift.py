@@ -2,7 +2,9 @@
 
 Supported: single choice (`=right ~wrong`, `~%50%partial`), multiple choice (only `~%n%` weights, no
 `=`), true/false (`{T}`, `{FALSE}`), numeric (`{#3.14:0.01}`, `{#1..5}`, `{#=v:t =%50%v:t}`), short
-answer (only `=` answers), matching (`=a -> b`). `$CATEGORY:` lines set the category; `::title::`
+answer (only `=` answers), matching (`=a -> b`). `$CATEGORY: $course$/top/Live sound/Mixing` lines set
+the category of the questions that follow (see `exams.formats.category_name`; an empty path is rejected
+on its line, `$course$/top` goes back to the form's category) and the exporter writes them; `::title::`
 the name; `####` the general feedback; `#` after an answer its feedback; `// comments`; `[html]`
 / `[moodle]` / `[plain]` / `[markdown]` format markers are dropped. Refused (with reason): essay
 (`{}`), description (no answer block), unbalanced braces, unknown content. Ordering questions do not
@@ -14,7 +16,9 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from exams import grading
-from exams.formats import Answer, FormatError, ParsedQuestion, ParseResult, Rejected, check
+from exams.formats import (
+    Answer, FormatError, ParsedQuestion, ParseResult, Rejected, category_name, category_path, check,
+)
 
 SPECIAL = "~=#{}:"
 MAX_SOURCE = 5_000_000
@@ -218,7 +222,7 @@ def parse(source: str) -> ParseResult:
         result.rejected.append(Rejected(1, source[:80], "file too large"))
         return result
     source = source.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    category = ""
+    category, category_line = "", 0
     block: list[str] = []
     start = 0
 
@@ -227,7 +231,9 @@ def parse(source: str) -> ParseResult:
         raw = "\n".join(block).strip()
         if raw:
             try:
-                result.questions.append(parse_block(raw, start, category))
+                pq = parse_block(raw, start, category)
+                pq.category_line = category_line
+                result.questions.append(pq)
             except FormatError as exc:
                 result.rejected.append(Rejected(start, raw[:200], str(exc)))
         block = []
@@ -238,9 +244,13 @@ def parse(source: str) -> ParseResult:
             continue
         if stripped.startswith("$CATEGORY:"):
             flush()
-            category = stripped[len("$CATEGORY:"):].strip()
-            category = re.sub(r"^\$(course|system|module|cat\d*)\$/", "", category)
-            category = re.sub(r"^top/", "", category)
+            category, category_line = "", no
+            try:
+                category = category_name(stripped[len("$CATEGORY:"):])
+                result.categories.append((no, category))
+            except FormatError as exc:
+                # The questions that follow stay attached to this (rejected) line: nothing is imported.
+                result.rejected.append(Rejected(no, stripped[:200], str(exc)))
             continue
         if not stripped:
             flush()
@@ -295,6 +305,11 @@ def export_question(pq: ParsedQuestion) -> str | None:
     return f"{head}{text} {{{body}{gfb}}}"
 
 
+def _category_line(name: str) -> str:
+    path = category_path(name)
+    return f"$CATEGORY: $course$/top/{path}\n" if path else "$CATEGORY: $course$/top\n"
+
+
 def export(questions: list[ParsedQuestion]) -> tuple[str, list[str]]:
     """GIFT text of the questions (grouped by category) and the list of questions left out."""
     out, skipped, category = [], [], None
@@ -305,6 +320,6 @@ def export(questions: list[ParsedQuestion]) -> tuple[str, list[str]]:
             continue
         if pq.category != category and (pq.category or category is not None):
             category = pq.category
-            out.append(f"$CATEGORY: {category}\n")
+            out.append(_category_line(category))
         out.append(block + "\n")
     return "\n".join(out), skipped

@@ -1,7 +1,10 @@
 """Moodle XML: parse into `ParsedQuestion`s and export. Parsed with defusedxml (no DTD, no entities).
 
 Supported types: multichoice (`<single>true</single>` → single choice, false → multiple), truefalse,
-numerical, shortanswer, matching, ordering; `category` pseudo-questions set the category. Other types
+numerical, shortanswer, matching, ordering; `category` pseudo-questions
+(`<category><text>$course$/top/Live sound/Mixing</text></category>`) set the category of the questions
+that follow (see `exams.formats.category_name`; an empty path is rejected at its index) and the exporter
+writes one before each run of questions of a category. Other types
 (essay, cloze, description, calculated…) are rejected with their reason.
 """
 from __future__ import annotations
@@ -13,7 +16,9 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from exams import grading
-from exams.formats import Answer, FormatError, ParsedQuestion, ParseResult, Rejected, check
+from exams.formats import (
+    Answer, FormatError, ParsedQuestion, ParseResult, Rejected, category_name, category_path, check,
+)
 
 MAX_SOURCE = 10_000_000
 TYPES = {"multichoice", "truefalse", "numerical", "shortanswer", "matching", "ordering"}
@@ -34,15 +39,6 @@ def _dec(value: str, what: str) -> Decimal:
     if not d.is_finite():
         raise FormatError(f"{what} is not a number")
     return d
-
-
-def _category(text: str) -> str:
-    for prefix in ("$course$/", "$system$/", "$module$/"):
-        if text.startswith(prefix):
-            text = text[len(prefix):]
-    if text.startswith("top/"):
-        text = text[4:]
-    return "" if text == "top" else text
 
 
 def _question(q, category: str, index: int) -> ParsedQuestion:
@@ -96,6 +92,8 @@ def parse(source: str | bytes) -> ParseResult:
     if len(source) > MAX_SOURCE:
         result.rejected.append(Rejected(0, "", "file too large"))
         return result
+    if isinstance(source, str):
+        source = source.lstrip("\ufeff \t\r\n")  # pasted text: the XML declaration must come first
     try:
         root = fromstring(source, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (ET.ParseError, DefusedXmlException, ValueError) as exc:
@@ -104,14 +102,25 @@ def parse(source: str | bytes) -> ParseResult:
     if root.tag != "quiz":
         result.rejected.append(Rejected(0, root.tag, "the root element must be <quiz>"))
         return result
-    category = ""
+    category, category_line = "", 0
     for index, q in enumerate(root.findall("question"), start=1):
         qtype = q.get("type", "")
         if qtype == "category":
-            category = _category(_text(q.find("category")))
+            category, category_line = "", index
+            node = q.find("category")
+            # <category><text>path</text></category>; Moodle 1.9 wrote the path directly in <category>.
+            raw = _text(node) if node is not None and node.find("text") is not None else _text(node, "")
+            try:
+                category = category_name(raw)
+                result.categories.append((index, category))
+            except FormatError as exc:
+                # The questions that follow stay attached to this (rejected) one: nothing is imported.
+                result.rejected.append(Rejected(index, f"[category] {raw[:160]}", str(exc)))
             continue
         try:
-            result.questions.append(_question(q, category, index))
+            pq = _question(q, category, index)
+            pq.category_line = category_line
+            result.questions.append(pq)
         except FormatError as exc:
             name = _text(q.find("name")) or _text(q.find("questiontext"))[:80]
             result.rejected.append(Rejected(index, f"[{qtype}] {name}", str(exc)))
@@ -138,7 +147,8 @@ def export(questions: list[ParsedQuestion]) -> str:
         if pq.category != category:
             category = pq.category
             cat = ET.SubElement(root, "question", {"type": "category"})
-            _sub(cat, "category", f"$course$/top/{category}" if category else "$course$/top")
+            path = category_path(category)
+            _sub(cat, "category", f"$course$/top/{path}" if path else "$course$/top")
         kind = {grading.SINGLE: "multichoice", grading.MULTIPLE: "multichoice", grading.TRUEFALSE: "truefalse",
                 grading.NUMERIC: "numerical", grading.SHORT: "shortanswer", grading.MATCHING: "matching",
                 grading.ORDERING: "ordering"}[pq.qtype]

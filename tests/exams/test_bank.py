@@ -43,10 +43,15 @@ def test_import_preview_then_confirm(client, school_teacher):
     assert page.status_code == 200
     html = page.content.decode()
     assert "9 questions parsed" in html and "Délai pour 34 m" in html
-    assert Question.objects.count() == 0
+    # The file starts with `$CATEGORY: $course$/top/Son live`: a new category of the teacher's school.
+    assert "The import will create 1 category" in html and html.count('data-status="new"') == 9
+    assert Question.objects.count() == 0 and not QuestionCategory.objects.filter(name="Son live").exists()
     resp = client.post(url, {**data, "confirm": "1"})
     assert resp.status_code == 302
-    assert Question.objects.filter(category=cat).count() == 9
+    son_live = QuestionCategory.objects.get(name="Son live")
+    assert son_live.school == cat.school
+    assert Question.objects.filter(category=son_live).count() == 9
+    assert not Question.objects.filter(category=cat).exists()
     q = Question.objects.get(name="Délai")
     assert q.text_fr.startswith("Délai") and q.text_en == "" and q.version == 1
 
@@ -88,6 +93,7 @@ def test_xml_import_and_export_both_formats_round_trip(client, school_teacher):
                                                  "source": XML.replace('<question type="essay"><name><text>Essay</text></name><questiontext><text>Racontez</text></questiontext></question>', ""),
                                                  "confirm": "1"})
     assert resp.status_code == 302, resp.content.decode()[:2000]
+    cat = QuestionCategory.objects.get(name="Studio", school=cat.school)  # the file's category line
     assert Question.objects.filter(category=cat).count() == 7
     xml = client.get(reverse("exams:export", kwargs={"category_id": cat.pk, "fmt": "xml"}) + "?lang=en")
     assert xml.status_code == 200

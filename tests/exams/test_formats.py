@@ -201,3 +201,135 @@ def test_key_mapping_round_trip():
 
 def test_gift_points_default_to_one():
     assert gift.parse("Q {T}").questions[0].points == Decimal(1)
+
+
+# --- Category lines ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, name", [
+    ("$course$/top/Live sound/Mixing", "Live sound / Mixing"),
+    ("$system$/top/Acoustique", "Acoustique"),
+    ("$module$/top/A", "A"),
+    ("$cat1$/top/A", "A"),
+    ("top/Studio", "Studio"),
+    ("Studio", "Studio"),
+    ("  Live  sound / Mixing  ", "Live sound / Mixing"),
+    ("$course$/top/AC//DC", "AC/DC"),  # a doubled slash is a slash inside a name
+    ("$course$/top", ""),  # the top: back to the category chosen on the form
+    ("top", ""),
+    ("$course$", ""),
+])
+def test_category_name_from_moodle_path(path, name):
+    from exams.formats import category_name
+
+    assert category_name(path) == name
+
+
+@pytest.mark.parametrize("path, reason", [
+    ("", "empty category path"),
+    ("   ", "empty category path"),
+    ("$course$/top/Live sound/", "empty category name"),
+    ("a/ /b", "empty category name"),
+])
+def test_category_name_refuses_empty_paths(path, reason):
+    from exams.formats import FormatError, category_name
+
+    with pytest.raises(FormatError, match=reason):
+        category_name(path)
+
+
+@pytest.mark.parametrize("name", ["Live sound / Mixing", "AC/DC", "A/ / B", "Son live", "Prise / Micros / Dynamiques"])
+def test_category_path_is_the_inverse_of_category_name(name):
+    from exams.formats import category_name, category_path
+
+    assert category_name(category_path(name)) == name
+
+
+GIFT_CATEGORIES = """
+Avant toute catégorie {T}
+
+$CATEGORY: $course$/top/Live sound/Mixing
+
+::Mix1::Un bus de sortie ? {T}
+
+// switching again
+$CATEGORY: $course$/top/Acoustique
+
+::Ac1::RT60 ? {=réverbération}
+
+$CATEGORY: $course$/top
+
+::Top1::Retour au haut ? {F}
+"""
+
+
+def test_gift_category_lines_set_the_category_of_the_following_questions():
+    result = gift.parse(GIFT_CATEGORIES)
+    assert result.rejected == []
+    got = [(q.text.split(" ")[0], q.category, q.category_line) for q in result.questions]
+    assert got == [("Avant", "", 0), ("Un", "Live sound / Mixing", 4), ("RT60", "Acoustique", 9),
+                   ("Retour", "", 13)]
+
+
+def test_gift_bad_category_lines_are_rejected_on_their_line():
+    text = "$CATEGORY:\n\n::A::a {T}\n\n$CATEGORY: $course$/top/Son//Lumière/\n\n::B::b {T}\n"
+    result = gift.parse(text)
+    assert [(r.line, r.reason) for r in result.rejected] == [
+        (1, "empty category path"), (5, "empty category name in the path")]
+    # The questions still parse, attached to the refused line (the import refuses them all).
+    assert [(q.name, q.category_line) for q in result.questions] == [("A", 1), ("B", 5)]
+
+
+def test_gift_export_writes_category_lines_and_round_trips_several_categories():
+    questions = gift.parse(GIFT_CATEGORIES).questions
+    questions.append(gift.parse("::Slash::AC/DC ? {T}").questions[0])
+    questions[-1].category = "AC/DC / Riffs"
+    text, skipped = gift.export(questions)
+    assert skipped == []
+    assert "$CATEGORY: $course$/top/Live sound/Mixing\n" in text
+    assert "$CATEGORY: $course$/top/Acoustique\n" in text
+    assert "$CATEGORY: $course$/top\n" in text  # back to no category before "Retour au haut"
+    assert "$CATEGORY: $course$/top/AC//DC/Riffs\n" in text
+    again = gift.parse(text)
+    assert again.rejected == []
+    assert [q.comparable() for q in again.questions] == [q.comparable() for q in questions]
+
+
+XML_CATEGORIES = """<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="truefalse"><name><text>First</text></name><questiontext><text>Avant ?</text></questiontext>
+    <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer></question>
+  <question type="category"><category><text>$course$/top/Live sound/Mixing</text></category></question>
+  <question type="truefalse"><name><text>Mix</text></name><questiontext><text>Bus ?</text></questiontext>
+    <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer></question>
+  <question type="category"><category>$course$/top/Ancien format</category></question>
+  <question type="truefalse"><name><text>Old</text></name><questiontext><text>1.9 ?</text></questiontext>
+    <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer></question>
+</quiz>
+"""
+
+
+def test_moodle_xml_category_questions_set_the_category():
+    result = moodlexml.parse(XML_CATEGORIES)
+    assert result.rejected == []
+    assert [(q.name, q.category, q.category_line) for q in result.questions] == [
+        ("First", "", 0), ("Mix", "Live sound / Mixing", 2), ("Old", "Ancien format", 4)]
+
+
+def test_moodle_xml_empty_category_is_rejected_at_its_index():
+    source = XML_CATEGORIES.replace("$course$/top/Live sound/Mixing", "  ")
+    result = moodlexml.parse(source)
+    assert [(r.line, r.reason) for r in result.rejected] == [(2, "empty category path")]
+    assert [q.category_line for q in result.questions] == [0, 2, 4]
+
+
+def test_moodle_xml_export_round_trips_several_categories():
+    questions = moodlexml.parse(XML_CATEGORIES).questions
+    xml = moodlexml.export(questions)
+    assert "<text>$course$/top/Live sound/Mixing</text>" in xml and "<text>$course$/top</text>" in xml
+    again = moodlexml.parse(xml)
+    assert again.rejected == []
+    assert [q.comparable() for q in again.questions] == [q.comparable() for q in questions]
+
+
+def test_moodle_xml_pasted_with_leading_blank_lines():
+    assert moodlexml.parse("\n\n  " + XML_CATEGORIES).rejected == []
