@@ -1,4 +1,4 @@
-"""Verification reports in the viewer's language: French at /, English under /en/.
+"""Verification reports and achievements in the viewer's language: French at /, English under /en/.
 
 Every check detail and verdict reason is a message template of ``badges.verification`` (marked with its
 local ``gettext_noop``), rendered by ``badges.templatetags.badges_tags``. The French pages must show the
@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from badges import services, signing, verification
 from badges.models import SigningKey, StatusList
 from badges.templatetags.badges_tags import localize
-from badges_testkit import celery_eager, doc_of, issue  # noqa: F401 (fixtures)
+from badges_testkit import celery_eager, doc_of, issue, make_achievement, passed_attempt  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
 
@@ -341,3 +341,65 @@ def test_english_text_of_a_message_is_unchanged():
     assert report.check("verification_method").detail.endswith(" (assertionMethod)")
     assert report.check("status").detail == "not revoked"
     assert fr(report.message) == f"expirée le {day(past)}"
+
+
+# ------------------------------------------------------------------------------------ achievement texts
+def test_public_page_shows_the_achievement_in_the_readers_language(client):
+    ach = make_achievement(slug="lighting-i18n", name="Stage Lighting Safety", name_fr="Sécurité de l’éclairage",
+                           description="Rigging and electrical safety.", description_fr="Accroche et sécurité électrique.",
+                           criteria_narrative="Pass the safety module.", criteria_narrative_fr="Réussir le module sécurité.")
+    cred = issue(achievement=ach)
+    page, en = _pages(client, cred)
+    for french in ("Sécurité de l’éclairage", "Accroche et sécurité électrique.", "Réussir le module sécurité."):
+        assert french in page
+    for english in ("Stage Lighting Safety", "Rigging and electrical safety.", "Pass the safety module."):
+        assert english not in page and english in en
+    # The platform's text changed after issuance: the page shows what was signed, not a translation of
+    # something else.
+    type(ach).objects.filter(pk=ach.pk).update(criteria_narrative="Pass the new module.",
+                                               criteria_narrative_fr="Réussir le nouveau module.")
+    page, _ = _pages(client, cred)
+    assert "Pass the safety module." in page
+    assert "Réussir le module sécurité." not in page and "Réussir le nouveau module." not in page
+    assert "Sécurité de l’éclairage" in page  # the name did not change
+
+
+def test_certification_criteria_in_both_languages(client):
+    from exams.models import Exam
+
+    attempt = passed_attempt()
+    Exam.objects.filter(pk=attempt.exam_id).update(title_en="Test exam")
+    cred = services.issue_for_attempt(attempt.pk).credential
+    ach = cred.achievement
+    assert ach.criteria_narrative.startswith("Pass the certification exam “Test exam” (theory 100 %)")
+    assert ach.criteria_narrative_fr.startswith(
+        "Réussir l’examen de certification «\u00a0Examen test\u00a0» (théorie 100\u00a0%)")
+    signed = doc_of(cred)["credentialSubject"]["achievement"]["criteria"]["narrative"]
+    assert signed == ach.criteria_narrative  # one language is signed
+    page, en = _pages(client, cred)
+    assert ach.criteria_narrative_fr in page and ach.criteria_narrative not in page
+    assert ach.criteria_narrative in en
+    assert_no_english(page)
+
+
+def test_holder_page_uses_the_texts(client, student):
+    ach = make_achievement(slug="holder-i18n", criteria_narrative_fr="Note pondérée d’au moins 75 %.")
+    cred = issue(student, ach)
+    client.force_login(student)
+    certified = re.compile(r"<h3[^>]*>(?:Ce qui a été certifié|What was certified)</h3>\s*<p>(.*?)</p>")
+    assert certified.search(_text(client.get(f"/badges/{cred.pk}/"))).group(1) == "Note pondérée d’au moins 75 %."
+    assert certified.search(_text(client.get(f"/en/badges/{cred.pk}/"))).group(1) == ach.criteria_narrative
+
+
+def test_demo_achievements_have_french_texts():
+    from badges import demo
+    from badges.models import Achievement
+
+    Achievement.objects.create(slug="stage-lighting-safety", name="Stage Lighting Safety")  # seeded before
+    ach = demo._lighting_achievement()
+    assert ach.name_fr and ach.description_fr and ach.criteria_narrative_fr
+    with translation.override("fr"):
+        assert ach.text("name") == "Sécurité de l’éclairage scénique"
+    assert ach.text("name", "en") == "Stage Lighting Safety"
+    audio = demo._audio_achievement()
+    assert audio.text("criteria_narrative", "fr").startswith("Réussir l’examen de certification")
