@@ -1,10 +1,12 @@
 """JSON API of the badges app, mounted at /api/v1/credentials."""
 from django.http import JsonResponse
+from django.utils import translation
 from ninja import Router
 from ninja.errors import HttpError
 
 from badges import media, selectors
 from badges.resolver import verify
+from badges.templatetags.badges_tags import localize
 
 router = Router(tags=["badges"])
 
@@ -14,7 +16,9 @@ router = Router(tags=["badges"])
                                             "required": True}})
 def verify_credential(request):
     """POST the credential JSON as the body. Answers the verdict (VALID, REVOKED, EXPIRED, INVALID),
-    the reason and each check. Never fetches anything from the network."""
+    the reason and each check, in stable English; ``localized`` repeats the reason and the check details in
+    the client's language (Accept-Language; French by default). Never fetches anything from the
+    network."""
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     if length > media.MAX_FILE_BYTES:
         raise HttpError(413, f"Credential too large ({length} bytes, limit {media.MAX_FILE_BYTES}).")
@@ -22,7 +26,13 @@ def verify_credential(request):
     if not body.strip():
         raise HttpError(400, "Empty body: POST the credential JSON.")
     report = verify(body)
-    return JsonResponse(report.as_dict(), json_dumps_params={"ensure_ascii": False})
+    data = report.as_dict()
+    # Unprefixed paths are always French for LocaleMiddleware: the client's Accept-Language decides here.
+    lang = translation.get_language_from_request(request, check_path=False)
+    with translation.override(lang):
+        data["localized"] = {"language": lang, "reason": localize(report.message),
+                             "checks": [{"name": c.name, "detail": localize(c.message)} for c in report.checks]}
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 @router.get("/mine", summary="The signed-in user's credentials")

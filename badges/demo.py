@@ -23,16 +23,20 @@ def _audio_achievement() -> Achievement:
         cert = Certification.objects.filter(name_fr__icontains="Audio Engineer").select_related("exam").first()
     if cert is not None:
         return services.ensure_achievement_for_certification(cert)
-    return Achievement.objects.get_or_create(slug="audio-engineer-flow-stage-ready", defaults={
+    return _with_french(Achievement.objects.get_or_create(slug="audio-engineer-flow-stage-ready", defaults={
         "name": "Audio Engineer — Flow Stage Ready",
         "description": "Live and studio sound engineering, certified by Flow Stage.",
         "criteria_narrative": "Pass the certification exam (theory 60 %, practical 40 %) with at least 75 %.",
         "tags": ["Flow Stage Ready", "Sound"],
-    })[0]
+    })[0], {
+        "name_fr": "Audio Engineer — Flow Stage Ready",
+        "description_fr": "Sonorisation live et studio, certifiée par Flow Stage.",
+        "criteria_narrative_fr": "Réussir l’examen de certification (théorie 60 %, pratique 40 %) avec au moins 75 %.",
+    })
 
 
 def _lighting_achievement() -> Achievement:
-    return Achievement.objects.get_or_create(slug="stage-lighting-safety", defaults={
+    return _with_french(Achievement.objects.get_or_create(slug="stage-lighting-safety", defaults={
         "name": "Stage Lighting Safety",
         "description": "Rigging and electrical safety for stage lighting.",
         "criteria_narrative": "Pass the stage lighting safety module (quiz and supervised practical).",
@@ -40,7 +44,21 @@ def _lighting_achievement() -> Achievement:
         "tags": ["Lighting", "Safety"],
         "validity_days": 2 * 365,
         "colour": "#b45309",
-    })[0]
+    })[0], {
+        "name_fr": "Sécurité de l’éclairage scénique",
+        "description_fr": "Accroche et sécurité électrique de l’éclairage de scène.",
+        "criteria_narrative_fr": "Réussir le module de sécurité de l’éclairage scénique (quiz et pratique encadrée).",
+    })
+
+
+def _with_french(ach: Achievement, french: dict) -> Achievement:
+    """Fill the French texts the achievement lacks (also on a database seeded before they existed)."""
+    missing = [k for k, v in french.items() if not getattr(ach, k)]
+    for k in missing:
+        setattr(ach, k, french[k])
+    if missing:
+        ach.save(update_fields=[*missing, "updated_at"])
+    return ach
 
 
 def seed(out):

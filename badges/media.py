@@ -24,6 +24,10 @@ class BakingError(ValueError):
     """No credential could be read from the file (with the reason)."""
 
 
+class TooLargeError(BakingError):
+    """The file, or the credential baked into it, exceeds the size limits."""
+
+
 # ------------------------------------------------------------------------------ badge image
 def _initials(name: str) -> str:
     words = [w for w in name.replace("—", " ").split() if w[:1].isalpha()]
@@ -152,9 +156,9 @@ def extract_from_png(data: bytes) -> str:
             except zlib.error as exc:
                 raise BakingError(f"iTXt chunk does not inflate: {exc}") from exc
             if len(text) > MAX_CREDENTIAL_BYTES or inflater.unconsumed_tail:
-                raise BakingError("the baked credential is too large once decompressed")
+                raise TooLargeError("the baked credential is too large once decompressed")
         if len(text) > MAX_CREDENTIAL_BYTES:
-            raise BakingError("the baked credential is too large")
+            raise TooLargeError("the baked credential is too large")
         try:
             return text.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -178,7 +182,7 @@ def bake_svg(svg: str, credential_json: str) -> str:
 
 def extract_from_svg(data: bytes) -> str:
     if len(data) > MAX_FILE_BYTES:
-        raise BakingError("the SVG file is too large")
+        raise TooLargeError("the SVG file is too large")
     upper = data[:MAX_FILE_BYTES].upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
         raise BakingError("SVG with a DOCTYPE or entities is refused")
@@ -200,7 +204,7 @@ def extract_from_svg(data: bytes) -> str:
 def extract_credential(data: bytes) -> str:
     """Credential JSON from uploaded bytes: JSON, a baked PNG or a baked SVG."""
     if len(data) > MAX_FILE_BYTES:
-        raise BakingError(f"file too large ({len(data)} bytes, limit {MAX_FILE_BYTES})")
+        raise TooLargeError(f"file too large ({len(data)} bytes, limit {MAX_FILE_BYTES})")
     if data.startswith(PNG_SIGNATURE):
         return extract_from_png(data)
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")

@@ -8,6 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -62,12 +63,21 @@ class SigningKey(models.Model):
 
 
 class Achievement(models.Model):
+    """What a credential certifies. ``name``, ``description`` and ``criteria_narrative`` are the texts signed
+    into credentials (one language: English when the platform has it); the ``*_fr`` fields are their French
+    versions, shown on the pages to French readers (``text``), never signed."""
+
+    TRANSLATED_FIELDS = ("name", "description", "criteria_narrative")
+
     slug = models.SlugField(max_length=120, unique=True)
     certification = models.OneToOneField("exams.Certification", null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="badge_achievement")
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     criteria_narrative = models.TextField(_("criteria"), blank=True)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    criteria_narrative_fr = models.TextField(_("criteria (French)"), blank=True)
     achievement_type = models.CharField(max_length=40, default="Certification")
     tags = models.JSONField(default=list, blank=True)
     alignments = models.JSONField(default=list, blank=True)  # [{"targetName", "targetUrl", "targetDescription"}]
@@ -82,6 +92,22 @@ class Achievement(models.Model):
 
     def __str__(self):
         return self.name
+
+    def text(self, field: str, lang: str | None = None) -> str:
+        """``field`` (one of ``TRANSLATED_FIELDS``) for a reader of ``lang`` (default: the active language):
+        its French version for French when there is one, else the signed text."""
+        if field not in self.TRANSLATED_FIELDS:
+            raise ValueError(f"not a translated field: {field}")
+        lang = (lang or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+        return (lang == "fr" and getattr(self, f"{field}_fr")) or getattr(self, field)
+
+    def texts(self, lang: str | None = None, *, signed: bool = False) -> dict:
+        """``name``, ``description`` and ``criteria_narrative`` with the fallbacks of the signed document (no
+        description: the name; no criteria: the description), as signed (``signed``) or for a reader of ``lang``."""
+        t = (lambda f: getattr(self, f)) if signed else (lambda f: self.text(f, lang))
+        name = t("name")
+        description = t("description") or name
+        return {"name": name, "description": description, "criteria_narrative": t("criteria_narrative") or description}
 
 
 class StatusList(models.Model):

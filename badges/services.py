@@ -19,7 +19,8 @@ from urllib.parse import quote, urlsplit
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from badges import jsonld, signing, statuslist
@@ -259,13 +260,14 @@ def status_list_document(number: int) -> dict | None:
 
 # ------------------------------------------------------------------------------------ achievements
 def achievement_document(ach: Achievement) -> dict:
+    texts = ach.texts(signed=True)
     doc = {
         "id": achievement_url(ach.slug),
         "type": ["Achievement"],
         "achievementType": ach.achievement_type,
-        "name": ach.name,
-        "description": ach.description or ach.name,
-        "criteria": {"narrative": ach.criteria_narrative or ach.description or ach.name},
+        "name": texts["name"],
+        "description": texts["description"],
+        "criteria": {"narrative": texts["criteria_narrative"]},
         "image": {"id": achievement_image_url(ach.slug), "type": "Image", "caption": ach.name},
         "creator": issuer_profile(full=False),
     }
@@ -280,17 +282,25 @@ def achievement_document(ach: Achievement) -> dict:
     return doc
 
 
-def criteria_for_certification(cert) -> str:
-    """Narrative criteria from an exams Certification: its exam, the weights and the pass mark."""
+def criteria_for_certification(cert, lang: str = "en") -> str:
+    """Narrative criteria from an exams Certification, in ``lang``: its exam, the weights and the pass mark."""
+    from exams.models import tr
+
     exam = cert.exam
-    parts = [f"Pass the certification exam “{exam.title_en or exam.title_fr}”"]
-    if exam.has_practical:
-        parts.append(f"(theory {exam.theory_weight.normalize():f} %, practical {exam.practical_weight.normalize():f} %, "
-                     "the practical part graded by an examiner against a rubric)")
-    else:
-        parts.append(f"(theory {exam.theory_weight.normalize():f} %)")
-    parts.append(f"with a weighted score of at least {exam.pass_mark.normalize():f} %.")
-    return " ".join(parts)
+    with translation.override(lang):
+        params = {"exam": tr(exam, "title", lang), "theory": _pct(exam.theory_weight),
+                  "practical": _pct(exam.practical_weight), "pass_mark": _pct(exam.pass_mark)}
+        if exam.has_practical:
+            return _("Pass the certification exam “%(exam)s” (theory %(theory)s %%, practical %(practical)s %%, "
+                     "the practical part graded by an examiner against a rubric) with a weighted score of at least "
+                     "%(pass_mark)s %%.") % params
+        return _("Pass the certification exam “%(exam)s” (theory %(theory)s %%) with a weighted score of at least "
+                 "%(pass_mark)s %%.") % params
+
+
+def _pct(value: Decimal) -> str:
+    """A weight for people in the active language: 60, 62.5 (62,5 in French)."""
+    return number_format(Decimal(value).normalize())
 
 
 @transaction.atomic
@@ -303,7 +313,10 @@ def ensure_achievement_for_certification(cert) -> Achievement:
     fields = {
         "name": name,
         "description": (cert.description_en or cert.description_fr or name)[:2000],
-        "criteria_narrative": criteria_for_certification(cert),
+        "criteria_narrative": criteria_for_certification(cert, "en"),
+        "name_fr": cert.name_fr[:200],
+        "description_fr": cert.description_fr[:2000],
+        "criteria_narrative_fr": criteria_for_certification(cert, "fr"),
         "tags": ["Flow Stage Ready", *[c.title() for c in competences]],
         "alignments": [
             {"targetName": c.title(), "targetUrl": f"{base_url()}/competences/{slugify(c)[:80]}",

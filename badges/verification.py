@@ -6,13 +6,21 @@ issuer's DID document, status list credentials, the issuance registry) comes thr
 signature is always re-checked over the document AS GIVEN.
 
 ``verify_credential`` never raises: any unexpected error becomes an INVALID verdict.
+
+Messages: each check detail and verdict reason is a ``Message``, a template marked with the local
+``gettext_noop`` (so ``makemessages`` extracts it into badges/locale) and its named parameters. Its
+English text is ``Check.detail`` / ``Report.reason``, the stable output of the JSON API and of
+``manage.py verify_credential``; the pages render it in the viewer's language with the
+``localized`` filter of ``badges.templatetags.badges_tags``. Errors of the lower layers (jsonld,
+signing, statuslist) are mapped here to templates; their technical English wording stays the
+English text.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
@@ -23,6 +31,43 @@ VALID = "VALID"
 REVOKED = "REVOKED"
 EXPIRED = "EXPIRED"
 INVALID = "INVALID"
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message template for translation (``makemessages`` extracts it); the identity."""
+    return message
+
+
+class Timestamp(str):
+    """A dateTime parameter: the text is the value as written (the English output), ``dt`` the instant,
+    which the pages format for the viewer's locale (``with_time``: date and time, else the date)."""
+
+    dt: datetime
+    with_time: bool
+
+    def __new__(cls, text: str, dt: datetime, with_time: bool = False):
+        obj = super().__new__(cls, text)
+        obj.dt, obj.with_time = dt, with_time
+        return obj
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence for people: ``template % params`` in English, translated by the pages. A parameter may be
+    a ``Message`` (translated too) or a ``Timestamp``; any other parameter is shown as it is (an identifier,
+    a URL). ``english`` replaces the English text when a lower layer's technical wording is kept for the API."""
+
+    template: str
+    params: dict = field(default_factory=dict)
+    english: str = ""
+
+    def __str__(self) -> str:
+        return self.english or (self.template % self.params if self.params else self.template)
+
+
+def _m(template: str, english: str = "", **params: Any) -> Message:
+    return Message(template, params, english)
+
 
 CHECK_NAMES = ("structure", "proof", "verification_method", "issuer", "status", "validity")
 MAX_UPLOAD_BYTES = 256 * 1024
@@ -43,16 +88,26 @@ class Resolver(Protocol):
 class Check:
     name: str
     ok: bool | None  # None: not run (an earlier check failed)
-    detail: str = ""
+    message: Message | None = None
+
+    @property
+    def detail(self) -> str:
+        """The English text (API, command line)."""
+        return str(self.message) if self.message else ""
 
 
 @dataclass
 class Report:
     verdict: str
-    reason: str
+    message: Message
     checks: list[Check] = field(default_factory=list)
     credential: dict | None = None
     summary: dict = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        """The English text (API, command line)."""
+        return str(self.message)
 
     @property
     def valid(self) -> bool:
@@ -63,7 +118,8 @@ class Report:
 
     def as_dict(self) -> dict:
         return {"verdict": self.verdict, "reason": self.reason,
-                "checks": [asdict(c) for c in self.checks], "summary": self.summary}
+                "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in self.checks],
+                "summary": self.summary}
 
 
 def _parse_dt(value: Any) -> datetime | None:
@@ -84,81 +140,119 @@ def _issuer_id(doc: dict) -> Any:
     return issuer.get("id") if isinstance(issuer, dict) else issuer
 
 
-def parse(raw: bytes | str) -> tuple[dict | None, str]:
-    """Parse untrusted JSON bytes (bounded); returns (document, error)."""
+def _when(value: str, with_time: bool = False) -> Timestamp:
+    """A dateTime of the credential (already validated) as a message parameter."""
+    return Timestamp(value, _parse_dt(value), with_time)
+
+
+def _jsonld_message(exc: Exception) -> Message:
+    """A reading error of ``badges.jsonld.parse_json``/``check_shape``, its technical wording kept as the English
+    text. (The JSON-LD errors met while canonicalising reach the report through ``signing``'s error codes.)"""
+    if isinstance(exc, jsonld.DocumentLimitError):
+        return _m(gettext_noop("the credential exceeds the verifier's size or complexity limits"), str(exc))
+    return _m(gettext_noop("the credential is not valid JSON"), str(exc))
+
+
+def parse(raw: bytes | str) -> tuple[dict | None, Message | None]:
+    """Parse untrusted JSON bytes (bounded); returns (document, None) or (None, the error)."""
     try:
         doc = jsonld.parse_json(raw, jsonld.Limits(max_bytes=MAX_UPLOAD_BYTES))
     except jsonld.CredentialJsonLdError as exc:
-        return None, str(exc)
+        return None, _jsonld_message(exc)
     except Exception as exc:  # noqa: BLE001
-        return None, f"not JSON: {exc}"
+        return None, _m(gettext_noop("the credential is not valid JSON"), f"not JSON: {exc}")
     if not isinstance(doc, dict):
-        return None, "the credential must be a JSON object"
-    return doc, ""
+        return None, _m(gettext_noop("the credential must be a JSON object"))
+    return doc, None
 
 
-def _structure(doc: Any) -> str:
-    """Empty string when the document has the shape of an OpenBadgeCredential, else the reason."""
+def _structure(doc: Any) -> Message | None:
+    """None when the document has the shape of an OpenBadgeCredential, else the reason."""
     if not isinstance(doc, dict):
-        return "the credential is not a JSON object"
+        return _m(gettext_noop("the credential is not a JSON object"))
     ctx = doc.get("@context")
     if not isinstance(ctx, list) or not ctx or ctx[0] != VC_V2:
-        return f"@context must be a list starting with {VC_V2}"
+        return _m(gettext_noop("@context must be a list starting with %(url)s"), url=VC_V2)
     for url in ctx:
         if isinstance(url, str) and url not in PRODUCTION_CONTEXTS:
-            return f"JSON-LD context not bundled, refused: {url}"
+            return _m(gettext_noop("JSON-LD context not bundled, refused: %(url)s"), url=url)
     if not any(isinstance(u, str) and u.startswith("https://purl.imsglobal.org/spec/ob/v3p0/context") for u in ctx):
-        return f"@context must include the Open Badges 3.0 context ({OB_V3P0})"
+        return _m(gettext_noop("@context must include the Open Badges 3.0 context (%(url)s)"), url=OB_V3P0)
     types = _types(doc.get("type"))
     if "VerifiableCredential" not in types or not ({"OpenBadgeCredential", "AchievementCredential"} & set(types)):
-        return "type must include VerifiableCredential and OpenBadgeCredential"
+        return _m(gettext_noop("type must include VerifiableCredential and OpenBadgeCredential"))
     if not isinstance(_issuer_id(doc), str):
-        return "issuer (with an id) is missing"
+        return _m(gettext_noop("issuer (with an id) is missing"))
     subject = doc.get("credentialSubject")
     if not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
-        return "credentialSubject with an achievement is missing"
+        return _m(gettext_noop("credentialSubject with an achievement is missing"))
     if _parse_dt(doc.get("validFrom")) is None:
-        return "validFrom is missing or not a dateTime"
+        return _m(gettext_noop("validFrom is missing or not a dateTime"))
     if "validUntil" in doc and _parse_dt(doc.get("validUntil")) is None:
-        return "validUntil is not a dateTime"
+        return _m(gettext_noop("validUntil is not a dateTime"))
     proof = doc.get("proof")
     if isinstance(proof, list) and len(proof) == 1:
         proof = proof[0]
     if not isinstance(proof, dict):
-        return "exactly one embedded proof is required"
-    return ""
+        return _m(gettext_noop("exactly one embedded proof is required"))
+    return None
 
 
-def _authorised_key(did_doc: dict, did: str, vm_id: str) -> tuple[dict | None, str]:
+def _authorised_key(did_doc: dict, did: str, vm_id: str) -> tuple[dict | None, Message | None]:
     """The verification method ``vm_id`` if the DID document lists it under assertionMethod."""
     if not isinstance(vm_id, str) or not vm_id.startswith(did + "#"):
-        return None, f"verification method {vm_id!r} is not controlled by the issuer {did}"
+        return None, _m(gettext_noop("verification method %(method)s is not controlled by the issuer %(issuer)s"),
+                        method=repr(vm_id), issuer=did)
     methods = did_doc.get("verificationMethod") or []
     vm = next((m for m in methods if isinstance(m, dict) and m.get("id") == vm_id), None)
     if vm is None:
-        return None, f"unknown verification method {vm_id}"
+        return None, _m(gettext_noop("unknown verification method %(method)s"), method=vm_id)
     if vm.get("controller") != did:
-        return None, "the verification method's controller is not the issuer"
+        return None, _m(gettext_noop("the verification method's controller is not the issuer"))
     assertion = did_doc.get("assertionMethod") or []
     if vm_id not in [a if isinstance(a, str) else (a or {}).get("id") for a in assertion]:
-        return None, "the key is not authorised for assertionMethod"
+        return None, _m(gettext_noop("the key is not authorised for assertionMethod"))
     if vm.get("type") != "Multikey" or not isinstance(vm.get("publicKeyMultibase"), str):
-        return None, "the verification method is not an Ed25519 Multikey"
-    return vm, ""
+        return None, _m(gettext_noop("the verification method is not an Ed25519 Multikey"))
+    return vm, None
 
 
-def _key_revocation(vm: dict, signed_at: datetime | None, registry_at: datetime | None) -> str:
-    """A reason when the key was revoked before the credential was signed, else ''."""
+def _key_revocation(vm: dict, signed_at: datetime | None, registry_at: datetime | None) -> Message | None:
+    """A reason when the key was revoked before the credential was signed, else None."""
     revoked = _parse_dt(vm.get("revoked")) if vm.get("revoked") else None
     if revoked is None:
-        return ""
+        return None
     # Trust the registry's issuance time, not a ``created`` the signer chose (could be backdated).
     when = registry_at
     if when is None:
-        return f"signed with a key revoked on {vm['revoked']} and not found in the issuer's registry"
+        return _m(gettext_noop("signed with a key revoked on %(revoked)s and not found in the issuer's registry"),
+                  revoked=_when(vm["revoked"], with_time=True))
     if when >= revoked:
-        return f"signed with a key revoked on {vm['revoked']} (signed {when.isoformat()})"
-    return ""
+        return _m(gettext_noop("signed with a key revoked on %(revoked)s (signed %(signed)s)"),
+                  revoked=_when(vm["revoked"], with_time=True), signed=Timestamp(when.isoformat(), when, True))
+    return None
+
+
+# What a failed proof means, by ``signing.ProofResult.error`` code (its ``detail`` stays the English text).
+PROOF_ERRORS = {
+    "malformed": gettext_noop("the proof is missing or malformed"),
+    "unsupported_proof": gettext_noop("the proof is not a DataIntegrityProof with the eddsa-rdfc-2022 cryptosuite"),
+    "invalid_proof_options": gettext_noop("the proof options are invalid"),
+    "proof_purpose": gettext_noop("the proof is not made for assertions (assertionMethod)"),
+    "context_mismatch": gettext_noop("the proof's @context does not match the credential's"),
+    "context_not_bundled": gettext_noop("the credential uses a JSON-LD context this verifier does not bundle"),
+    "undefined_term": gettext_noop("a term of the credential is not defined by its JSON-LD contexts, "
+                                   "so it would not be covered by the signature"),
+    "unsafe_document": gettext_noop("part of the credential would not be covered by the signature"),
+    "limit_exceeded": gettext_noop("the credential exceeds the verifier's size or complexity limits"),
+    "invalid_jsonld": gettext_noop("the credential is not valid JSON-LD"),
+    "unknown_verification_method": gettext_noop("the proof's verification method is not accepted"),
+    "invalid_key": gettext_noop("the issuer's public key is not a valid Ed25519 key"),
+    "invalid_proof_value": gettext_noop("the proof value is not an encoded Ed25519 signature"),
+    "invalid_signature": gettext_noop("the signature does not match the credential: "
+                                      "it was altered after signing or signed with another key"),
+}
+PROOF_ERROR_OTHER = gettext_noop("the proof could not be checked")
 
 
 _VERIFIED_LISTS: "OrderedDict[str, bool]" = OrderedDict()
@@ -184,58 +278,68 @@ def _status_list_proof_ok(slc: dict, public_key_multibase: str) -> bool:
     return True
 
 
-def _check_status_list(doc: dict, resolver: Resolver, did_doc: dict, did: str) -> tuple[bool | None, str, bool]:
+def _check_status_list(doc: dict, resolver: Resolver, did_doc: dict, did: str) -> tuple[bool, Message, bool]:
     """(ok, detail, revoked)."""
+    def fail(message: Message) -> tuple[bool, Message, bool]:
+        return False, message, False
+
+    def of_list(reason: Message) -> Message:
+        return _m(gettext_noop("status list: %(reason)s"), reason=reason)
+
     entries = doc.get("credentialStatus")
     if entries is None:
-        return False, "no credentialStatus: revocation cannot be checked", False
+        return fail(_m(gettext_noop("no credentialStatus: revocation cannot be checked")))
     entries = entries if isinstance(entries, list) else [entries]
     revoked = False
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
-            return False, "credentialStatus is not a BitstringStatusListEntry", False
+            return fail(_m(gettext_noop("credentialStatus is not a BitstringStatusListEntry")))
         url = entry.get("statusListCredential")
         if not isinstance(url, str):
-            return False, "statusListCredential is missing", False
+            return fail(_m(gettext_noop("statusListCredential is missing")))
         try:
             index = statuslist.parse_index(entry.get("statusListIndex"))
-        except statuslist.StatusListError as exc:
-            return False, str(exc), False
+        except statuslist.StatusListError:
+            return fail(_m(gettext_noop("invalid statusListIndex %(index)s"), index=repr(entry.get("statusListIndex"))))
         purpose = entry.get("statusPurpose")
         try:
             slc = resolver.status_list_credential(url)
         except Exception:  # noqa: BLE001
             slc = None
         if not isinstance(slc, dict):
-            return False, f"status list {url} is unavailable", False
+            return fail(_m(gettext_noop("status list %(url)s is unavailable"), url=url))
         if slc.get("id") != url or "BitstringStatusListCredential" not in _types(slc.get("type")):
-            return False, "the status list credential is not a BitstringStatusListCredential for that URL", False
+            return fail(_m(gettext_noop(
+                "the status list credential is not a BitstringStatusListCredential for that URL")))
         if _issuer_id(slc) != did:
-            return False, "the status list was not issued by the credential's issuer", False
+            return fail(_m(gettext_noop("the status list was not issued by the credential's issuer")))
         sl_proof = slc.get("proof") if isinstance(slc.get("proof"), dict) else {}
         vm, why = _authorised_key(did_doc, did, sl_proof.get("verificationMethod"))
         if vm is None:
-            return False, f"status list: {why}", False
+            return fail(of_list(why))
         if vm.get("revoked"):
-            return False, "the status list is signed with a revoked key", False
+            return fail(_m(gettext_noop("the status list is signed with a revoked key")))
         if not _status_list_proof_ok(slc, vm["publicKeyMultibase"]):
-            return False, "the status list's signature is invalid", False
+            return fail(_m(gettext_noop("the status list's signature is invalid")))
         subject = slc.get("credentialSubject") or {}
         if not isinstance(subject, dict) or subject.get("statusPurpose") != purpose:
-            return False, "status purpose mismatch between the entry and the list", False
+            return fail(_m(gettext_noop("status purpose mismatch between the entry and the list")))
         valid_until = _parse_dt(slc.get("validUntil")) if slc.get("validUntil") else None
         if valid_until and valid_until < datetime.now(timezone.utc):
-            return False, "the status list credential has expired", False
+            return fail(_m(gettext_noop("the status list credential has expired")))
         try:
             bits = statuslist.decode_list(subject.get("encodedList"), min_entries=statuslist.MIN_ENTRIES)
+        except statuslist.StatusListError as exc:
+            return fail(of_list(_m(gettext_noop("its encoded list is malformed or too short"), str(exc))))
+        try:
             bit = statuslist.get_bit(bits, index)
         except statuslist.StatusListError as exc:
-            return False, f"status list: {exc}", False
+            return fail(of_list(_m(gettext_noop("the credential's index is outside the list"), str(exc))))
         if bit and purpose in ("revocation", "suspension"):
             revoked = True
     if revoked:
-        return True, "the issuer has revoked this credential (status bit set)", True
-    return True, "not revoked", False
+        return True, _m(gettext_noop("the issuer has revoked this credential (status bit set)")), True
+    return True, _m(gettext_noop("not revoked")), False
 
 
 def verify_credential(doc_or_raw: Any, resolver: Resolver, *, now: datetime | None = None) -> Report:
@@ -243,33 +347,34 @@ def verify_credential(doc_or_raw: Any, resolver: Resolver, *, now: datetime | No
     try:
         return _verify(doc_or_raw, resolver, now or datetime.now(timezone.utc))
     except Exception as exc:  # noqa: BLE001 - never raise on bad input
-        return Report(INVALID, f"verification error: {type(exc).__name__}",
+        return Report(INVALID, _m(gettext_noop("verification error: %(error)s"), error=type(exc).__name__),
                       [Check(n, None) for n in CHECK_NAMES])
 
 
 def _verify(doc: Any, resolver: Resolver, now: datetime) -> Report:
     checks: dict[str, Check] = {n: Check(n, None) for n in CHECK_NAMES}
 
-    def report(verdict: str, reason: str) -> Report:
+    def report(verdict: str, reason: Message) -> Report:
         return Report(verdict, reason, list(checks.values()), doc if isinstance(doc, dict) else None,
                       _summary(doc) if isinstance(doc, dict) else {})
+
+    def fail(name: str, why: Message, reason: Message | None = None) -> Report:
+        checks[name] = Check(name, False, why)
+        return report(INVALID, reason or why)
 
     if isinstance(doc, (bytes, bytearray, str)):
         doc, err = parse(doc)
         if doc is None:
-            checks["structure"] = Check("structure", False, err)
-            return report(INVALID, err)
+            return fail("structure", err)
     else:
         try:
             jsonld.check_shape(doc, jsonld.Limits(max_bytes=MAX_UPLOAD_BYTES))
         except jsonld.CredentialJsonLdError as exc:
-            checks["structure"] = Check("structure", False, str(exc))
-            return report(INVALID, str(exc))
+            return fail("structure", _jsonld_message(exc))
     why = _structure(doc)
     if why:
-        checks["structure"] = Check("structure", False, why)
-        return report(INVALID, why)
-    checks["structure"] = Check("structure", True, "an OpenBadgeCredential (VC 2.0, Open Badges 3.0)")
+        return fail("structure", why)
+    checks["structure"] = Check("structure", True, _m(gettext_noop("an OpenBadgeCredential (VC 2.0, Open Badges 3.0)")))
 
     # Issuer: must be one the resolver knows (this platform), with a DID document.
     did = _issuer_id(doc)
@@ -278,17 +383,15 @@ def _verify(doc: Any, resolver: Resolver, now: datetime) -> Report:
     except Exception:  # noqa: BLE001
         did_doc = None
     if not isinstance(did_doc, dict) or did_doc.get("id") != did:
-        checks["issuer"] = Check("issuer", False, f"unknown issuer {did!r}")
-        return report(INVALID, f"unknown issuer {did!r}")
-    checks["issuer"] = Check("issuer", True, did)
+        return fail("issuer", _m(gettext_noop("unknown issuer %(issuer)s"), issuer=repr(did)))
+    checks["issuer"] = Check("issuer", True, _m(gettext_noop("known issuer %(issuer)s"), did, issuer=did))
 
     # Verification method: listed, controlled by the issuer, authorised for assertions, not revoked.
     proof = doc["proof"][0] if isinstance(doc["proof"], list) else doc["proof"]
     vm_id = proof.get("verificationMethod")
     vm, why = _authorised_key(did_doc, did, vm_id)
     if vm is None:
-        checks["verification_method"] = Check("verification_method", False, why)
-        return report(INVALID, why)
+        return fail("verification_method", why)
     registry_at = None
     try:
         registry_at = resolver.issued_at(doc.get("id"))
@@ -296,31 +399,45 @@ def _verify(doc: Any, resolver: Resolver, now: datetime) -> Report:
         registry_at = None
     why = _key_revocation(vm, _parse_dt(proof.get("created")), registry_at)
     if why:
-        checks["verification_method"] = Check("verification_method", False, why)
-        return report(INVALID, why)
-    checks["verification_method"] = Check(
-        "verification_method", True,
-        f"{vm_id} (assertionMethod{', revoked later' if vm.get('revoked') else ''})")
+        return fail("verification_method", why)
+    if vm.get("revoked"):
+        checks["verification_method"] = Check("verification_method", True, _m(
+            gettext_noop("%(method)s (authorised for assertionMethod; revoked after this credential was signed)"),
+            f"{vm_id} (assertionMethod, revoked later)", method=vm_id))
+    else:
+        checks["verification_method"] = Check("verification_method", True, _m(
+            gettext_noop("%(method)s (authorised for assertionMethod)"), f"{vm_id} (assertionMethod)", method=vm_id))
 
     # Proof: eddsa-rdfc-2022 over the document as given.
     res = signing.verify_proof(doc, vm["publicKeyMultibase"])
     if not res.verified:
-        checks["proof"] = Check("proof", False, f"{res.error}: {res.detail}")
-        return report(INVALID, f"invalid proof ({res.detail})")
-    checks["proof"] = Check("proof", True, f"eddsa-rdfc-2022 signature valid, created {res.created}")
+        what = PROOF_ERRORS.get(res.error, PROOF_ERROR_OTHER)
+        return fail("proof", _m(what, f"{res.error}: {res.detail}"),
+                    _m(gettext_noop("invalid proof: %(reason)s"), f"invalid proof ({res.detail})", reason=_m(what)))
+    if signing.is_xsd_datetime(res.created):
+        checks["proof"] = Check("proof", True, _m(gettext_noop("eddsa-rdfc-2022 signature valid, created %(created)s"),
+                                                  created=_when(res.created, with_time=True)))
+    else:
+        checks["proof"] = Check("proof", True, _m(gettext_noop("eddsa-rdfc-2022 signature valid"),
+                                                  f"eddsa-rdfc-2022 signature valid, created {res.created}"))
 
     # Validity dates.
     valid_from = _parse_dt(doc.get("validFrom"))
     valid_until = _parse_dt(doc.get("validUntil")) if doc.get("validUntil") else None
     expired = False
     if valid_from > now:
-        checks["validity"] = Check("validity", False, f"not valid before {doc['validFrom']}")
+        checks["validity"] = Check("validity", False, _m(gettext_noop("not valid before %(date)s"),
+                                                         date=_when(doc["validFrom"])))
     elif valid_until and valid_until < now:
         expired = True
-        checks["validity"] = Check("validity", False, f"expired on {doc['validUntil']}")
+        checks["validity"] = Check("validity", False, _m(gettext_noop("expired on %(date)s"),
+                                                         date=_when(doc["validUntil"])))
+    elif valid_until:
+        checks["validity"] = Check("validity", True, _m(gettext_noop("valid from %(start)s until %(end)s"),
+                                                        start=_when(doc["validFrom"]), end=_when(doc["validUntil"])))
     else:
-        checks["validity"] = Check("validity", True,
-                                   f"valid from {doc['validFrom']}" + (f" until {doc['validUntil']}" if valid_until else ""))
+        checks["validity"] = Check("validity", True, _m(gettext_noop("valid from %(start)s"),
+                                                        start=_when(doc["validFrom"])))
 
     # Status list.
     ok, detail, revoked = _check_status_list(doc, resolver, did_doc, did)
@@ -330,16 +447,19 @@ def _verify(doc: Any, resolver: Resolver, now: datetime) -> Report:
     if revoked:
         return report(REVOKED, detail)
     if valid_from > now:
-        return report(INVALID, checks["validity"].detail)
+        return report(INVALID, checks["validity"].message)
     if expired:
-        return report(EXPIRED, checks["validity"].detail)
-    return report(VALID, "all checks passed")
+        return report(EXPIRED, checks["validity"].message)
+    return report(VALID, _m(gettext_noop("all checks passed")))
 
 
 def _summary(doc: dict) -> dict:
-    """A few display fields of an (untrusted) credential, strings only."""
+    """A few display fields of an (untrusted) credential, strings only (the dates as ``Timestamp``)."""
     def s(v):
         return v if isinstance(v, str) else ""
+
+    def stamp(v):
+        return _when(v) if _parse_dt(v) else s(v)
 
     subject = doc.get("credentialSubject") if isinstance(doc.get("credentialSubject"), dict) else {}
     ach = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
@@ -353,8 +473,8 @@ def _summary(doc: dict) -> dict:
         "criteria": s(crit.get("narrative")),
         "issuer": s(issuer.get("name")) or s(doc.get("issuer")),
         "issuer_id": s(_issuer_id(doc)) if isinstance(_issuer_id(doc), str) else "",
-        "valid_from": s(doc.get("validFrom")),
-        "valid_until": s(doc.get("validUntil")),
+        "valid_from": stamp(doc.get("validFrom")),
+        "valid_until": stamp(doc.get("validUntil")),
     }
 
 

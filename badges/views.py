@@ -49,6 +49,23 @@ def _slug(cred: Credential) -> str:
     return cred.achievement.slug or "badge"
 
 
+def achievement_texts(cred: Credential, lang: str | None = None) -> dict:
+    """The achievement's ``name``, ``description`` and ``criteria_narrative`` as the credential signed them,
+    in the reader's language when the platform has the translation of exactly that text (an achievement
+    edited since the issuance keeps its signed text)."""
+    try:
+        signed = json.loads(cred.signed_json)["credentialSubject"]["achievement"]
+    except (ValueError, KeyError, TypeError):
+        signed = {}
+    signed = signed if isinstance(signed, dict) else {}
+    criteria = signed.get("criteria") if isinstance(signed.get("criteria"), dict) else {}
+    values = {"name": signed.get("name"), "description": signed.get("description"),
+              "criteria_narrative": criteria.get("narrative")}
+    signed_now, ours = cred.achievement.texts(signed=True), cred.achievement.texts(lang)
+    return {field: ours[field] if value == signed_now[field] or not isinstance(value, str) else value
+            for field, value in values.items()}
+
+
 # ------------------------------------------------------------------------------------ holder
 @login_required
 def mine(request):
@@ -93,6 +110,7 @@ def detail(request, pk):
         form = PrivacyForm(initial={"privacy": cred.privacy})
     return render(request, "badges/detail.html", {
         "cred": cred,
+        "texts": achievement_texts(cred),
         "status": selectors.credential_status(cred),
         "form": form,
         "short_url": services.short_url(cred.short_id),
@@ -152,6 +170,7 @@ def certificate_pdf(request, pk):
     if lang not in dict(settings.LANGUAGES):
         lang = settings.LANGUAGE_CODE
     with translation.override(lang):
+        texts = achievement_texts(cred, lang)
         labels = {
             "certificate": _("Certificate"),
             "awarded_to": _("This certifies that"),
@@ -161,8 +180,8 @@ def certificate_pdf(request, pk):
             "verify": _("Verify at"),
         }
         pdf = media.certificate_pdf(
-            title=cred.achievement.name, holder=cred.user.get_display_name(), achievement=cred.achievement.name,
-            description=cred.achievement.criteria_narrative or cred.achievement.description,
+            title=texts["name"], holder=cred.user.get_display_name(), achievement=texts["name"],
+            description=texts["criteria_narrative"] or texts["description"],
             issuer=services.get_issuer().name,
             issued_on=date_format(timezone.localtime(cred.issued_at), "DATE_FORMAT"),
             valid_until=date_format(timezone.localtime(cred.valid_until), "DATE_FORMAT") if cred.valid_until else "",
@@ -182,9 +201,24 @@ def verify_page(request, pk):
         return render(request, "badges/verify_page.html", {"hidden": True}, status=404)
     report = verify(cred.signed_json.encode("utf-8"))
     return render(request, "badges/verify_page.html", {
-        "cred": cred, "report": report, "show_holder": cred.privacy == Credential.Privacy.FULL,
+        "cred": cred, "report": report, "texts": achievement_texts(cred),
+        "show_holder": cred.privacy == Credential.Privacy.FULL,
         "json_url": services.credential_url(cred.pk),
     })
+
+
+def _unreadable(raw: bytes, exc: media.BakingError) -> str:
+    """Why no credential could be read from an upload, in the viewer's language (``media`` explains in English)."""
+    head = raw[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if isinstance(exc, media.TooLargeError):
+        return _("the file, or the credential baked into it, is too large")
+    if raw.startswith(media.PNG_SIGNATURE):
+        return _("the PNG image holds no baked credential, or it is damaged")
+    if head.startswith(b"<"):
+        return _("the SVG image holds no baked credential, or it is damaged or refused for safety")
+    if head.startswith(b"{"):
+        return _("the JSON file is not UTF-8 text")
+    return _("this kind of file is not supported (upload the credential JSON, a baked PNG or a baked SVG)")
 
 
 class UploadForm(forms.Form):
@@ -208,7 +242,7 @@ class UploadForm(forms.Form):
                 data["credential"] = media.extract_credential(raw)
             except media.BakingError as exc:
                 raise forms.ValidationError(_("No credential could be read from this file: %(reason)s")
-                                            % {"reason": exc}) from exc
+                                            % {"reason": _unreadable(raw, exc)}) from exc
         else:
             if len(text.encode("utf-8")) > media.MAX_FILE_BYTES:
                 self.too_large = True

@@ -213,6 +213,8 @@ def test_png_itxt_decompression_bomb_is_refused(client):
     with pytest.raises(media.BakingError, match="too large"):
         media.extract_from_png(png)
     resp = client.post("/badges/verify/", {"file": SimpleUploadedFile("bomb.png", png, "image/png")})
+    assert resp.status_code == 400 and "dépasse la taille autorisée" in resp.content.decode()
+    resp = client.post("/en/badges/verify/", {"file": SimpleUploadedFile("bomb.png", png, "image/png")})
     assert resp.status_code == 400 and "too large" in resp.content.decode()
 
 
