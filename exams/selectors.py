@@ -224,8 +224,9 @@ def import_plan(parsed, category: QuestionCategory) -> ImportPlan:
     """Resolve the category lines of a parsed file against the bank. 1 query.
 
     Named categories are looked up in the scope of the chosen `category` (its school, or the shared
-    categories when it is shared) and created there when missing. Refused, each on its category line:
-    a name longer than the model allows, and a name that only exists in another school's bank."""
+    categories when it is shared) and created there when missing: a file shared between schools imports
+    into each school's own bank, and says nothing of the other schools' categories. Refused, on its
+    category line: a name longer than the model allows."""
     from exams.formats import Rejected
 
     plan = ImportPlan(rejected=list(parsed.rejected))
@@ -239,25 +240,12 @@ def import_plan(parsed, category: QuestionCategory) -> ImportPlan:
     for pq in parsed.questions:
         if pq.category and pq.category_line not in bad_lines:
             first_line.setdefault(pq.category, pq.category_line)
-    lookup = list(first_line)
-    found: dict[str, QuestionCategory] = {}
-    elsewhere: set[str] = set()
-    for c in QuestionCategory.objects.filter(name__in=lookup) if lookup else []:
-        if c.school_id == category.school_id:
-            found[c.name] = c
-        elif c.school_id is not None:
-            elsewhere.add(c.name)
-    refused: set[str] = set()
-    for name, line in first_line.items():
-        if name not in found and name in elsewhere:
-            refused.add(name)
-            plan.rejected.append(Rejected(line, name[:200], _(
-                "The category “%(name)s” belongs to another school.") % {"name": name}))
-        elif name not in found:
-            plan.new_names.append(name)
+    found = {c.name: c for c in QuestionCategory.objects.filter(name__in=list(first_line),
+                                                                 school_id=category.school_id)} if first_line else {}
+    plan.new_names = [name for name in first_line if name not in found]
     plan.rejected.sort(key=lambda r: r.line)
     for pq in parsed.questions:
-        if pq.category_line in bad_lines or pq.category in refused:
+        if pq.category_line in bad_lines:
             target = ImportTarget(pq.category, "invalid")
         elif not pq.category:
             target = ImportTarget(category.name, "chosen", category)

@@ -105,7 +105,6 @@ def test_xml_category_questions_are_honoured(bank):
     ("$CATEGORY:", "empty category path"),
     ("$CATEGORY: $course$/top/Live sound/", "empty category name in the path"),
     ("$CATEGORY: $course$/top/" + "x" * 161, "longer than 160 characters"),
-    ("$CATEGORY: $course$/top/Secret", "belongs to another school"),
 ])
 def test_bad_category_lines_are_refused_and_nothing_is_imported(bank, line, reason):
     _school, teacher, chosen, _ac = bank
@@ -121,6 +120,18 @@ def test_bad_category_lines_are_refused_and_nothing_is_imported(bank, line, reas
         services.import_questions(parsed, chosen, teacher, "fr")
     assert exc.value.status == 422
     assert Question.objects.count() == 0 and QuestionCategory.objects.count() == categories
+
+
+def test_a_category_named_like_another_schools_is_created_in_the_importing_school(bank):
+    school, teacher, chosen, _ac = bank
+    foreign = QuestionCategory.objects.create(name="Secret", school=h.entitled_school("Foreign"))
+    parsed = gift.parse("$CATEGORY: $course$/top/Secret\n\n::Last::Dernière {T}\n")
+    plan = selectors.import_plan(parsed, chosen)
+    assert not plan.rejected and plan.new_names == ["Secret"]
+    services.import_questions(parsed, chosen, teacher, "fr")
+    mine = Question.objects.get(name="Last").category
+    assert (mine.name, mine.school_id) == ("Secret", school.pk) and mine.pk != foreign.pk
+    assert not foreign.questions.exists()
 
 
 def test_a_long_category_line_is_refused_even_without_questions_after_it(bank):
@@ -204,7 +215,6 @@ def test_preview_in_french(client, bank):
 @pytest.mark.parametrize("line, reason", [
     ("$CATEGORY:", "empty category path"),
     ("$CATEGORY: $course$/top/" + "x" * 200, "longer than 160 characters"),
-    ("$CATEGORY: $course$/top/Secret", "belongs to another school"),
 ])
 def test_preview_shows_bad_category_lines_and_confirm_imports_nothing(client, bank, line, reason):
     _school, teacher, chosen, _ac = bank
