@@ -8,6 +8,8 @@ bump in one process invalidates every process; ``TTL`` is the backstop for anyth
 
 Nothing here caches what differs between users: enrolment, progress and submissions are read per request.
 """
+import hashlib
+
 from django.core.cache import cache
 from django.utils.translation import get_language
 from wagtail.models import Page
@@ -37,6 +39,13 @@ def bump(**_signal_kwargs) -> None:
 
 def key(*parts, request=None) -> str:
     return ":".join(["courses", str(content_version(request)), *(str(p) for p in parts)])
+
+
+def fragment_key(*parts, request=None) -> str:
+    """The vary-on value of a ``{% cache %}`` template fragment: the content version, the language and
+    everything the fragment shows (a user's progress included), so a fragment is never shown stale."""
+    raw = "|".join(str(p) for p in parts)
+    return key(get_language() or "", hashlib.sha256(raw.encode()).hexdigest()[:40], request=request)
 
 
 def _memo(request) -> dict:

@@ -210,7 +210,7 @@ def learner_state(user, course: CourseInfo, request=None) -> LearnerState | None
     outline of the source course."""
     if not user.is_authenticated:
         return None
-    rows = list(Enrolment.objects.filter(user=user, course_id=course.source_pk)
+    rows = list(Enrolment.objects.filter(user=user, course_id=course.source_pk).order_by()
                 .values_list("pk", "last_lesson_id", "completions__lesson_id"))
     if not rows:
         return None

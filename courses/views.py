@@ -92,9 +92,13 @@ def catalogue_context(page, request) -> dict:
     cards, schools = data
     enrolled = set()
     if request.user.is_authenticated:
-        enrolled = set(Enrolment.objects.filter(user=request.user).values_list("course__translation_key", flat=True))
-    cards = [dict(card, enrolled=card["translation_key"] in enrolled) for card in cards]
+        enrolled = set(Enrolment.objects.filter(user=request.user).order_by().values_list("course_id", flat=True))
+    cards = [dict(card, enrolled=card["source_pk"] in enrolled) for card in cards]
+    shown_enrolled = sorted(str(card["translation_key"]) for card in cards if card["enrolled"])
     return {
+        "cache_ttl": page_cache.TTL,
+        "content_key": page_cache.fragment_key("catalogue", page.pk, wanted, request.user.is_authenticated,
+                                               *shown_enrolled, request=request),
         "cards": cards,
         "filters": filters,
         "kinds": CoursePage.Kind.choices,
@@ -136,6 +140,10 @@ def _catalogue_data(page, request, filters):
         qs = qs.filter(translation_key__in=hits)
     locale = page.locale
     courses = localized_courses(locale, qs)
+    # enrolments point at the source-locale (French) course: its id for each card
+    source_pks = dict(CoursePage.objects.filter(translation_key__in=[c.translation_key for c in courses],
+                                                locale=services.default_locale())
+                      .values_list("translation_key", "pk"))
     by_len = defaultdict(set)
     for c in courses:
         by_len[len(c.path)].add(c.path)
@@ -153,6 +161,7 @@ def _catalogue_data(page, request, filters):
             "language": c.language, "language_display": c.get_language_display(), "price": c.price,
             "hours": hours.get(c.path, Decimal(0)), "fallback": c.locale_id != locale.pk,
             "schools": ([owner] if owner else []) + co, "translation_key": c.translation_key,
+            "source_pk": source_pks.get(c.translation_key, c.pk),
         })
     return cards, schools
 
@@ -251,7 +260,12 @@ def lesson_context(page, request) -> dict:
         if assignments:
             submissions = {s.block_id: s for s in Submission.objects.filter(
                 enrolment_id=state.enrolment_id, lesson__translation_key=page.translation_key)}
+    can_read = bool(state) or _may_read_all(request.user) or getattr(request, "is_preview", False)
     return {
+        "cache_ttl": page_cache.TTL,
+        # the side outline shows only the course, this lesson, what the reader may open and has done
+        "side_key": page_cache.fragment_key("lesson-side", page.pk, can_read, bool(state), *sorted(map(str, done)),
+                                            request=request),
         "course": course,
         "unit_row": unit_row,
         "outline": outline,
@@ -262,7 +276,7 @@ def lesson_context(page, request) -> dict:
         "body": body,
         "assignments": assignments,
         "submissions": submissions,
-        "can_read": bool(state) or _may_read_all(request.user) or getattr(request, "is_preview", False),
+        "can_read": can_read,
         "max_upload_mb": services.MAX_SUBMISSION_BYTES // (1024 * 1024),
         "accept": ",".join("." + e for e in sorted(services.SUBMISSION_EXTENSIONS)),
     }

@@ -1,5 +1,9 @@
 """Navigation per role: one list, each entry a URL name. Entries whose URL is not installed are skipped."""
-from django.urls import NoReverseMatch, reverse
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lms.accounts import roles
@@ -23,15 +27,23 @@ NAV = [
 ]
 
 
+@lru_cache(maxsize=256)
+def _url(name: str, language: str, urlconf: str) -> str | None:
+    """The URL of a navigation entry in a language (a URLconf does not change while a process runs)."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
 def nav_for(user) -> list[dict]:
     user_roles = roles.user_roles(user)
+    language = get_language()
     items = []
     for name, label, who in NAV:
         if who is not None and not (user_roles & who):
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
-        items.append({"name": name, "label": label, "url": url})
+        url = _url(name, language, get_urlconf() or settings.ROOT_URLCONF)
+        if url is not None:
+            items.append({"name": name, "label": label, "url": url})
     return items

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.formats import get_format
 
 from lms import scoring
 
@@ -18,10 +19,13 @@ def get_item(mapping, key):
 
 @register.filter
 def hours(value):
-    """8.0 -> "8h", 1.5 -> "1,5h" (localised)."""
+    """8.0 -> "8h", 1.5 -> "1,5h" (one decimal at most, half-up, the language's decimal separator)."""
     if value is None:
         return ""
-    return f"{floatformat(value, '-1')}h"
+    tenths = scoring.round_half_up(Decimal(value), 1)
+    if tenths == tenths.to_integral_value():
+        return f"{int(tenths)}h"
+    return f"{tenths}h".replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 @register.filter
