@@ -69,7 +69,12 @@ def get_attempt(request, attempt_id: int):
 
 @router.put("/attempts/{int:attempt_id}/answers/{int:question_id}", response=SavedOut)
 def save_answer(request, attempt_id: int, question_id: int, payload: AnswerIn):
-    """Save one answer (autosave). Unchanged answers are acknowledged without a write."""
+    """Save one answer (autosave). Unchanged answers are acknowledged without a write.
+
+    Ordering: `{"order": [...]}` with one entry per position, the item id put there or `null` for a
+    position left blank (the other items keep their positions). Matching: `{"pairs": {left_id: right_id}}`,
+    a left item left out or `null` has no choice. A response that does not fit the question (unknown id,
+    an item at two positions, a wrong number of positions) is refused with 422 and the reason."""
     result = _call(services.save_answer, attempt_id, request.user, question_id, payload.response)
     return {"saved": True, "changed": result.changed,
             "saved_at": result.saved_at.isoformat() if result.saved_at else None}

@@ -13,8 +13,9 @@ Rules (stated once, used everywhere):
 - numeric: the best fraction among the answers with |value − answer| ≤ tolerance.
 - short text: the best fraction among accepted answers equal after normalisation (case, accents,
   whitespace, punctuation — see `normalise_text`).
-- matching: right pairs / number of pairs.
-- ordering: items in their correct position / number of items.
+- matching: right pairs / number of pairs (a left item with no choice earns nothing).
+- ordering: items in their correct position / number of items. A position left blank (null) earns
+  nothing and moves nothing: the other items are graded at the positions they were put in.
 """
 from __future__ import annotations
 
@@ -142,21 +143,42 @@ def validate_response(qtype: str, key: dict, response) -> dict:
         return {"pairs": cleaned} if cleaned else {}
     if qtype == ORDERING:
         order = response.get("order", [])
-        if not isinstance(order, list):
-            raise GradingError("ordering answer must be a list")
-        valid = _ids(key["items"])
-        order = [str(o) for o in order if o not in (None, "")]
-        if not order:
-            return {}
-        if any(o not in valid for o in order) or len(set(order)) != len(order):
-            raise GradingError("ordering answer must list each item at most once")
-        return {"order": order}
+        if order == []:
+            return {}  # nothing put anywhere: no answer (as `{}`)
+        order = _clean_order(key, order, strict=True)
+        return {"order": order} if any(o is not None for o in order) else {}
     raise GradingError(f"unknown question type {qtype!r}")
+
+
+def _clean_order(key: dict, order, strict: bool) -> list[str | None]:
+    """An ordering answer: one entry per position, the item id put there or None (null) for a position
+    left blank ("" is read as blank too). Refused: not a list, an unknown item, an item at two positions,
+    and (``strict``, what a candidate sends) a list whose length is not the number of positions. Not
+    strict (grading a stored answer), a shorter list is read as its positions followed by blanks."""
+    if not isinstance(order, list):
+        raise GradingError("ordering answer must be a list")
+    valid = _ids(key["items"])
+    if strict and len(order) != len(valid):
+        raise GradingError(f"ordering answer must have one entry per position ({len(valid)}), "
+                           "null for a position left blank")
+    cleaned = [None if o in (None, "") else str(o) for o in order[:len(valid)]]
+    cleaned += [None] * (len(valid) - len(cleaned))
+    given = [o for o in cleaned if o is not None]
+    if any(o not in valid for o in given):
+        raise GradingError("unknown ordering item")
+    if len(set(given)) != len(given):
+        raise GradingError("ordering answer must list each item at most once")
+    return cleaned
 
 
 def grade(qtype: str, key: dict, response) -> Fraction:
     """Earned fraction of the points in [0, 1] for a (validated) response."""
-    response = validate_response(qtype, key, response)
+    if qtype == ORDERING and isinstance(response, dict) and isinstance(response.get("order"), list):
+        # A stored answer saved before blanks were kept may be shorter: read it, don't refuse it.
+        order = _clean_order(key, response["order"], strict=False)
+        response = {"order": order} if any(o is not None for o in order) else {}
+    else:
+        response = validate_response(qtype, key, response)
     if not response:
         return Fraction(0)
     if qtype == SINGLE:
@@ -191,8 +213,8 @@ def grade(qtype: str, key: dict, response) -> Fraction:
         return Fraction(right, len(pairs)) if pairs else Fraction(0)
     if qtype == ORDERING:
         items = _ids(key["items"])
-        order = response["order"]
-        right = sum(1 for i, item in enumerate(items) if i < len(order) and order[i] == item)
+        order = response["order"]  # one entry per position, None where left blank
+        right = sum(1 for i, item in enumerate(items) if order[i] == item)
         return Fraction(right, len(items)) if items else Fraction(0)
     raise GradingError(f"unknown question type {qtype!r}")
 

@@ -27,7 +27,8 @@
         fs.querySelectorAll("select[data-left]").forEach(function (s) { pairs[s.dataset.left] = s.value; });
         return { pairs: pairs };
       case "ordering":
-        return { order: Array.prototype.map.call(fs.querySelectorAll("select[data-rank]"), function (s) { return s.value; }) };
+        // One entry per position, null where none was chosen (the others keep their positions).
+        return { order: Array.prototype.map.call(fs.querySelectorAll("select[data-rank]"), function (s) { return s.value || null; }) };
     }
     return {};
   }
