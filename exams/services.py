@@ -84,13 +84,10 @@ def is_entitled(user) -> bool:
 
 
 def prereq_reason(r) -> str:
-    """The reason of a prerequisite result in the active language (templates in prerequisites.MESSAGES)."""
-    from exams.prerequisites import MESSAGES
+    """The reason of a prerequisite result in the active language."""
+    from exams.i18n import localize
 
-    params = dict(r.params)
-    if "level" in params and isinstance(params["level"], str):
-        params["level"] = _(params["level"])
-    return _(MESSAGES[r.key]) % params
+    return localize(r.message)
 
 
 def register(certification: Certification, user) -> Registration:
