@@ -45,7 +45,8 @@
     setState(fs, "saving", form.dataset.msgSaving);
     return fetch(api + "/answers/" + id, {
       method: "PUT", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf,
+                 "Accept-Language": document.documentElement.lang || "fr" },  // refusals in the page's language
       body: body
     }).then(function (r) {
       if (r.ok) {
@@ -56,8 +57,9 @@
       }
       if (r.status === 409) { window.location.href = form.dataset.resultUrl; return false; }
       return r.json().catch(function () { return {}; }).then(function (j) {
-        setState(fs, "error", (j && j.detail) || form.dataset.msgError);
-        live.textContent = (j && j.detail) || form.dataset.msgError;
+        var why = (j && j.localized && j.localized.detail) || (j && j.detail) || form.dataset.msgError;
+        setState(fs, "error", why);
+        live.textContent = why;
         return false;
       });
     }).catch(function () {
