@@ -1,12 +1,14 @@
 """Exam taking over JSON, mounted at /api/v1/exams. Keys and feedback only after the attempt is closed."""
 from typing import Any
 
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from exams import selectors, services
+from exams.i18n import localize
 from exams.models import Attempt, Exam
 
 router = Router(tags=["exams"])
@@ -69,8 +71,24 @@ def get_attempt(request, attempt_id: int):
 
 @router.put("/attempts/{int:attempt_id}/answers/{int:question_id}", response=SavedOut)
 def save_answer(request, attempt_id: int, question_id: int, payload: AnswerIn):
-    """Save one answer (autosave). Unchanged answers are acknowledged without a write."""
-    result = _call(services.save_answer, attempt_id, request.user, question_id, payload.response)
+    """Save one answer (autosave). Unchanged answers are acknowledged without a write.
+
+    Ordering: `{"order": [...]}` with one entry per position, the item id put there or `null` for a
+    position left blank (the other items keep their positions). Matching: `{"pairs": {left_id: right_id}}`,
+    a left item left out or `null` has no choice. A response that does not fit the question (unknown id,
+    an item at two positions, a wrong number of positions) is refused with 422: `detail` is the reason in
+    stable English, `localized` repeats it in the client's language (Accept-Language; French by default)."""
+    try:
+        result = services.save_answer(attempt_id, request.user, question_id, payload.response)
+    except services.ExamError as exc:
+        if exc.reason is None:
+            raise HttpError(exc.status, exc.message) from None
+        # Unprefixed paths are always French for LocaleMiddleware: the client's Accept-Language decides here.
+        lang = translation.get_language_from_request(request, check_path=False)
+        with translation.override(lang):
+            localized = localize(exc.reason)
+        return JsonResponse({"detail": str(exc.reason), "localized": {"language": lang, "detail": localized}},
+                            status=exc.status, json_dumps_params={"ensure_ascii": False})
     return {"saved": True, "changed": result.changed,
             "saved_at": result.saved_at.isoformat() if result.saved_at else None}
 

@@ -13,8 +13,9 @@ Rules (stated once, used everywhere):
 - numeric: the best fraction among the answers with |value − answer| ≤ tolerance.
 - short text: the best fraction among accepted answers equal after normalisation (case, accents,
   whitespace, punctuation — see `normalise_text`).
-- matching: right pairs / number of pairs.
-- ordering: items in their correct position / number of items.
+- matching: right pairs / number of pairs (a left item with no choice earns nothing).
+- ordering: items in their correct position / number of items. A position left blank (null) earns
+  nothing and moves nothing: the other items are graded at the positions they were put in.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+
+from exams.messages import Message, gettext_noop
 
 SINGLE = "single"
 MULTIPLE = "multiple"
@@ -38,7 +41,20 @@ POINTS_QUANTUM = Decimal("0.0001")
 
 
 class GradingError(ValueError):
-    """A response (or key) that does not fit the question."""
+    """A response (or key) that does not fit the question. `message` is the reason as a template and its
+    parameters (`exams.messages`), which the pages show in the reader's language; `str()` is the English."""
+
+    def __init__(self, template, **params):
+        self.message = template if isinstance(template, Message) else Message(template, params)
+        super().__init__(str(self.message))
+
+
+_NOT_A_NUMBER = {
+    "number": gettext_noop("not a valid number"),
+    "answer": gettext_noop("the answer is not a valid number"),
+    "fraction": gettext_noop("a grade fraction is not a valid number"),
+    "points": gettext_noop("the points are not a valid number"),
+}
 
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
@@ -55,16 +71,16 @@ def normalise_text(text: str) -> str:
 
 def to_decimal(value, what="number") -> Decimal:
     if isinstance(value, (bool, float)) or value is None:
-        raise GradingError(f"{what} is not a valid number")
+        raise GradingError(_NOT_A_NUMBER.get(what, _NOT_A_NUMBER["number"]))
     text = str(value).strip().replace(",", ".").replace("\u202f", "").replace(" ", "")
     if not text or len(text) > MAX_NUMBER_TEXT:
-        raise GradingError(f"{what} is not a valid number")
+        raise GradingError(_NOT_A_NUMBER.get(what, _NOT_A_NUMBER["number"]))
     try:
         d = Decimal(text)
     except InvalidOperation:
-        raise GradingError(f"{what} is not a valid number") from None
+        raise GradingError(_NOT_A_NUMBER.get(what, _NOT_A_NUMBER["number"])) from None
     if not d.is_finite():
-        raise GradingError(f"{what} is not a valid number")
+        raise GradingError(_NOT_A_NUMBER.get(what, _NOT_A_NUMBER["number"]))
     return d
 
 
@@ -81,23 +97,23 @@ def validate_response(qtype: str, key: dict, response) -> dict:
     if response in (None, {}):
         return {}
     if not isinstance(response, dict):
-        raise GradingError("an answer must be an object")
+        raise GradingError(gettext_noop("an answer must be an object"))
     if qtype == SINGLE:
         choice = response.get("choice")
         if choice in (None, ""):
             return {}
         if str(choice) not in _ids(key["choices"]):
-            raise GradingError("unknown choice")
+            raise GradingError(gettext_noop("unknown choice"))
         return {"choice": str(choice)}
     if qtype == MULTIPLE:
         choices = response.get("choices", [])
         if not isinstance(choices, list):
-            raise GradingError("choices must be a list")
+            raise GradingError(gettext_noop("choices must be a list"))
         valid = _ids(key["choices"])
         cleaned = []
         for c in choices:
             if str(c) not in valid:
-                raise GradingError("unknown choice")
+                raise GradingError(gettext_noop("unknown choice"))
             if str(c) not in cleaned:
                 cleaned.append(str(c))
         return {"choices": sorted(cleaned, key=valid.index)} if cleaned else {}
@@ -109,13 +125,13 @@ def validate_response(qtype: str, key: dict, response) -> dict:
             return {"value": True}
         if value in (False, "false", "False", "0", 0):
             return {"value": False}
-        raise GradingError("true/false answer must be true or false")
+        raise GradingError(gettext_noop("true/false answer must be true or false"))
     if qtype == NUMERIC:
         value = response.get("value")
         if value in (None, ""):
             return {}
         if not isinstance(value, (str, int)) or isinstance(value, bool):
-            raise GradingError("numeric answer must be a number")
+            raise GradingError(gettext_noop("numeric answer must be a number"))
         to_decimal(value, "answer")
         return {"value": str(value).strip()}
     if qtype == SHORT:
@@ -123,40 +139,61 @@ def validate_response(qtype: str, key: dict, response) -> dict:
         if text in (None, ""):
             return {}
         if not isinstance(text, str):
-            raise GradingError("short answer must be text")
+            raise GradingError(gettext_noop("short answer must be text"))
         if len(text) > MAX_TEXT:
-            raise GradingError(f"short answer is too long (at most {MAX_TEXT} characters)")
+            raise GradingError(gettext_noop("short answer is too long (at most %(max)s characters)"), max=MAX_TEXT)
         return {"text": text}
     if qtype == MATCHING:
         pairs = response.get("pairs", {})
         if not isinstance(pairs, dict):
-            raise GradingError("matching answer must map each item to a choice")
+            raise GradingError(gettext_noop("matching answer must map each item to a choice"))
         valid = set(_ids(key["pairs"]))
         cleaned = {}
         for left, right in pairs.items():
             if right in (None, ""):
                 continue
             if str(left) not in valid or str(right) not in valid:
-                raise GradingError("unknown matching item")
+                raise GradingError(gettext_noop("unknown matching item"))
             cleaned[str(left)] = str(right)
         return {"pairs": cleaned} if cleaned else {}
     if qtype == ORDERING:
         order = response.get("order", [])
-        if not isinstance(order, list):
-            raise GradingError("ordering answer must be a list")
-        valid = _ids(key["items"])
-        order = [str(o) for o in order if o not in (None, "")]
-        if not order:
-            return {}
-        if any(o not in valid for o in order) or len(set(order)) != len(order):
-            raise GradingError("ordering answer must list each item at most once")
-        return {"order": order}
-    raise GradingError(f"unknown question type {qtype!r}")
+        if order == []:
+            return {}  # nothing put anywhere: no answer (as `{}`)
+        order = _clean_order(key, order, strict=True)
+        return {"order": order} if any(o is not None for o in order) else {}
+    raise GradingError(gettext_noop("unknown question type “%(qtype)s”"), qtype=qtype)
+
+
+def _clean_order(key: dict, order, strict: bool) -> list[str | None]:
+    """An ordering answer: one entry per position, the item id put there or None (null) for a position
+    left blank ("" is read as blank too). Refused: not a list, an unknown item, an item at two positions,
+    and (``strict``, what a candidate sends) a list whose length is not the number of positions. Not
+    strict (grading a stored answer), a shorter list is read as its positions followed by blanks."""
+    if not isinstance(order, list):
+        raise GradingError(gettext_noop("ordering answer must be a list"))
+    valid = _ids(key["items"])
+    if strict and len(order) != len(valid):
+        raise GradingError(gettext_noop("ordering answer must have one entry per position (%(n)s), "
+                                        "null for a position left blank"), n=len(valid))
+    cleaned = [None if o in (None, "") else str(o) for o in order[:len(valid)]]
+    cleaned += [None] * (len(valid) - len(cleaned))
+    given = [o for o in cleaned if o is not None]
+    if any(o not in valid for o in given):
+        raise GradingError(gettext_noop("unknown ordering item"))
+    if len(set(given)) != len(given):
+        raise GradingError(gettext_noop("ordering answer must list each item at most once"))
+    return cleaned
 
 
 def grade(qtype: str, key: dict, response) -> Fraction:
     """Earned fraction of the points in [0, 1] for a (validated) response."""
-    response = validate_response(qtype, key, response)
+    if qtype == ORDERING and isinstance(response, dict) and isinstance(response.get("order"), list):
+        # A stored answer saved before blanks were kept may be shorter: read it, don't refuse it.
+        order = _clean_order(key, response["order"], strict=False)
+        response = {"order": order} if any(o is not None for o in order) else {}
+    else:
+        response = validate_response(qtype, key, response)
     if not response:
         return Fraction(0)
     if qtype == SINGLE:
@@ -191,10 +228,10 @@ def grade(qtype: str, key: dict, response) -> Fraction:
         return Fraction(right, len(pairs)) if pairs else Fraction(0)
     if qtype == ORDERING:
         items = _ids(key["items"])
-        order = response["order"]
-        right = sum(1 for i, item in enumerate(items) if i < len(order) and order[i] == item)
+        order = response["order"]  # one entry per position, None where left blank
+        right = sum(1 for i, item in enumerate(items) if order[i] == item)
         return Fraction(right, len(items)) if items else Fraction(0)
-    raise GradingError(f"unknown question type {qtype!r}")
+    raise GradingError(gettext_noop("unknown question type “%(qtype)s”"), qtype=qtype)
 
 
 def fraction_to_points(fraction: Fraction, points) -> Decimal:
@@ -210,38 +247,38 @@ def award(qtype: str, key: dict, response, points) -> Decimal:
 def validate_key(qtype: str, key: dict) -> None:
     """Raise GradingError when a key cannot be graded (used when authoring/importing)."""
     if not isinstance(key, dict):
-        raise GradingError("the answer key must be an object")
+        raise GradingError(gettext_noop("the answer key must be an object"))
     try:
         if qtype in (SINGLE, MULTIPLE):
             choices = key["choices"]
             if len(choices) < 2:
-                raise GradingError("a choice question needs at least two choices")
+                raise GradingError(gettext_noop("a choice question needs at least two choices"))
             if len(set(_ids(choices))) != len(choices):
-                raise GradingError("choice ids must be unique")
+                raise GradingError(gettext_noop("choice ids must be unique"))
             fracs = [to_decimal(c["fraction"]) for c in choices]
             if not any(f > 0 for f in fracs):
-                raise GradingError("at least one choice must be right")
+                raise GradingError(gettext_noop("at least one choice must be right"))
         elif qtype == TRUEFALSE:
             if not isinstance(key["answer"], bool):
-                raise GradingError("true/false key must be true or false")
+                raise GradingError(gettext_noop("true/false key must be true or false"))
         elif qtype == NUMERIC:
             if not key["answers"]:
-                raise GradingError("a numeric question needs an answer")
+                raise GradingError(gettext_noop("a numeric question needs an answer"))
             for a in key["answers"]:
                 to_decimal(a["value"]), to_decimal(a.get("tolerance") or 0)
         elif qtype == SHORT:
             if not key["answers"] or not all(normalise_text(a["text"]) for a in key["answers"]):
-                raise GradingError("a short-answer question needs non-empty accepted answers")
+                raise GradingError(gettext_noop("a short-answer question needs non-empty accepted answers"))
         elif qtype == MATCHING:
             if len(key["pairs"]) < 2 or len(set(_ids(key["pairs"]))) != len(key["pairs"]):
-                raise GradingError("a matching question needs at least two distinct pairs")
+                raise GradingError(gettext_noop("a matching question needs at least two distinct pairs"))
         elif qtype == ORDERING:
             if len(key["items"]) < 2 or len(set(_ids(key["items"]))) != len(key["items"]):
-                raise GradingError("an ordering question needs at least two distinct items")
+                raise GradingError(gettext_noop("an ordering question needs at least two distinct items"))
         else:
-            raise GradingError(f"unknown question type {qtype!r}")
+            raise GradingError(gettext_noop("unknown question type “%(qtype)s”"), qtype=qtype)
     except (KeyError, TypeError) as exc:
-        raise GradingError(f"malformed answer key: {exc}") from None
+        raise GradingError(gettext_noop("malformed answer key: %(error)s"), error=str(exc)) from None
 
 
 def right_response(qtype: str, key: dict) -> dict:
@@ -261,4 +298,4 @@ def right_response(qtype: str, key: dict) -> dict:
         return {"pairs": {str(p["id"]): str(p["id"]) for p in key["pairs"]}}
     if qtype == ORDERING:
         return {"order": [str(i["id"]) for i in key["items"]]}
-    raise GradingError(f"unknown question type {qtype!r}")
+    raise GradingError(gettext_noop("unknown question type “%(qtype)s”"), qtype=qtype)

@@ -99,7 +99,9 @@ class Question(models.Model):
         try:
             grading.validate_key(self.qtype, self.key)
         except grading.GradingError as exc:
-            raise ValidationError({"key": str(exc)}) from None
+            from exams.i18n import localize
+
+            raise ValidationError({"key": localize(exc.message)}) from None
 
     def save(self, *args, **kwargs):
         with transaction.atomic():

@@ -2,12 +2,16 @@
 
 `StudentRecord` is gathered from the student's record (cohort programme, internships/apprenticeships,
 software mastery, portfolio) by `exams.services.gather_student_record`; `check_all` returns one
-`PrereqResult` per prerequisite, met or missing with the reason, exemptions applied.
+`PrereqResult` per prerequisite, met or missing with the reason, exemptions applied; `label` states a
+prerequisite with the certification's requirements. Reasons and labels are `exams.messages.Message`s
+(English templates + parameters) that the pages render in the viewer's language.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+
+from exams.messages import Message, gettext_noop, ngettext_lazy
 
 CURRICULUM = "curriculum"
 EXPERIENCE = "experience"
@@ -46,20 +50,65 @@ class StudentRecord:
     today: date | None = None
 
 
-# English message templates; `reason` = MESSAGES[key] % params (pages translate the template).
+# Message templates (English; marked for makemessages, rendered in the viewer's language by the pages
+# through exams.i18n.localize). `PrereqResult.message` = the template of its key with its params.
 MESSAGES = {
-    "no_programme": "no programme on record",
-    "not_sound": "programme %(programme)s is not an audio/sound curriculum",
-    "level_low": "programme level Bac+%(level)s is below Bac+%(min)s",
-    "curriculum_ok": "%(programme)s (Bac+%(level)s, sound)",
-    "experience_ok": "%(months)s months of internships/apprenticeships",
-    "experience_low": "%(months)s months of practical experience, %(min)s required",
-    "software_ok": "%(names)s",
-    "software_low": "%(n)s professional software package(s) at %(level)s level or above, %(min)s required",
-    "portfolio_ok": "%(n)s documented projects",
-    "portfolio_low": "%(n)s documented project(s), %(min)s required",
-    "exempted": "exemption: %(reason)s",
+    "no_programme": gettext_noop("no programme on record"),
+    "wrong_domain": gettext_noop("programme “%(programme)s” is in %(actual)s; a curriculum in %(domain)s is required"),
+    "level_low": gettext_noop("programme level Bac+%(level)s is below Bac+%(min)s"),
+    "curriculum_ok": gettext_noop("%(programme)s (Bac+%(level)s, %(domain)s)"),
+    "experience_ok": ngettext_lazy("%(months)s month of internships/apprenticeships",
+                                   "%(months)s months of internships/apprenticeships", "months"),
+    "experience_low": ngettext_lazy("%(months)s month of practical experience, %(min)s required",
+                                    "%(months)s months of practical experience, %(min)s required", "months"),
+    "software_ok": gettext_noop("%(names)s (%(level)s level or above)"),
+    "software_low": ngettext_lazy(
+        "%(n)s professional software package at %(level)s level or above, %(min)s required",
+        "%(n)s professional software packages at %(level)s level or above, %(min)s required", "n"),
+    "portfolio_ok": ngettext_lazy("%(n)s documented project", "%(n)s documented projects", "n"),
+    "portfolio_low": ngettext_lazy("%(n)s documented project, %(min)s required",
+                                   "%(n)s documented projects, %(min)s required", "n"),
+    "exempted": gettext_noop("exemption: %(reason)s"),
 }
+
+# What each prerequisite asks, with the certification's own requirements.
+LABELS = {
+    CURRICULUM: gettext_noop("Curriculum in %(domain)s, Bac+%(min)s or above"),
+    EXPERIENCE: ngettext_lazy("At least %(min)s month of practical experience (internship/apprenticeship)",
+                              "At least %(min)s months of practical experience (internship/apprenticeship)", "min"),
+    SOFTWARE: ngettext_lazy("At least %(min)s professional software package at %(level)s level or above",
+                            "At least %(min)s professional software packages at %(level)s level or above", "min"),
+    PORTFOLIO: ngettext_lazy("Portfolio of at least %(min)s documented project",
+                             "Portfolio of at least %(min)s documented projects", "min"),
+}
+
+# Programme domains (partnerships.Programme.Domain) and software expertise levels, as shown in sentences.
+DOMAINS = {
+    "sound": gettext_noop("audio/sound"),
+    "cinema": gettext_noop("cinema"),
+    "lighting": gettext_noop("stage lighting"),
+    "animation": gettext_noop("animation"),
+    "other": gettext_noop("other domain"),
+}
+LEVELS = {
+    "notions": gettext_noop("notions"),
+    "beginner": gettext_noop("beginner"),
+    "operational": gettext_noop("operational"),
+    "advanced": gettext_noop("advanced"),
+    "expert": gettext_noop("expert"),
+}
+
+
+def _name(names: dict, code: str | None):
+    """A domain or level as a translatable message (an unknown code is shown as it is)."""
+    return Message(names[code]) if code in names else (code or "")
+
+
+def label(code: str, req: Requirements) -> Message:
+    """The prerequisite as the certification states it ("At least 3 months of practical experience…")."""
+    return Message(LABELS[code], {"domain": _name(DOMAINS, req.domain), "min": {
+        CURRICULUM: req.min_degree_level, EXPERIENCE: req.min_experience_months, SOFTWARE: req.min_software,
+        PORTFOLIO: req.min_portfolio_projects}[code], "level": _name(LEVELS, req.min_software_level)})
 
 
 @dataclass(frozen=True)
@@ -71,8 +120,14 @@ class PrereqResult:
     exempted: bool = False
 
     @property
+    def message(self) -> Message:
+        """Why it is met or missing, for the pages (``exams.i18n.localize``)."""
+        return Message(MESSAGES[self.key], self.params)
+
+    @property
     def reason(self) -> str:
-        return MESSAGES[self.key] % self.params
+        """The same in English (registration record, tests)."""
+        return str(self.message)
 
 
 def months_of_experience(periods: list[Period], today: date) -> int:
@@ -102,10 +157,14 @@ def check_curriculum(rec: StudentRecord, req: Requirements) -> PrereqResult:
     if rec.programme_domain is None:
         return PrereqResult(CURRICULUM, False, "no_programme")
     if rec.programme_domain != req.domain:
-        return PrereqResult(CURRICULUM, False, "not_sound", {"programme": f"« {rec.programme_name} »"})
+        return PrereqResult(CURRICULUM, False, "wrong_domain", {"programme": rec.programme_name or "",
+                                                                "actual": _name(DOMAINS, rec.programme_domain),
+                                                                "domain": _name(DOMAINS, req.domain)})
     if (rec.degree_level or 0) < req.min_degree_level:
         return PrereqResult(CURRICULUM, False, "level_low", {"level": rec.degree_level, "min": req.min_degree_level})
-    return PrereqResult(CURRICULUM, True, "curriculum_ok", {"programme": rec.programme_name, "level": rec.degree_level})
+    return PrereqResult(CURRICULUM, True, "curriculum_ok", {"programme": rec.programme_name or "",
+                                                            "level": rec.degree_level,
+                                                            "domain": _name(DOMAINS, rec.programme_domain)})
 
 
 def check_experience(rec: StudentRecord, req: Requirements) -> PrereqResult:
@@ -119,9 +178,10 @@ def check_software(rec: StudentRecord, req: Requirements) -> PrereqResult:
     floor = level_rank(req.min_software_level)
     mastered = sorted({name for name, level in rec.software if level_rank(level) >= floor})
     if len(mastered) >= req.min_software:
-        return PrereqResult(SOFTWARE, True, "software_ok", {"names": ", ".join(mastered)})
+        return PrereqResult(SOFTWARE, True, "software_ok",
+                            {"names": ", ".join(mastered), "level": _name(LEVELS, req.min_software_level)})
     return PrereqResult(SOFTWARE, False, "software_low",
-                        {"n": len(mastered), "level": req.min_software_level, "min": req.min_software})
+                        {"n": len(mastered), "level": _name(LEVELS, req.min_software_level), "min": req.min_software})
 
 
 def check_portfolio(rec: StudentRecord, req: Requirements) -> PrereqResult:

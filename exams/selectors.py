@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Min, Prefetch
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from exams import grading
 from exams.models import (
@@ -228,13 +229,14 @@ def import_plan(parsed, category: QuestionCategory) -> ImportPlan:
     into each school's own bank, and says nothing of the other schools' categories. Refused, on its
     category line: a name longer than the model allows."""
     from exams.formats import Rejected
+    from exams.messages import Message
 
     plan = ImportPlan(rejected=list(parsed.rejected))
     max_length = QuestionCategory._meta.get_field("name").max_length
     for line, name in parsed.categories:  # every category line, even one no question follows
         if len(name) > max_length:
-            plan.rejected.append(Rejected(line, name[:200], _(
-                "The category name is longer than %(max)s characters.") % {"max": max_length}))
+            plan.rejected.append(Rejected(line, name[:200], Message(gettext_noop(
+                "The category name is longer than %(max)s characters."), {"max": max_length})))
     bad_lines = {r.line for r in plan.rejected}
     first_line: dict[str, int] = {}  # the categories questions go into (only those are looked up or created)
     for pq in parsed.questions:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exams import grading
+from exams.i18n import localize
 from exams.models import (
     Accommodation, Attempt, AttemptQuestion, Certification, Exam, PracticalAssessment, PrerequisiteExemption,
     Question, QuestionVersion, RegradeAudit, Registration,
@@ -23,12 +24,15 @@ from lms.scoring import points_to_percent, score
 
 
 class ExamError(Exception):
-    """A refused use-case; `status` is the HTTP status a view should answer with."""
+    """A refused use-case; `status` is the HTTP status a view should answer with. `message` is in the active
+    language; `reason`, when given, is the same as an `exams.messages.Message` (so the API can answer it in
+    stable English and in the client's language)."""
 
-    def __init__(self, message, status=400):
+    def __init__(self, message, status=400, reason=None):
         super().__init__(message)
         self.message = str(message)
         self.status = status
+        self.reason = reason
 
 
 # --- Prerequisites and registration ------------------------------------------------------------
@@ -84,13 +88,8 @@ def is_entitled(user) -> bool:
 
 
 def prereq_reason(r) -> str:
-    """The reason of a prerequisite result in the active language (templates in prerequisites.MESSAGES)."""
-    from exams.prerequisites import MESSAGES
-
-    params = dict(r.params)
-    if "level" in params and isinstance(params["level"], str):
-        params["level"] = _(params["level"])
-    return _(MESSAGES[r.key]) % params
+    """The reason of a prerequisite result in the active language."""
+    return localize(r.message)
 
 
 def register(certification: Certification, user) -> Registration:
@@ -270,7 +269,7 @@ def save_answer(attempt_id: int, user, question_id: int, response, now=None) -> 
             try:
                 cleaned = grading.validate_response(aq.version.qtype, aq.version.key, response)
             except grading.GradingError as exc:
-                raise ExamError(str(exc), 422) from None
+                raise ExamError(localize(exc.message), 422, reason=exc.message) from None
             if (aq.response or {}) == cleaned:
                 return SaveResult(aq.saved_at, False)
             AttemptQuestion.objects.filter(pk=aq.pk).update(response=cleaned, saved_at=now)

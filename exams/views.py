@@ -5,10 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
-from exams import grading, selectors, services
+from exams import grading, prerequisites, selectors, services
+from exams.i18n import localize
 from exams.models import Attempt, Certification, Exam, Registration
 from exams.prerequisites import all_met
 from lms.accounts import roles
@@ -18,36 +18,13 @@ def _lang():
     return (translation.get_language() or "fr")[:2]
 
 
-PREREQ_LABELS = {
-    "curriculum": gettext_lazy("Audio/sound curriculum, Bac+2 or above"),
-    "experience": gettext_lazy("At least 3 months of practical experience (internship/apprenticeship)"),
-    "software": gettext_lazy("At least 2 professional software packages mastered"),
-    "portfolio": gettext_lazy("Portfolio of at least 5 documented projects"),
-}
-
-
-# The prerequisite messages of exams.prerequisites.MESSAGES, for makemessages.
-gettext_noop("no programme on record")
-gettext_noop("programme %(programme)s is not an audio/sound curriculum")
-gettext_noop("programme level Bac+%(level)s is below Bac+%(min)s")
-gettext_noop("%(programme)s (Bac+%(level)s, sound)")
-gettext_noop("%(months)s months of internships/apprenticeships")
-gettext_noop("%(months)s months of practical experience, %(min)s required")
-gettext_noop("%(names)s")
-gettext_noop("%(n)s professional software package(s) at %(level)s level or above, %(min)s required")
-gettext_noop("%(n)s documented projects")
-gettext_noop("%(n)s documented project(s), %(min)s required")
-gettext_noop("exemption: %(reason)s")
-gettext_noop("advanced")
-
-
-prereq_reason = services.prereq_reason
-
-
 def _prereq_rows(cert, user):
+    """Each prerequisite of the certification, stated with its requirements, met or missing and why, in
+    the viewer's language (the pure checks give message templates, see exams.messages)."""
     results = services.prerequisite_status(cert, user)
-    return results, [{"code": r.code, "label": PREREQ_LABELS[r.code], "met": r.met, "reason": prereq_reason(r),
-                      "exempted": r.exempted} for r in results]
+    req = cert.requirements()
+    return results, [{"code": r.code, "label": localize(prerequisites.label(r.code, req)), "met": r.met,
+                      "reason": localize(r.message), "exempted": r.exempted} for r in results]
 
 
 @login_required

@@ -7,18 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from exams import selectors, services
 from exams.formats import gift, moodlexml
 from exams.models import Question, QuestionCategory
 
 MAX_UPLOAD = 2_000_000
-
-# The fixed reasons exams.formats.category_name gives for a category line, for makemessages: the
-# preview translates every reason it shows (the other parser reasons carry the offending text).
-gettext_noop("empty category path")
-gettext_noop("empty category name in the path")
 
 
 class ImportForm(forms.Form):

@@ -2,6 +2,8 @@
 
 Pure Python (no Django). Fractions are Decimal percentages as in Moodle (100 = right, 0 = wrong,
 50 = half credit, negative = penalty). GIFT carries no points: imported GIFT questions get 1 point.
+The reason of a rejection is an `exams.messages.Message` (English template marked with `gettext_noop`,
+and its parameters: no request state here) that the preview page shows in the reader's language.
 """
 from __future__ import annotations
 
@@ -10,10 +12,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from exams import grading
+from exams.messages import Message, gettext_noop
 
 
 class FormatError(ValueError):
-    pass
+    """Why a block is refused. `message` is the reason as a template and its parameters (`exams.messages`,
+    rendered in the reader's language by the preview page); `str()` is the English text."""
+
+    def __init__(self, template, **params):
+        self.message = template if isinstance(template, Message) else Message(template, params)
+        super().__init__(str(self.message))
 
 
 @dataclass
@@ -50,7 +58,12 @@ class ParsedQuestion:
 class Rejected:
     line: int
     source: str
-    reason: str
+    message: Message  # the reason, for the preview (``exams.i18n.localize``)
+
+    @property
+    def reason(self) -> str:
+        """The reason in English."""
+        return str(self.message)
 
 
 @dataclass
@@ -96,7 +109,7 @@ def category_name(path: str) -> str:
     Raises FormatError for an empty path or a path with an empty segment (`Live sound/`, `a/ /b`)."""
     text = (path or "").strip()
     if not text:
-        raise FormatError("empty category path")
+        raise FormatError(gettext_noop("empty category path"))
     text = _CONTEXT.sub("", text, count=1).strip()
     if text == "top" or not text:
         return ""
@@ -104,7 +117,7 @@ def category_name(path: str) -> str:
         text = text[4:]
     segments = [" ".join(s.split()) for s in _split_path(text)]
     if any(not s for s in segments):
-        raise FormatError("empty category name in the path")
+        raise FormatError(gettext_noop("empty category name in the path"))
     return CATEGORY_SEPARATOR.join(segments)
 
 
@@ -138,7 +151,7 @@ def to_key(pq: ParsedQuestion, lang: str = "fr") -> dict:
                           for i, (left, right) in enumerate(pq.pairs, start=1)]}
     if pq.qtype == grading.ORDERING:
         return {"items": [{"id": f"i{i}", **t(item)} for i, item in enumerate(pq.items, start=1)]}
-    raise FormatError(f"unknown type {pq.qtype}")
+    raise FormatError(gettext_noop("unknown question type “%(qtype)s”"), qtype=pq.qtype)
 
 
 def _tr(d: dict, base: str, lang: str) -> str:
@@ -172,10 +185,10 @@ def from_key(qtype: str, key: dict, *, text: str, name: str = "", points=Decimal
 def check(pq: ParsedQuestion) -> None:
     """Raise FormatError when the parsed question cannot be graded."""
     if not pq.text.strip():
-        raise FormatError("the question has no text")
+        raise FormatError(gettext_noop("the question has no text"))
     if pq.points <= 0:
-        raise FormatError("points must be positive")
+        raise FormatError(gettext_noop("points must be positive"))
     try:
         grading.validate_key(pq.qtype, to_key(pq))
     except grading.GradingError as exc:
-        raise FormatError(str(exc)) from None
+        raise FormatError(exc.message) from None

@@ -19,6 +19,7 @@ from exams import grading
 from exams.formats import (
     Answer, FormatError, ParsedQuestion, ParseResult, Rejected, category_name, category_path, check,
 )
+from exams.messages import Message, gettext_noop
 
 SPECIAL = "~=#{}:"
 MAX_SOURCE = 5_000_000
@@ -99,9 +100,9 @@ def _number(text: str) -> Decimal:
     try:
         d = Decimal(text.strip())
     except InvalidOperation:
-        raise FormatError(f"not a number: {text.strip()!r}") from None
+        raise FormatError(gettext_noop("not a number: “%(text)s”"), text=text.strip()) from None
     if not d.is_finite():
-        raise FormatError(f"not a number: {text.strip()!r}")
+        raise FormatError(gettext_noop("not a number: “%(text)s”"), text=text.strip())
     return d
 
 
@@ -109,7 +110,7 @@ def _numeric(body: str) -> list[Answer]:
     answers = []
     tokens = _split_unescaped(body, "=")
     if tokens[0][1].strip() and len(tokens) > 1:
-        raise FormatError("numeric answers must all start with '=' when there are several")
+        raise FormatError(gettext_noop("numeric answers must all start with '=' when there are several"))
     for marker, chunk in tokens:
         if not chunk.strip():
             continue
@@ -119,7 +120,7 @@ def _numeric(body: str) -> list[Answer]:
         if ".." in chunk:
             lo, hi = (_number(x) for x in chunk.split("..", 1))
             if hi < lo:
-                raise FormatError("numeric range upside down")
+                raise FormatError(gettext_noop("numeric range upside down"))
             value, tol = (lo + hi) / 2, (hi - lo) / 2
         elif ":" in chunk:
             v, t = chunk.split(":", 1)
@@ -128,7 +129,7 @@ def _numeric(body: str) -> list[Answer]:
             value, tol = _number(chunk), Decimal(0)
         answers.append(Answer(f"{value:f}", Decimal(100) if weight is None else weight, _unescape(fb).strip(), tol))
     if not answers:
-        raise FormatError("numeric question without an answer")
+        raise FormatError(gettext_noop("numeric question without an answer"))
     return answers
 
 
@@ -139,7 +140,7 @@ def _parse_answers(block: str, pq: ParsedQuestion) -> None:
         block = block[:gidx]
     body = block.strip()
     if not body:
-        raise FormatError("essay questions ({}) are not supported")
+        raise FormatError(gettext_noop("essay questions ({}) are not supported"))
     head, fb = _feedback(body)
     if head.strip().upper() in ("T", "TRUE", "F", "FALSE"):
         pq.qtype = grading.TRUEFALSE
@@ -151,21 +152,22 @@ def _parse_answers(block: str, pq: ParsedQuestion) -> None:
         return
     tokens = _split_unescaped(body, "~=")
     if tokens[0][1].strip():
-        raise FormatError(f"unknown answer syntax: {tokens[0][1].strip()[:40]!r} before the first = or ~")
+        raise FormatError(gettext_noop("unknown answer syntax: “%(text)s” before the first = or ~"),
+                          text=tokens[0][1].strip()[:40])
     tokens = [t for t in tokens[1:]]
     if not tokens:
-        raise FormatError("no answers")
+        raise FormatError(gettext_noop("no answers"))
     if any(_find(chunk, "->") >= 0 for _m, chunk in tokens):
         if any(m != "=" for m, _c in tokens):
-            raise FormatError("matching pairs must all start with '='")
+            raise FormatError(gettext_noop("matching pairs must all start with '='"))
         pq.qtype = grading.MATCHING
         for _m, chunk in tokens:
             idx = _find(chunk, "->")
             if idx < 0:
-                raise FormatError("a matching pair needs '->'")
+                raise FormatError(gettext_noop("a matching pair needs '->'"))
             left, right = _unescape(chunk[:idx]).strip(), _unescape(chunk[idx + 2:]).strip()
             if not left or not right:
-                raise FormatError("a matching pair needs both sides")
+                raise FormatError(gettext_noop("a matching pair needs both sides"))
             pq.pairs.append((left, right))
         return
     answers = []
@@ -190,22 +192,22 @@ def parse_block(block: str, line: int, category: str) -> ParsedQuestion:
     if text.startswith("::"):
         end = _find(text, "::", 2)
         if end < 0:
-            raise FormatError("unclosed ::title::")
+            raise FormatError(gettext_noop("unclosed ::title::"))
         pq.name = _unescape(text[2:end]).strip()
         text = text[end + 2:]
     open_ = _find(text, "{")
     if open_ < 0:
-        raise FormatError("no answer block {…} (descriptions are not supported)")
+        raise FormatError(gettext_noop("no answer block {…} (descriptions are not supported)"))
     close = _find(text, "}", open_ + 1)
     if close < 0:
-        raise FormatError("missing closing brace }")
+        raise FormatError(gettext_noop("missing closing brace }"))
     if _find(text, "{", open_ + 1) >= 0 and _find(text, "{", open_ + 1) < close:
-        raise FormatError("nested braces")
+        raise FormatError(gettext_noop("nested braces"))
     if _find(text, "{", close + 1) >= 0:
-        raise FormatError("several answer blocks in one question")
+        raise FormatError(gettext_noop("several answer blocks in one question"))
     before, after = _strip_format(text[:open_]), text[close + 1:]
     if _find(after, "}") >= 0:
-        raise FormatError("unbalanced closing brace }")
+        raise FormatError(gettext_noop("unbalanced closing brace }"))
     _parse_answers(text[open_ + 1:close], pq)
     question_text = _unescape(before).strip()
     if after.strip():
@@ -219,7 +221,7 @@ def parse(source: str) -> ParseResult:
     """Parse GIFT text; never raises on bad content (each bad block goes to `rejected`)."""
     result = ParseResult()
     if len(source) > MAX_SOURCE:
-        result.rejected.append(Rejected(1, source[:80], "file too large"))
+        result.rejected.append(Rejected(1, source[:80], Message(gettext_noop("file too large"))))
         return result
     source = source.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     category, category_line = "", 0
@@ -235,7 +237,7 @@ def parse(source: str) -> ParseResult:
                 pq.category_line = category_line
                 result.questions.append(pq)
             except FormatError as exc:
-                result.rejected.append(Rejected(start, raw[:200], str(exc)))
+                result.rejected.append(Rejected(start, raw[:200], exc.message))
         block = []
 
     for no, line in enumerate(source.split("\n"), start=1):
@@ -250,7 +252,7 @@ def parse(source: str) -> ParseResult:
                 result.categories.append((no, category))
             except FormatError as exc:
                 # The questions that follow stay attached to this (rejected) line: nothing is imported.
-                result.rejected.append(Rejected(no, stripped[:200], str(exc)))
+                result.rejected.append(Rejected(no, stripped[:200], exc.message))
             continue
         if not stripped:
             flush()

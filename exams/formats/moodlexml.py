@@ -19,6 +19,7 @@ from exams import grading
 from exams.formats import (
     Answer, FormatError, ParsedQuestion, ParseResult, Rejected, category_name, category_path, check,
 )
+from exams.messages import Message, gettext_noop
 
 MAX_SOURCE = 10_000_000
 TYPES = {"multichoice", "truefalse", "numerical", "shortanswer", "matching", "ordering"}
@@ -31,13 +32,16 @@ def _text(el, path: str = "text") -> str:
     return (node.text or "").strip() if node is not None else ""
 
 
+_NOT_A_NUMBER = gettext_noop("the value of “%(what)s” is not a number: “%(value)s”")  # `what`: as named in the XML
+
+
 def _dec(value: str, what: str) -> Decimal:
     try:
         d = Decimal((value or "").strip())
     except InvalidOperation:
-        raise FormatError(f"{what} is not a number: {value!r}") from None
+        raise FormatError(_NOT_A_NUMBER, what=what, value=(value or "").strip()[:40]) from None
     if not d.is_finite():
-        raise FormatError(f"{what} is not a number")
+        raise FormatError(_NOT_A_NUMBER, what=what, value=(value or "").strip()[:40])
     return d
 
 
@@ -58,12 +62,12 @@ def _question(q, category: str, index: int) -> ParsedQuestion:
         pq.qtype = grading.TRUEFALSE
         right = next((a for a in answers if _dec(a.get("fraction", "0"), "fraction") == 100), None)
         if right is None:
-            raise FormatError("true/false question without a right answer")
+            raise FormatError(gettext_noop("true/false question without a right answer"))
         pq.truth = _text(right).lower() in ("true", "vrai")
     elif qtype == "numerical":
         pq.qtype = grading.NUMERIC
         for a in answers:
-            value = _dec(_text(a), "numerical answer")
+            value = _dec(_text(a), "answer")
             pq.answers.append(Answer(f"{value:f}", _dec(a.get("fraction", "100"), "fraction"), _text(a.find("feedback")),
                                      abs(_dec(_text(a, "tolerance") or "0", "tolerance"))))
     elif qtype == "shortanswer":
@@ -81,7 +85,7 @@ def _question(q, category: str, index: int) -> ParsedQuestion:
         ranked = sorted(answers, key=lambda a: _dec(a.get("fraction", "0"), "fraction"))
         pq.items = [_text(a) for a in ranked]
     else:
-        raise FormatError(f"unsupported question type {qtype!r}")
+        raise FormatError(gettext_noop("unsupported question type '%(qtype)s'"), qtype=qtype)
     check(pq)
     return pq
 
@@ -90,17 +94,18 @@ def parse(source: str | bytes) -> ParseResult:
     """Parse Moodle XML; never raises on bad content (bad questions go to `rejected`)."""
     result = ParseResult()
     if len(source) > MAX_SOURCE:
-        result.rejected.append(Rejected(0, "", "file too large"))
+        result.rejected.append(Rejected(0, "", Message(gettext_noop("file too large"))))
         return result
     if isinstance(source, str):
         source = source.lstrip("\ufeff \t\r\n")  # pasted text: the XML declaration must come first
     try:
         root = fromstring(source, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (ET.ParseError, DefusedXmlException, ValueError) as exc:
-        result.rejected.append(Rejected(0, "", f"not well-formed or unsafe XML: {exc}"))
+        result.rejected.append(Rejected(0, "", Message(gettext_noop("not well-formed or unsafe XML: %(error)s"),
+                                                   {"error": str(exc)})))
         return result
     if root.tag != "quiz":
-        result.rejected.append(Rejected(0, root.tag, "the root element must be <quiz>"))
+        result.rejected.append(Rejected(0, root.tag, Message(gettext_noop("the root element must be <quiz>"))))
         return result
     category, category_line = "", 0
     for index, q in enumerate(root.findall("question"), start=1):
@@ -115,7 +120,7 @@ def parse(source: str | bytes) -> ParseResult:
                 result.categories.append((index, category))
             except FormatError as exc:
                 # The questions that follow stay attached to this (rejected) one: nothing is imported.
-                result.rejected.append(Rejected(index, f"[category] {raw[:160]}", str(exc)))
+                result.rejected.append(Rejected(index, f"[category] {raw[:160]}", exc.message))
             continue
         try:
             pq = _question(q, category, index)
@@ -123,7 +128,7 @@ def parse(source: str | bytes) -> ParseResult:
             result.questions.append(pq)
         except FormatError as exc:
             name = _text(q.find("name")) or _text(q.find("questiontext"))[:80]
-            result.rejected.append(Rejected(index, f"[{qtype}] {name}", str(exc)))
+            result.rejected.append(Rejected(index, f"[{qtype}] {name}", exc.message))
     return result
 
 

@@ -58,3 +58,28 @@ def test_exemption_turns_missing_into_met():
     r = by_code(results)["portfolio"]
     assert r.met and r.exempted and "jury waiver" in r.reason
     assert all_met(results)
+
+
+def test_reasons_are_templates_with_params_and_english_plurals():
+    results = by_code(check_all(record(portfolio_projects=1, experience=[], software=[("Pro Tools", "expert")]), REQ))
+    assert results["portfolio"].reason == "1 documented project, 5 required"
+    assert results["experience"].reason == "0 months of practical experience, 3 required"
+    assert results["software"].reason == "1 professional software package at advanced level or above, 2 required"
+    # The template and its parameters, for the pages to translate (no Django here).
+    assert results["portfolio"].message.template.plural == "%(n)s documented projects, %(min)s required"
+    assert results["portfolio"].message.params == {"n": 1, "min": 5}
+    assert str(by_code(check_all(record(programme_domain="cinema", programme_name="Réalisation"), REQ))[
+        "curriculum"].message) == "programme “Réalisation” is in cinema; a curriculum in audio/sound is required"
+
+
+def test_labels_state_the_certifications_own_requirements():
+    from exams.prerequisites import label
+
+    req = Requirements(min_degree_level=3, min_experience_months=1, min_software=3, min_software_level="expert",
+                       min_portfolio_projects=1)
+    assert [str(label(c, req)) for c in ("curriculum", "experience", "software", "portfolio")] == [
+        "Curriculum in audio/sound, Bac+3 or above",
+        "At least 1 month of practical experience (internship/apprenticeship)",
+        "At least 3 professional software packages at expert level or above",
+        "Portfolio of at least 1 documented project",
+    ]

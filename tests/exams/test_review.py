@@ -87,7 +87,7 @@ def test_blank_rows_and_french(client):
     attempt = services.start_attempt(cert.exam, student)
     aqs = {aq.version.qtype: aq for aq in AttemptQuestion.objects.filter(attempt=attempt).select_related("version")}
     services.save_answer(attempt.pk, student, aqs["matching"].pk, {"pairs": {"p1": "p1"}})
-    services.save_answer(attempt.pk, student, aqs["ordering"].pk, {"order": ["i1"]})
+    services.save_answer(attempt.pk, student, aqs["ordering"].pk, {"order": ["i1", None, None]})
     services.submit_attempt(attempt)
     client.force_login(student)
     with translation.override("fr"):

@@ -27,7 +27,8 @@
         fs.querySelectorAll("select[data-left]").forEach(function (s) { pairs[s.dataset.left] = s.value; });
         return { pairs: pairs };
       case "ordering":
-        return { order: Array.prototype.map.call(fs.querySelectorAll("select[data-rank]"), function (s) { return s.value; }) };
+        // One entry per position, null where none was chosen (the others keep their positions).
+        return { order: Array.prototype.map.call(fs.querySelectorAll("select[data-rank]"), function (s) { return s.value || null; }) };
     }
     return {};
   }
@@ -44,7 +45,8 @@
     setState(fs, "saving", form.dataset.msgSaving);
     return fetch(api + "/answers/" + id, {
       method: "PUT", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf,
+                 "Accept-Language": document.documentElement.lang || "fr" },  // refusals in the page's language
       body: body
     }).then(function (r) {
       if (r.ok) {
@@ -55,8 +57,9 @@
       }
       if (r.status === 409) { window.location.href = form.dataset.resultUrl; return false; }
       return r.json().catch(function () { return {}; }).then(function (j) {
-        setState(fs, "error", (j && j.detail) || form.dataset.msgError);
-        live.textContent = (j && j.detail) || form.dataset.msgError;
+        var why = (j && j.localized && j.localized.detail) || (j && j.detail) || form.dataset.msgError;
+        setState(fs, "error", why);
+        live.textContent = why;
         return false;
       });
     }).catch(function () {
