@@ -49,23 +49,6 @@ def _slug(cred: Credential) -> str:
     return cred.achievement.slug or "badge"
 
 
-def achievement_texts(cred: Credential, lang: str | None = None) -> dict:
-    """The achievement's ``name``, ``description`` and ``criteria_narrative`` as the credential signed them,
-    in the reader's language when the platform has the translation of exactly that text (an achievement
-    edited since the issuance keeps its signed text)."""
-    try:
-        signed = json.loads(cred.signed_json)["credentialSubject"]["achievement"]
-    except (ValueError, KeyError, TypeError):
-        signed = {}
-    signed = signed if isinstance(signed, dict) else {}
-    criteria = signed.get("criteria") if isinstance(signed.get("criteria"), dict) else {}
-    values = {"name": signed.get("name"), "description": signed.get("description"),
-              "criteria_narrative": criteria.get("narrative")}
-    signed_now, ours = cred.achievement.texts(signed=True), cred.achievement.texts(lang)
-    return {field: ours[field] if value == signed_now[field] or not isinstance(value, str) else value
-            for field, value in values.items()}
-
-
 # ------------------------------------------------------------------------------------ holder
 @login_required
 def mine(request):
@@ -110,7 +93,7 @@ def detail(request, pk):
         form = PrivacyForm(initial={"privacy": cred.privacy})
     return render(request, "badges/detail.html", {
         "cred": cred,
-        "texts": achievement_texts(cred),
+        "texts": cred.texts(),
         "status": selectors.credential_status(cred),
         "form": form,
         "short_url": services.short_url(cred.short_id),
@@ -170,7 +153,7 @@ def certificate_pdf(request, pk):
     if lang not in dict(settings.LANGUAGES):
         lang = settings.LANGUAGE_CODE
     with translation.override(lang):
-        texts = achievement_texts(cred, lang)
+        texts = cred.texts(lang)
         labels = {
             "certificate": _("Certificate"),
             "awarded_to": _("This certifies that"),
@@ -201,7 +184,7 @@ def verify_page(request, pk):
         return render(request, "badges/verify_page.html", {"hidden": True}, status=404)
     report = verify(cred.signed_json.encode("utf-8"))
     return render(request, "badges/verify_page.html", {
-        "cred": cred, "report": report, "texts": achievement_texts(cred),
+        "cred": cred, "report": report, "texts": cred.texts(),
         "show_holder": cred.privacy == Credential.Privacy.FULL,
         "json_url": services.credential_url(cred.pk),
     })
