@@ -37,4 +37,8 @@ def verify_credential(request):
 
 @router.get("/mine", summary="The signed-in user's credentials")
 def my_credentials(request):
-    return JsonResponse({"credentials": selectors.credentials_for_user(request.user)}, json_dumps_params={"default": str})
+    """The achievements' names are in the client's language (Accept-Language; French by default), given as
+    ``language``."""
+    lang = translation.get_language_from_request(request, check_path=False)
+    return JsonResponse({"language": lang, "credentials": selectors.credentials_for_user(request.user, lang)},
+                        json_dumps_params={"default": str})

@@ -3,6 +3,7 @@
 badges may import exams (DESIGN §2): an achievement belongs to a Certification, a credential
 issued automatically to the passed Attempt (one credential per attempt: a unique key).
 """
+import json
 import secrets
 import uuid
 
@@ -109,6 +110,19 @@ class Achievement(models.Model):
         description = t("description") or name
         return {"name": name, "description": description, "criteria_narrative": t("criteria_narrative") or description}
 
+    def reader_texts(self, signed: dict | None, lang: str | None = None) -> dict:
+        """``name``, ``description`` and ``criteria_narrative`` of ``signed`` (the achievement object of a credential
+        naming this achievement) for a reader of ``lang``: this achievement's text in that language where the
+        signed value is exactly what the achievement signs now (the translation is of that very text), else the
+        signed value (an achievement edited since the issuance keeps its signed text). A missing value: ours."""
+        signed = signed if isinstance(signed, dict) else {}
+        criteria = signed.get("criteria") if isinstance(signed.get("criteria"), dict) else {}
+        values = {"name": signed.get("name"), "description": signed.get("description"),
+                  "criteria_narrative": criteria.get("narrative")}
+        signed_now, ours = self.texts(signed=True), self.texts(lang)
+        return {field: ours[field] if value == signed_now[field] or not isinstance(value, str) else value
+                for field, value in values.items()}
+
 
 class StatusList(models.Model):
     """A Bitstring Status List (revocation) and its latest signed credential."""
@@ -169,6 +183,15 @@ class Credential(models.Model):
 
     def __str__(self):
         return f"{self.achievement} — {self.user}"
+
+    def texts(self, lang: str | None = None) -> dict:
+        """The achievement's ``name``, ``description`` and ``criteria_narrative`` as this credential signed them,
+        for a reader of ``lang`` (default: the active language): see ``Achievement.reader_texts``."""
+        try:
+            signed = json.loads(self.signed_json)["credentialSubject"]["achievement"]
+        except (ValueError, KeyError, TypeError):
+            signed = {}
+        return self.achievement.reader_texts(signed, lang)
 
 
 class BulkIssuance(models.Model):

@@ -1,10 +1,23 @@
-"""Bounded-query reads of the badges app, for its pages and for the composing pages in lms/."""
+"""Bounded-query reads of the badges app, for its pages and for the composing pages in lms/.
+
+Names are for people: an achievement's name in the reader's language (``lang``, default the active language,
+i.e. the page's), its French version for French readers when the platform has one (``Achievement.text``). The
+lists show the achievement's current name; the pages that present one credential (holder page, public
+verification, PDF, e-mail) show the texts it signed (``Credential.texts``)."""
 from __future__ import annotations
 
-from django.utils import timezone
+from django.conf import settings
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone, translation
 
 from badges import services
-from badges.models import BulkIssuance, Credential
+from badges.models import Achievement, BulkIssuance, Credential
+
+
+def reader_language(lang: str | None = None) -> str:
+    """``lang`` or the active language, as a two-letter code."""
+    return (lang or translation.get_language() or settings.LANGUAGE_CODE)[:2]
 
 
 def credential_status(cred: Credential, now=None) -> str:
@@ -16,11 +29,12 @@ def credential_status(cred: Credential, now=None) -> str:
     return "valid"
 
 
-def _as_dict(cred: Credential, now) -> dict:
+def _as_dict(cred: Credential, now, lang: str) -> dict:
+    name = cred.achievement.text("name", lang)
     return {
         "id": str(cred.pk),
-        "name": cred.achievement.name,
-        "achievement": cred.achievement.name,
+        "name": name,
+        "achievement": name,
         "issued_on": timezone.localdate(cred.issued_at) if cred.issued_at else cred.valid_from.date(),
         "valid_until": timezone.localdate(cred.valid_until) if cred.valid_until else None,
         "status": credential_status(cred, now),
@@ -33,18 +47,19 @@ def _base_qs():
     return Credential.objects.select_related("achievement").defer("signed_json").order_by("-issued_at")
 
 
-def credentials_for_user(user) -> list[dict]:
-    """One query."""
-    now = timezone.now()
-    return [_as_dict(c, now) for c in _base_qs().filter(user=user)]
+def credentials_for_user(user, lang: str | None = None) -> list[dict]:
+    """One query. ``name``/``achievement``: the achievement's name for a reader of ``lang`` (default: active)."""
+    now, lang = timezone.now(), reader_language(lang)
+    return [_as_dict(c, now, lang) for c in _base_qs().filter(user=user)]
 
 
-def credentials_by_user(users) -> dict[int, list[dict]]:
-    """One query for any number of users: ``users`` is a list of ids or a queryset of user ids (a subquery)."""
-    now = timezone.now()
+def credentials_by_user(users, lang: str | None = None) -> dict[int, list[dict]]:
+    """One query for any number of users: ``users`` is a list of ids or a queryset of user ids (a subquery).
+    Names as in ``credentials_for_user``."""
+    now, lang = timezone.now(), reader_language(lang)
     out: dict[int, list[dict]] = {} if hasattr(users, "query") else {uid: [] for uid in users}
     for c in _base_qs().filter(user_id__in=users):
-        out.setdefault(c.user_id, []).append(_as_dict(c, now))
+        out.setdefault(c.user_id, []).append(_as_dict(c, now, lang))
     return out
 
 
@@ -53,13 +68,21 @@ def holder_credentials(user):
 
 
 def staff_credentials(query: str = "", limit: int = 200):
+    """The latest credentials, or those whose holder's e-mail or last name, achievement name (in either
+    language) or short id matches ``query``."""
     qs = Credential.objects.select_related("achievement", "user").defer("signed_json").order_by("-issued_at")
     if query:
-        from django.db.models import Q
-
         qs = qs.filter(Q(user__email__icontains=query) | Q(user__last_name__icontains=query)
-                       | Q(achievement__name__icontains=query) | Q(short_id=query))
+                       | Q(achievement__name__icontains=query) | Q(achievement__name_fr__icontains=query)
+                       | Q(short_id=query))
     return list(qs[:limit])
+
+
+def achievement_choices(lang: str | None = None):
+    """Every achievement, ordered by its name for a reader of ``lang`` (the French one when there is one)."""
+    if reader_language(lang) == "fr":
+        return Achievement.objects.order_by(Coalesce(NullIf("name_fr", Value("")), "name"), "name")
+    return Achievement.objects.order_by("name")
 
 
 def recent_bulk_jobs(limit: int = 10):

@@ -433,22 +433,34 @@ def issue_credential(
     return IssueResult(cred, True)
 
 
+def recipient_language(user) -> str:
+    """The language in which to write to ``user``: their preferred one when the platform has it, else French."""
+    lang = (getattr(user, "preferred_language", "") or "")[:2]
+    return lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def notify_holder(credential_pk) -> None:
+    """E-mail the holder their new badge, in their preferred language: the achievement's name as the credential
+    signed it (its French version for a French reader), the links to their badge page and to the public page."""
     cred = Credential.objects.select_related("user", "achievement").filter(pk=credential_pk).first()
     if cred is None:
         return
     from django.urls import reverse
-    from django.utils import translation
+    from django.utils.formats import date_format
 
-    lang = getattr(cred.user, "preferred_language", None) or settings.LANGUAGE_CODE
+    lang = recipient_language(cred.user)
     with translation.override(lang):
+        name = cred.texts(lang)["name"]
         detail = base_url() + reverse("badges:detail", args=[cred.pk])
-        subject = _("Your badge: %(name)s") % {"name": cred.achievement.name}
+        subject = _("Your badge: %(name)s") % {"name": name}
         body = _(
             "Congratulations! Flow Stage Academy has issued you the badge “%(name)s”.\n\n"
             "Your badge, its files (signed credential, image, PDF certificate) and privacy settings: %(detail)s\n"
             "Public verification link: %(verify)s\n"
-        ) % {"name": cred.achievement.name, "detail": detail, "verify": short_url(cred.short_id)}
+        ) % {"name": name, "detail": detail, "verify": short_url(cred.short_id)}
+        if cred.valid_until:
+            body += "\n" + _("The badge is valid until %(date)s.") % {
+                "date": date_format(timezone.localtime(cred.valid_until), "DATE_FORMAT")} + "\n"
     try:
         send_mail(subject, body, None, [cred.user.email])
     except Exception:  # noqa: BLE001 - a mail outage must not undo an issued credential

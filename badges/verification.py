@@ -469,6 +469,7 @@ def _summary(doc: dict) -> dict:
         "id": s(doc.get("id")),
         "name": s(doc.get("name")) or s(ach.get("name")),
         "achievement": s(ach.get("name")),
+        "achievement_id": s(ach.get("id")),
         "description": s(ach.get("description")),
         "criteria": s(crit.get("narrative")),
         "issuer": s(issuer.get("name")) or s(doc.get("issuer")),

@@ -49,23 +49,6 @@ def _slug(cred: Credential) -> str:
     return cred.achievement.slug or "badge"
 
 
-def achievement_texts(cred: Credential, lang: str | None = None) -> dict:
-    """The achievement's ``name``, ``description`` and ``criteria_narrative`` as the credential signed them,
-    in the reader's language when the platform has the translation of exactly that text (an achievement
-    edited since the issuance keeps its signed text)."""
-    try:
-        signed = json.loads(cred.signed_json)["credentialSubject"]["achievement"]
-    except (ValueError, KeyError, TypeError):
-        signed = {}
-    signed = signed if isinstance(signed, dict) else {}
-    criteria = signed.get("criteria") if isinstance(signed.get("criteria"), dict) else {}
-    values = {"name": signed.get("name"), "description": signed.get("description"),
-              "criteria_narrative": criteria.get("narrative")}
-    signed_now, ours = cred.achievement.texts(signed=True), cred.achievement.texts(lang)
-    return {field: ours[field] if value == signed_now[field] or not isinstance(value, str) else value
-            for field, value in values.items()}
-
-
 # ------------------------------------------------------------------------------------ holder
 @login_required
 def mine(request):
@@ -80,11 +63,12 @@ class PrivacyForm(forms.Form):
                                 choices=Credential.Privacy.choices, widget=forms.RadioSelect)
 
 
-def linkedin_url(cred: Credential) -> str:
+def linkedin_url(cred: Credential, name: str | None = None) -> str:
+    """LinkedIn's "add a certification" link; ``name``: the achievement's name as the page shows it."""
     issued = cred.issued_at or cred.valid_from
     params = {
         "startTask": "CERTIFICATION_NAME",
-        "name": cred.achievement.name,
+        "name": name or cred.achievement.name,
         "organizationName": services.get_issuer().name,
         "issueYear": issued.year,
         "issueMonth": issued.month,
@@ -108,13 +92,14 @@ def detail(request, pk):
             return redirect("badges:detail", pk=cred.pk)
     else:
         form = PrivacyForm(initial={"privacy": cred.privacy})
+    texts = cred.texts()
     return render(request, "badges/detail.html", {
         "cred": cred,
-        "texts": achievement_texts(cred),
+        "texts": texts,
         "status": selectors.credential_status(cred),
         "form": form,
         "short_url": services.short_url(cred.short_id),
-        "linkedin_url": linkedin_url(cred),
+        "linkedin_url": linkedin_url(cred, texts["name"]),
         "document": json.dumps(json.loads(cred.signed_json), ensure_ascii=False, indent=2),
     })
 
@@ -170,7 +155,7 @@ def certificate_pdf(request, pk):
     if lang not in dict(settings.LANGUAGES):
         lang = settings.LANGUAGE_CODE
     with translation.override(lang):
-        texts = achievement_texts(cred, lang)
+        texts = cred.texts(lang)
         labels = {
             "certificate": _("Certificate"),
             "awarded_to": _("This certifies that"),
@@ -201,7 +186,7 @@ def verify_page(request, pk):
         return render(request, "badges/verify_page.html", {"hidden": True}, status=404)
     report = verify(cred.signed_json.encode("utf-8"))
     return render(request, "badges/verify_page.html", {
-        "cred": cred, "report": report, "texts": achievement_texts(cred),
+        "cred": cred, "report": report, "texts": cred.texts(),
         "show_holder": cred.privacy == Credential.Privacy.FULL,
         "json_url": services.credential_url(cred.pk),
     })
@@ -251,8 +236,21 @@ class UploadForm(forms.Form):
         return data
 
 
+def uploaded_name(summary: dict) -> str:
+    """The name of an uploaded credential for the reader: the French one on French pages when it names one of
+    the platform's achievements (by its id) with exactly the text that achievement signs; else as uploaded."""
+    name = summary.get("name") or ""
+    prefix = services.achievement_url("")
+    ach_id = summary.get("achievement_id") or ""
+    slug = ach_id[len(prefix):]
+    if not name or not ach_id.startswith(prefix) or not 0 < len(slug) <= 120 or "/" in slug:
+        return name
+    ach = Achievement.objects.filter(slug=slug).first()
+    return ach.reader_texts({"name": name})["name"] if ach else name
+
+
 def verify_upload(request):
-    report, status, upload_error = None, 200, ""
+    report, status, upload_error, name = None, 200, "", ""
     form = UploadForm()
     if request.method == "POST":
         if int(request.META.get("CONTENT_LENGTH") or 0) > media.MAX_FILE_BYTES + 64 * 1024:
@@ -263,18 +261,31 @@ def verify_upload(request):
             form = UploadForm(request.POST, request.FILES)
             if form.is_valid():
                 report = verify(form.cleaned_data["credential"].encode("utf-8"))
+                name = uploaded_name(report.summary)
             else:
                 status = 413 if getattr(form, "too_large", False) else 400
     return render(request, "badges/verify_upload.html",
-                  {"form": form, "report": report, "upload_error": upload_error}, status=status)
+                  {"form": form, "report": report, "upload_error": upload_error, "name": name}, status=status)
 
 
 # ------------------------------------------------------------------------------------ staff
+class AchievementChoiceField(forms.ModelChoiceField):
+    """Achievements by their name in the active language (set ``queryset`` to ``selectors.achievement_choices()``
+    per request: the order depends on the language)."""
+
+    def label_from_instance(self, obj):
+        return obj.text("name")
+
+
 class IssueForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Recipient e-mail"))
-    achievement = forms.ModelChoiceField(label=gettext_lazy("Achievement"), queryset=Achievement.objects.all())
+    achievement = AchievementChoiceField(label=gettext_lazy("Achievement"), queryset=Achievement.objects.none())
     narrative = forms.CharField(label=gettext_lazy("Narrative (shown as evidence)"), required=False,
                                 max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["achievement"].queryset = selectors.achievement_choices()
 
     def clean_email(self):
         user = get_user_model().objects.filter(email__iexact=self.cleaned_data["email"].strip()).first()
@@ -290,7 +301,7 @@ class RevokeForm(forms.Form):
 
 class BulkForm(forms.Form):
     cohort = forms.TypedChoiceField(label=gettext_lazy("Cohort"), coerce=int)
-    achievement = forms.ModelChoiceField(label=gettext_lazy("Achievement"), queryset=Achievement.objects.all())
+    achievement = AchievementChoiceField(label=gettext_lazy("Achievement"), queryset=Achievement.objects.none())
     narrative = forms.CharField(label=gettext_lazy("Narrative for everyone"), required=False, max_length=2000,
                                 widget=forms.Textarea(attrs={"rows": 2}))
     narratives = forms.CharField(
@@ -301,6 +312,7 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         from partnerships.models import Cohort
 
+        self.fields["achievement"].queryset = selectors.achievement_choices()
         self.fields["cohort"].choices = [
             (c.pk, str(c)) for c in Cohort.objects.select_related("programme__school")[:500]
         ]
@@ -393,6 +405,6 @@ def bulk_progress(request, pk):
     if denied:
         return JsonResponse({"error": "forbidden"}, status=403)
     job = get_object_or_404(BulkIssuance, pk=pk)
-    return JsonResponse({"status": job.status, "total": job.total, "issued": job.issued, "skipped": job.skipped,
+    return JsonResponse({"status": job.status, "status_label": job.get_status_display(), "total": job.total, "issued": job.issued, "skipped": job.skipped,
                          "failed": job.failed, "processed": job.processed, "percent": job.percent,
                          "errors": job.errors[:20]})

@@ -1,5 +1,6 @@
-"""Verification messages in the viewer's language: the one place where ``badges.verification``'s message
-templates are translated (``gettext(template) % params``) and its dates formatted for the locale."""
+"""Badges texts in the viewer's language: verification messages (the one place where ``badges.verification``'s
+message templates are translated, ``gettext(template) % params``, and its dates formatted for the locale) and
+achievement names."""
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,3 +31,12 @@ def localize(value) -> str:
 def localized(value) -> str:
     """``{{ check.message|localized }}``: see ``localize``."""
     return localize(value)
+
+
+@register.filter
+def achievement_text(achievement, field="name") -> str:
+    """``{{ cred.achievement|achievement_text:"name" }}``: the achievement's text in the active language (its French
+    version on French pages when there is one, else the signed text): see ``Achievement.text``."""
+    if achievement is None:
+        return ""
+    return achievement.text(field)

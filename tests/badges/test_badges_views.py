@@ -216,7 +216,7 @@ def test_bulk_issuance_for_a_cohort_with_progress(client, fs_staff, django_captu
     assert resp.status_code == 302
     job = BulkIssuance.objects.get()
     progress = client.get(f"/badges/staff/bulk/{job.pk}/progress.json").json()
-    assert progress == {"status": "done", "total": 3, "issued": 2, "skipped": 1, "failed": 0, "processed": 3,
+    assert progress == {"status": "done", "status_label": "Terminé", "total": 3, "issued": 2, "skipped": 1, "failed": 0, "processed": 3,
                         "percent": 100, "errors": []}
     assert Credential.objects.get(user=students[2]).narrative == "Best live mix of the year"
     assert Credential.objects.get(user=students[1]).narrative == "Cohort 2026"

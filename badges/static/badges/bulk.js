@@ -10,7 +10,7 @@
     fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (d) {
       box.querySelector(".progress__bar").style.width = d.percent + "%";
       box.querySelector("[role=progressbar]").setAttribute("aria-valuenow", d.percent);
-      ["processed", "total", "issued", "skipped", "failed", "status"].forEach(function (k) { field(k, d[k]); });
+      ["processed", "total", "issued", "skipped", "failed", "status_label"].forEach(function (k) { field(k, d[k]); });
       if (d.status !== "done" && d.status !== "failed") { setTimeout(poll, 1000); }
     }).catch(function () { setTimeout(poll, 3000); });
   }
