@@ -1,7 +1,8 @@
 """Requests per second of the lesson page (logged-in student) and the catalogue, side by side with a
-minimal Django view (same middleware, same session), under gunicorn (2 workers) on PostgreSQL.
+minimal Django view (same middleware, same session), under gunicorn (2 workers) on PostgreSQL, with the
+shared cache in each worker's memory (locmem) and in Redis (a deployment's), one after the other.
 
-    .venv/bin/python bench/courses_rps.py [--seconds 8] [--concurrency 8] [--skip-setup]
+    .venv/bin/python bench/courses_rps.py [--seconds 8] [--concurrency 8] [--rounds 2] [--cache both]
 
 Creates/migrates the database `flowstage_bench` on 127.0.0.1:5432 (user postgres), seeds partnerships,
 users and courses, starts gunicorn on a free port, loads each URL with a small keep-alive Python client
@@ -47,10 +48,17 @@ print("LESSON", lesson.url)
 """
 
 
-def env():
+CACHE_REDIS = "redis://127.0.0.1:6379/2"  # a database of its own: the bench flushes nothing, but stays apart
+
+
+def env(cache="locmem"):
+    """The services configuration under test: PostgreSQL, and the cache each gunicorn worker keeps in its
+    memory (locmem) or the shared Redis cache of a deployment with several hosts (--cache redis)."""
     e = dict(os.environ)
     e.update(DATABASE_URL=DB_URL, DJANGO_SETTINGS_MODULE="bench.courses_bench_settings", PYTHONPATH=str(ROOT))
     e.pop("REDIS_URL", None)
+    if cache == "redis":
+        e["REDIS_URL"] = CACHE_REDIS
     return e
 
 
@@ -124,38 +132,45 @@ def load(port, path, cookie, seconds, concurrency):
     return sum(count) / elapsed
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seconds", type=float, default=8)
-    ap.add_argument("--concurrency", type=int, default=8)
-    ap.add_argument("--rounds", type=int, default=2)
-    args = ap.parse_args()
-    print(f"setting up {DB_NAME} (migrate + seed)…", flush=True)
-    cookie, lesson_path = setup()
+def measure(cache, cookie, targets, args) -> dict:
+    """Best rps of each target under gunicorn with the given cache configuration."""
     port = free_port()
     proc = subprocess.Popen([GUNICORN, "lms.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-                            cwd=ROOT, env=env(), start_new_session=True)
+                            cwd=ROOT, env=env(cache), start_new_session=True)
     try:
         wait_up(port)
-        targets = [("minimal view", "/bench-minimal/"), ("lesson page", lesson_path), ("catalogue", "/catalogue/")]
         for _name, path in targets:  # warm up both workers
             load(port, path, cookie, 1.5, 4)
         results = {name: [] for name, _p in targets}
         for _ in range(args.rounds):  # interleaved rounds: the same machine load for every target
             for name, path in targets:
                 results[name].append(load(port, path, cookie, args.seconds, args.concurrency))
-        base = max(results["minimal view"])
-        print(f"\ngunicorn 2 workers, PostgreSQL, {args.concurrency} keep-alive clients, "
-              f"{args.rounds}×{args.seconds:.0f}s per URL, logged in as Marie (student)")
-        print(f"{'URL':<15}{'rps (best)':>12}{'ratio':>9}   path")
-        for name, path in targets:
-            rps = max(results[name])
-            print(f"{name:<15}{rps:>12.1f}{rps / base:>9.2f}   {path}")
-        ok = all(max(results[n]) / base >= 0.4 for n in ("lesson page", "catalogue"))
-        print("\ntarget (each >= 0.4 of the minimal view):", "MET" if ok else "NOT MET")
+        return {name: max(values) for name, values in results.items()}
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=15)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=8)
+    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--cache", choices=["locmem", "redis", "both"], default="both")
+    args = ap.parse_args()
+    print(f"setting up {DB_NAME} (migrate + seed)…", flush=True)
+    cookie, lesson_path = setup()
+    targets = [("minimal view", "/bench-minimal/"), ("lesson page", lesson_path), ("catalogue", "/catalogue/")]
+    caches = ["locmem", "redis"] if args.cache == "both" else [args.cache]
+    best = {cache: measure(cache, cookie, targets, args) for cache in caches}
+    print(f"\ngunicorn 2 workers, PostgreSQL, {args.concurrency} keep-alive clients, {args.rounds}×{args.seconds:.0f}s "
+          f"per URL, logged in as Marie (student); shared cache: each worker's memory (locmem) or Redis")
+    print(f"{'URL':<15}" + "".join(f"{cache + ' rps':>14}{'ratio':>8}" for cache in caches) + "   path")
+    for name, path in targets:
+        print(f"{name:<15}" + "".join(f"{best[c][name]:>14.1f}{best[c][name] / best[c]['minimal view']:>8.2f}"
+                                      for c in caches) + f"   {path}")
+    ok = all(best[c][n] / best[c]["minimal view"] >= 0.4 for c in caches for n in ("lesson page", "catalogue"))
+    print("\ntarget (each >= 0.4 of the minimal view):", "MET" if ok else "NOT MET")
 
 
 if __name__ == "__main__":

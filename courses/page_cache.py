@@ -1,40 +1,37 @@
 """What the course pages cache, and when it goes stale.
 
 Every cached piece of course content (Wagtail routes with their site and view restrictions, outlines,
-course facts, catalogue cards, rendered lesson bodies) is keyed by one *content version*, bumped by
-courses/signals.py whenever a page is saved, published, unpublished, moved or deleted, or a view
-restriction, site or locale changes. The cache is the configured one (Redis in the services mode), so a
-bump in one process invalidates every process; ``TTL`` is the backstop for anything that slips past.
+course facts, catalogue cards, rendered lesson bodies and page fragments) is keyed by one *content
+version*, bumped by courses/signals.py whenever a page is saved, published, unpublished, moved or
+deleted, or a view restriction, site or locale changes. The version lives in the shared cache ("default":
+Redis in the services mode) and is read once per request; the versioned values live in each process's
+own memory (the "local" cache: no network round trip, nothing to share), so a bump in any process makes
+every process's copies unreachable at once (lms/cache_versions.py). ``TTL`` is the backstop.
 
 Nothing here caches what differs between users: enrolment, progress and submissions are read per request.
 """
 import hashlib
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.translation import get_language
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
+from lms import cache_versions
+
 TTL = 120  # seconds
-VERSION_KEY = "courses:content:version"
+VERSION_KEY = cache_versions.register("courses:content:version")
+LOCAL = cache_versions.LOCAL
 
 
 def content_version(request=None) -> int:
     """The current content version (read once per request when a request is given)."""
-    version = getattr(request, "_courses_content_version", None)
-    if version is None:
-        version = cache.get(VERSION_KEY, 0)
-        if request is not None:
-            request._courses_content_version = version
-    return version
+    return cache_versions.version(VERSION_KEY, request)
 
 
 def bump(**_signal_kwargs) -> None:
     """Invalidate every cached piece of course content (usable as a signal receiver)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 1, None)
+    cache_versions.bump(VERSION_KEY)
 
 
 def key(*parts, request=None) -> str:
@@ -59,14 +56,14 @@ def fetch(key: str, request=None):
     """The cached value (None on a miss); a page reading the same key twice asks the cache once."""
     if request is not None and key in _memo(request):
         return _memo(request)[key]
-    value = cache.get(key)
+    value = caches[LOCAL].get(key)
     if value is not None and request is not None:
         _memo(request)[key] = value
     return value
 
 
 def store(key: str, value, request=None) -> None:
-    cache.set(key, value, TTL)
+    caches[LOCAL].set(key, value, TTL)
     if request is not None:
         _memo(request)[key] = value
 
@@ -86,7 +83,7 @@ def route(request, path: str) -> None:
     Only routes to a page without sub-URL arguments are cached, and only pages that can carry their view
     restrictions along (``CachedViewRestrictions``); a path that does not resolve is never cached."""
     route_key = _route_key(request, path)
-    hit = cache.get(route_key)
+    hit = caches[LOCAL].get(route_key)
     if hit is not None:
         request._wagtail_site, page = hit
         request._wagtail_route_for_request = RouteResult(page)
@@ -99,7 +96,7 @@ def route(request, path: str) -> None:
     if args or kwargs or not isinstance(page, CachedViewRestrictions):
         return
     page.cache_view_restrictions()
-    cache.set(route_key, (site, page), TTL)
+    caches[LOCAL].set(route_key, (site, page), TTL)
 
 
 class CachedViewRestrictions:

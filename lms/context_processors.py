@@ -7,8 +7,8 @@ def navigation(request):
     if user is None:
         return {}
     current = request.path
+    roles, can_access_admin = access(user, request)  # before nav_for: it reads the same cached set
     items = nav_for(user)
     for item in items:
         item["active"] = current == item["url"] or (len(item["url"]) > 4 and current.startswith(item["url"]))
-    roles, can_access_admin = access(user)
     return {"nav_items": items, "user_roles": roles, "can_access_admin": can_access_admin}

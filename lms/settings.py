@@ -132,10 +132,15 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------
+# "default" is shared by every process (Redis in the services mode). "local" is each process's own memory,
+# for values whose key carries a version read from "default" on each request (courses/page_cache.py,
+# lms/accounts/roles.py): a bump in any process makes every process's local copies unreachable at once.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}}
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local",
+                   "OPTIONS": {"MAX_ENTRIES": 5000}}
 
 # --- Celery ---------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"

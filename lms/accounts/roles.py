@@ -1,6 +1,9 @@
 """Roles are Django groups. Their permissions are listed here by name, as strings, so that this
 lowest package never imports the apps above it; `sync_role_permissions` runs after every migrate."""
+from django.core.cache import caches
 from django.utils.translation import gettext_lazy as _
+
+from lms import cache_versions
 
 STUDENT = "student"
 TEACHER = "teacher"
@@ -45,18 +48,13 @@ def sync_role_permissions(sender=None, **kwargs):
             group.permissions.add(*wanted)
 
 
-ACCESS_VERSION_KEY = "accounts:access:version"
+ACCESS_VERSION_KEY = cache_versions.register("accounts:access:version")
 ACCESS_TTL = 300  # seconds; the signals below invalidate at once, the TTL is a backstop
 
 
 def bump_access_version(**_signal_kwargs) -> None:
     """Invalidate every cached role set (a signal receiver: groups, permissions, users deleted)."""
-    from django.core.cache import cache
-
-    try:
-        cache.incr(ACCESS_VERSION_KEY)
-    except ValueError:
-        cache.set(ACCESS_VERSION_KEY, 1, None)
+    cache_versions.bump(ACCESS_VERSION_KEY)
 
 
 def connect_access_signals() -> None:
@@ -73,24 +71,23 @@ def connect_access_signals() -> None:
         post_delete.connect(bump_access_version, sender=model, dispatch_uid=f"access_del_{model._meta.label_lower}")
 
 
-def access(user) -> tuple[frozenset, bool]:
+def access(user, request=None) -> tuple[frozenset, bool]:
     """(roles, may open the Wagtail admin) of a user. Read on every page (navigation), so it is cached
     per user across requests; the key holds the flags that change without a signal (superuser, active)."""
     if not user.is_authenticated:
         return frozenset(), False
     cached = getattr(user, "_access_cache", None)
     if cached is None:
-        from django.core.cache import cache
-
-        key = (f"accounts:access:{cache.get(ACCESS_VERSION_KEY, 0)}:{user.pk}:"
+        # the version is shared by every process; the role set is kept in this process's memory
+        key = (f"accounts:access:{cache_versions.version(ACCESS_VERSION_KEY, request)}:{user.pk}:"
                f"{int(user.is_superuser)}{int(user.is_active)}")
-        cached = cache.get(key)
+        cached = caches[cache_versions.LOCAL].get(key)
         if cached is None:
             roles = set(user.groups.values_list("name", flat=True))
             if user.is_superuser:
                 roles.add(FLOWSTAGE_STAFF)
             cached = (frozenset(roles), user.has_perm("wagtailadmin.access_admin"))
-            cache.set(key, cached, ACCESS_TTL)
+            caches[cache_versions.LOCAL].set(key, cached, ACCESS_TTL)
         user._access_cache = cached
     return cached
 
