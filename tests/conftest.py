@@ -33,14 +33,15 @@ def _media_root(tmp_path, settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cached_content():
-    """Course content and role sets are cached across requests under a version; each test starts with new
-    versions, so nothing cached by an earlier test (whose rows were rolled back) is seen again. Versions
-    are bumped rather than the cache cleared: in the services run the cache shares Redis with Celery."""
-    from courses import page_cache
-    from lms.accounts import roles
+    """Course content and role sets are cached in each process's memory under shared versions
+    (lms/cache_versions.py); each test starts with that memory empty, so nothing cached by an earlier test
+    (whose rows were rolled back) is seen again. The shared cache is not cleared: in the services run it
+    is Redis, which Celery uses too."""
+    from django.core.cache import caches
 
-    page_cache.bump()
-    roles.bump_access_version()
+    from lms import cache_versions
+
+    caches[cache_versions.LOCAL].clear()
 
 
 @pytest.fixture
