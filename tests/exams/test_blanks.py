@@ -102,8 +102,8 @@ def test_no_js_form_keeps_a_blank_position_and_a_blank_pair(client, setup):
     # 2 of 3 positions right, 2 of 3 pairs right (1 point each).
     assert _awarded(aqs) == {"ordering": Decimal("0.6667"), "matching": Decimal("0.6667")}
     html = client.get(reverse("exams:result", kwargs={"attempt_id": attempt.pk})).content.decode()
-    assert _given(html, aqs["ordering"]) == ["Position 1 : Line check ✓ right", "Position 2 : no item ✗ wrong",
-                                             "Position 3 : Retours ✓ right"]
+    assert _given(html, aqs["ordering"]) == ["Position 1: Line check ✓ right", "Position 2: no item ✗ wrong",
+                                             "Position 3: Retours ✓ right"]
     assert "D112 → no answer ✗ wrong" in _given(html, aqs["matching"])
 
 

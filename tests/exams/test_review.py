@@ -46,8 +46,8 @@ def test_full_review_shows_own_matching_and_ordering_answers_marked(client):
     order = aqs["matching"].option_order["left"]  # the rows follow the order the candidate saw
     expected = {"p1": "SM58 → Voix ✓ right", "p2": "D112 → Overheads ✗ wrong", "p3": "KM184 → Grosse caisse ✗ wrong"}
     assert matching == [expected[pid] for pid in order]
-    assert _given(html, aqs["ordering"]) == ["Position 1 : Line check ✓ right", "Position 2 : Retours ✗ wrong",
-                                             "Position 3 : Gains ✗ wrong"]
+    assert _given(html, aqs["ordering"]) == ["Position 1: Line check ✓ right", "Position 2: Retours ✗ wrong",
+                                             "Position 3: Gains ✗ wrong"]
     # Lists, and the marks are words, not only a colour or a symbol.
     assert f'<ul aria-labelledby="given-{aqs["matching"].pk}-h">' in html
     assert f'<ol aria-labelledby="given-{aqs["ordering"].pk}-h">' in html
@@ -61,8 +61,8 @@ def test_responses_review_shows_own_answers_without_correctness(client):
     client.force_login(student)
     html = client.get(reverse("exams:result", kwargs={"attempt_id": attempt.pk})).content.decode()
     assert sorted(_given(html, aqs["matching"])) == ["D112 → Overheads", "KM184 → Grosse caisse", "SM58 → Voix"]
-    assert _given(html, aqs["ordering"]) == ["Position 1 : Line check", "Position 2 : Retours",
-                                             "Position 3 : Gains"]
+    assert _given(html, aqs["ordering"]) == ["Position 1: Line check", "Position 2: Retours",
+                                             "Position 3: Gains"]
     assert "review-right" not in html and "review-wrong" not in html and "Right answer" not in html
 
 
