@@ -6,7 +6,7 @@ from ninja.errors import HttpError
 
 from badges import media, selectors
 from badges.resolver import verify
-from badges.templatetags.badges_tags import localize
+from lms.templatetags.i18n_messages import localize
 
 router = Router(tags=["badges"])
 

@@ -7,11 +7,11 @@ signature is always re-checked over the document AS GIVEN.
 
 ``verify_credential`` never raises: any unexpected error becomes an INVALID verdict.
 
-Messages: each check detail and verdict reason is a ``Message``, a template marked with the local
-``gettext_noop`` (so ``makemessages`` extracts it into badges/locale) and its named parameters. Its
-English text is ``Check.detail`` / ``Report.reason``, the stable output of the JSON API and of
-``manage.py verify_credential``; the pages render it in the viewer's language with the
-``localized`` filter of ``badges.templatetags.badges_tags``. Errors of the lower layers (jsonld,
+Messages: each check detail and verdict reason is an ``lms.messages.Message``, a template marked
+here with ``gettext_noop`` (so ``makemessages`` extracts it into badges/locale) and its named
+parameters (dates as ``Timestamp``). Its English text is ``Check.detail`` / ``Report.reason``, the
+stable output of the JSON API and of ``manage.py verify_credential``; the pages render it in the
+viewer's language with ``lms.templatetags.i18n_messages``. Errors of the lower layers (jsonld,
 signing, statuslist) are mapped here to templates; their technical English wording stays the
 English text.
 """
@@ -26,47 +26,13 @@ from typing import Any, Protocol
 
 from badges import jsonld, signing, statuslist
 from badges.contexts import OB_V3P0, PRODUCTION_CONTEXTS, VC_V2
+from lms.messages import Message, Timestamp, gettext_noop
+from lms.messages import message as _m
 
 VALID = "VALID"
 REVOKED = "REVOKED"
 EXPIRED = "EXPIRED"
 INVALID = "INVALID"
-
-
-def gettext_noop(message: str) -> str:
-    """Marks a message template for translation (``makemessages`` extracts it); the identity."""
-    return message
-
-
-class Timestamp(str):
-    """A dateTime parameter: the text is the value as written (the English output), ``dt`` the instant,
-    which the pages format for the viewer's locale (``with_time``: date and time, else the date)."""
-
-    dt: datetime
-    with_time: bool
-
-    def __new__(cls, text: str, dt: datetime, with_time: bool = False):
-        obj = super().__new__(cls, text)
-        obj.dt, obj.with_time = dt, with_time
-        return obj
-
-
-@dataclass(frozen=True)
-class Message:
-    """A sentence for people: ``template % params`` in English, translated by the pages. A parameter may be
-    a ``Message`` (translated too) or a ``Timestamp``; any other parameter is shown as it is (an identifier,
-    a URL). ``english`` replaces the English text when a lower layer's technical wording is kept for the API."""
-
-    template: str
-    params: dict = field(default_factory=dict)
-    english: str = ""
-
-    def __str__(self) -> str:
-        return self.english or (self.template % self.params if self.params else self.template)
-
-
-def _m(template: str, english: str = "", **params: Any) -> Message:
-    return Message(template, params, english)
 
 
 CHECK_NAMES = ("structure", "proof", "verification_method", "issuer", "status", "validity")

@@ -8,8 +8,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from exams import selectors, services
-from exams.i18n import localize
 from exams.models import Attempt, Exam
+from lms.templatetags.i18n_messages import localize
 
 router = Router(tags=["exams"])
 

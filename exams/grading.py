@@ -24,7 +24,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
-from exams.messages import Message, gettext_noop
+from lms.messages import Message, gettext_noop
 
 SINGLE = "single"
 MULTIPLE = "multiple"
@@ -42,7 +42,7 @@ POINTS_QUANTUM = Decimal("0.0001")
 
 class GradingError(ValueError):
     """A response (or key) that does not fit the question. `message` is the reason as a template and its
-    parameters (`exams.messages`), which the pages show in the reader's language; `str()` is the English."""
+    parameters (`lms.messages`), which the pages show in the reader's language; `str()` is the English."""
 
     def __init__(self, template, **params):
         self.message = template if isinstance(template, Message) else Message(template, params)

@@ -99,7 +99,7 @@ class Question(models.Model):
         try:
             grading.validate_key(self.qtype, self.key)
         except grading.GradingError as exc:
-            from exams.i18n import localize
+            from lms.templatetags.i18n_messages import localize
 
             raise ValidationError({"key": localize(exc.message)}) from None
 

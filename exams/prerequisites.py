@@ -3,7 +3,7 @@
 `StudentRecord` is gathered from the student's record (cohort programme, internships/apprenticeships,
 software mastery, portfolio) by `exams.services.gather_student_record`; `check_all` returns one
 `PrereqResult` per prerequisite, met or missing with the reason, exemptions applied; `label` states a
-prerequisite with the certification's requirements. Reasons and labels are `exams.messages.Message`s
+prerequisite with the certification's requirements. Reasons and labels are `lms.messages.Message`s
 (English templates + parameters) that the pages render in the viewer's language.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from exams.messages import Message, gettext_noop, ngettext_lazy
+from lms.messages import Message, gettext_noop, ngettext_lazy
 
 CURRICULUM = "curriculum"
 EXPERIENCE = "experience"
@@ -51,7 +51,8 @@ class StudentRecord:
 
 
 # Message templates (English; marked for makemessages, rendered in the viewer's language by the pages
-# through exams.i18n.localize). `PrereqResult.message` = the template of its key with its params.
+# through lms.templatetags.i18n_messages.localize). `PrereqResult.message` = the template of its key
+# with its params.
 MESSAGES = {
     "no_programme": gettext_noop("no programme on record"),
     "wrong_domain": gettext_noop("programme “%(programme)s” is in %(actual)s; a curriculum in %(domain)s is required"),
@@ -121,7 +122,7 @@ class PrereqResult:
 
     @property
     def message(self) -> Message:
-        """Why it is met or missing, for the pages (``exams.i18n.localize``)."""
+        """Why it is met or missing, for the pages (``lms.templatetags.i18n_messages.localize``)."""
         return Message(MESSAGES[self.key], self.params)
 
     @property

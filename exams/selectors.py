@@ -229,7 +229,7 @@ def import_plan(parsed, category: QuestionCategory) -> ImportPlan:
     into each school's own bank, and says nothing of the other schools' categories. Refused, on its
     category line: a name longer than the model allows."""
     from exams.formats import Rejected
-    from exams.messages import Message
+    from lms.messages import Message
 
     plan = ImportPlan(rejected=list(parsed.rejected))
     max_length = QuestionCategory._meta.get_field("name").max_length

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exams import grading
-from exams.i18n import localize
 from exams.models import (
     Accommodation, Attempt, AttemptQuestion, Certification, Exam, PracticalAssessment, PrerequisiteExemption,
     Question, QuestionVersion, RegradeAudit, Registration,
@@ -21,11 +20,12 @@ from exams.models import (
 from exams.prerequisites import Period, StudentRecord, check_all, all_met
 from exams.signals import certification_passed
 from lms.scoring import points_to_percent, score
+from lms.templatetags.i18n_messages import localize
 
 
 class ExamError(Exception):
     """A refused use-case; `status` is the HTTP status a view should answer with. `message` is in the active
-    language; `reason`, when given, is the same as an `exams.messages.Message` (so the API can answer it in
+    language; `reason`, when given, is the same as an `lms.messages.Message` (so the API can answer it in
     stable English and in the client's language)."""
 
     def __init__(self, message, status=400, reason=None):

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exams import grading, prerequisites, selectors, services
-from exams.i18n import localize
 from exams.models import Attempt, Certification, Exam, Registration
 from exams.prerequisites import all_met
 from lms.accounts import roles
+from lms.templatetags.i18n_messages import localize
 
 
 def _lang():
@@ -20,7 +20,7 @@ def _lang():
 
 def _prereq_rows(cert, user):
     """Each prerequisite of the certification, stated with its requirements, met or missing and why, in
-    the viewer's language (the pure checks give message templates, see exams.messages)."""
+    the viewer's language (the pure checks give message templates, see lms.messages)."""
     results = services.prerequisite_status(cert, user)
     req = cert.requirements()
     return results, [{"code": r.code, "label": localize(prerequisites.label(r.code, req)), "met": r.met,

@@ -2,7 +2,7 @@
 
 Pure Python (no Django). Fractions are Decimal percentages as in Moodle (100 = right, 0 = wrong,
 50 = half credit, negative = penalty). GIFT carries no points: imported GIFT questions get 1 point.
-The reason of a rejection is an `exams.messages.Message` (English template marked with `gettext_noop`,
+The reason of a rejection is an `lms.messages.Message` (English template marked with `gettext_noop`,
 and its parameters: no request state here) that the preview page shows in the reader's language.
 """
 from __future__ import annotations
@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from exams import grading
-from exams.messages import Message, gettext_noop
+from lms.messages import Message, gettext_noop
 
 
 class FormatError(ValueError):
-    """Why a block is refused. `message` is the reason as a template and its parameters (`exams.messages`,
+    """Why a block is refused. `message` is the reason as a template and its parameters (`lms.messages`,
     rendered in the reader's language by the preview page); `str()` is the English text."""
 
     def __init__(self, template, **params):
@@ -58,7 +58,7 @@ class ParsedQuestion:
 class Rejected:
     line: int
     source: str
-    message: Message  # the reason, for the preview (``exams.i18n.localize``)
+    message: Message  # the reason, for the preview (``lms.templatetags.i18n_messages.localize``)
 
     @property
     def reason(self) -> str:

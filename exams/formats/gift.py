@@ -19,7 +19,7 @@ from exams import grading
 from exams.formats import (
     Answer, FormatError, ParsedQuestion, ParseResult, Rejected, category_name, category_path, check,
 )
-from exams.messages import Message, gettext_noop
+from lms.messages import Message, gettext_noop
 
 SPECIAL = "~=#{}:"
 MAX_SOURCE = 5_000_000

@@ -19,7 +19,7 @@ from exams import grading
 from exams.formats import (
     Answer, FormatError, ParsedQuestion, ParseResult, Rejected, category_name, category_path, check,
 )
-from exams.messages import Message, gettext_noop
+from lms.messages import Message, gettext_noop
 
 MAX_SOURCE = 10_000_000
 TYPES = {"multichoice", "truefalse", "numerical", "shortanswer", "matching", "ordering"}

@@ -44,10 +44,3 @@ def twenty(value):
         return "—"
     return number_format(round_half_up(to_twenty(value), 1), 1, use_l10n=True)
 
-
-@register.filter
-def localized(value):
-    """``{{ rejected.message|localized }}``: a message of the pure modules in the viewer's language."""
-    from exams.i18n import localize
-
-    return localize(value)

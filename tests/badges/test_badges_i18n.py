@@ -1,7 +1,7 @@
 """Verification reports and achievements in the viewer's language: French at /, English under /en/.
 
-Every check detail and verdict reason is a message template of ``badges.verification`` (marked with its
-local ``gettext_noop``), rendered by ``badges.templatetags.badges_tags``. The French pages must show the
+Every check detail and verdict reason is a message template of ``badges.verification`` (marked there with
+``lms.messages.gettext_noop``), rendered by ``lms.templatetags.i18n_messages``. The French pages must show the
 French sentences and no English template; the English pages the English ones.
 """
 import ast
@@ -20,8 +20,8 @@ from django.utils.translation import gettext
 
 from badges import services, signing, verification
 from badges.models import SigningKey, StatusList
-from badges.templatetags.badges_tags import localize
 from badges_testkit import celery_eager, doc_of, issue, make_achievement, passed_attempt  # noqa: F401 (fixtures)
+from lms.templatetags.i18n_messages import localize
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
 

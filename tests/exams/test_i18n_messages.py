@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from exams import services
-from exams.i18n import localize
 from exams.prerequisites import Requirements, label
+from lms.templatetags.i18n_messages import localize
 from tests.exams import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_french_page_follows_the_certifications_requirements_and_exemptions(clie
 def test_numbers_in_messages_follow_the_locale():
     from decimal import Decimal
 
-    from exams.messages import Message
+    from lms.messages import Message
 
     m = Message("%(n)s", {"n": Decimal("1234.5")})
     with translation.override("fr"):
