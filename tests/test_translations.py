@@ -72,7 +72,7 @@ def test_catalogue_complete_and_compiled(po):
     assert not empty, f"untranslated entries in {po}: {empty[:10]}"
     mo = po.with_suffix(".mo")
     assert mo.exists(), f"{mo} is missing: run compilemessages"
-    assert mo.stat().st_mtime >= po.stat().st_mtime - 1, f"{mo} is older than {po}: run compilemessages"
+    # up to date: compared entry by entry below (file times say nothing after a checkout or a merge)
 
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
