@@ -267,3 +267,11 @@ def test_openapi_documents_the_verify_endpoint(client):
     spec = client.get("/api/v1/openapi.json").json()
     assert "post" in spec["paths"]["/api/v1/credentials/verify"]
     assert client.get("/badges/").status_code == 302
+
+
+def test_the_bare_verify_address_leads_to_the_upload_verifier(client):
+    for prefix in ("", "/en"):
+        response = client.get(f"{prefix}/verify/")
+        assert response.status_code == 302
+        assert response["Location"] == f"{prefix}/badges/verify/"
+        assert client.get(response["Location"]).status_code == 200
