@@ -27,11 +27,8 @@ def verify_credential(request):
         raise HttpError(400, "Empty body: POST the credential JSON.")
     report = verify(body)
     data = report.as_dict()
-    # Unprefixed paths are always French for LocaleMiddleware: the client's Accept-Language decides here.
-    lang = translation.get_language_from_request(request, check_path=False)
-    with translation.override(lang):
-        data["localized"] = {"language": lang, "reason": localize(report.message),
-                             "checks": [{"name": c.name, "detail": localize(c.message)} for c in report.checks]}
+    data["localized"] = {"language": translation.get_language(), "reason": localize(report.message),
+                         "checks": [{"name": c.name, "detail": localize(c.message)} for c in report.checks]}
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
@@ -39,6 +36,6 @@ def verify_credential(request):
 def my_credentials(request):
     """The achievements' names are in the client's language (Accept-Language; French by default), given as
     ``language``."""
-    lang = translation.get_language_from_request(request, check_path=False)
+    lang = translation.get_language()
     return JsonResponse({"language": lang, "credentials": selectors.credentials_for_user(request.user, lang)},
                         json_dumps_params={"default": str})

@@ -83,11 +83,8 @@ def save_answer(request, attempt_id: int, question_id: int, payload: AnswerIn):
     except services.ExamError as exc:
         if exc.reason is None:
             raise HttpError(exc.status, exc.message) from None
-        # Unprefixed paths are always French for LocaleMiddleware: the client's Accept-Language decides here.
-        lang = translation.get_language_from_request(request, check_path=False)
-        with translation.override(lang):
-            localized = localize(exc.reason)
-        return JsonResponse({"detail": str(exc.reason), "localized": {"language": lang, "detail": localized}},
+        localized = {"language": translation.get_language(), "detail": localize(exc.reason)}
+        return JsonResponse({"detail": str(exc.reason), "localized": localized},
                             status=exc.status, json_dumps_params={"ensure_ascii": False})
     return {"saved": True, "changed": result.changed,
             "saved_at": result.saved_at.isoformat() if result.saved_at else None}

@@ -464,3 +464,19 @@ def test_french_pages_and_messages(client, cert):
     assert "Prérequis" in page and "2 projets documentés, 5 requis" in page
     with translation.override("fr"), pytest.raises(services.ExamError, match="Inscrivez-vous"):
         services.start_attempt(cert.exam, user)
+
+
+def test_the_api_answers_in_the_clients_language(client, cert, candidate, api_token):
+    """/api/ is language-neutral: Accept-Language decides (French by default), not the site's URL rule."""
+    headers = api_token(candidate)
+    attempt = services.start_attempt(cert.exam, candidate)
+    aq = AttemptQuestion.objects.filter(attempt=attempt).first()
+    services.submit_attempt(attempt)
+    french = put_answer(client, headers, attempt, aq.pk, {"value": True})
+    english = put_answer(client, dict(headers, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8"), attempt, aq.pk, {"value": True})
+    assert french.status_code == english.status_code == 409
+    assert french.json()["detail"] == "Cette tentative est close ; les réponses ne peuvent plus être modifiées."
+    assert english.json()["detail"] == "This attempt is closed; answers can no longer be changed."
+    client.force_login(candidate)
+    page = client.get("/exams/certifications/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and '<html lang="fr">' in page.content.decode()  # pages follow their URL
