@@ -38,11 +38,20 @@ def key(*parts, request=None) -> str:
     return ":".join(["courses", str(content_version(request)), *(str(p) for p in parts)])
 
 
-def fragment_key(*parts, request=None) -> str:
-    """The vary-on value of a ``{% cache %}`` template fragment: the content version, the language and
-    everything the fragment shows (a user's progress included), so a fragment is never shown stale."""
+def previewing(request) -> bool:
+    """An author's preview of unsaved content: nothing is read from or written to the cache."""
+    return bool(getattr(request, "is_preview", False))
+
+
+def fragment(*parts, request) -> dict:
+    """The context of a ``{% cache fragment_ttl name fragment_key using="local" %}`` template fragment: its
+    vary-on value holds the content version, the language and everything the fragment shows (a user's
+    progress included), so a fragment is never shown stale; a preview neither reads nor stores one."""
     raw = "|".join(str(p) for p in parts)
-    return key(get_language() or "", hashlib.sha256(raw.encode()).hexdigest()[:40], request=request)
+    if previewing(request):
+        return {"fragment_ttl": 0, "fragment_key": f"preview:{id(request)}:{raw}"}
+    return {"fragment_ttl": TTL,
+            "fragment_key": key(get_language() or "", hashlib.sha256(raw.encode()).hexdigest()[:40], request=request)}
 
 
 def _memo(request) -> dict:

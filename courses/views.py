@@ -96,9 +96,8 @@ def catalogue_context(page, request) -> dict:
     cards = [dict(card, enrolled=card["source_pk"] in enrolled) for card in cards]
     shown_enrolled = sorted(str(card["translation_key"]) for card in cards if card["enrolled"])
     return {
-        "cache_ttl": page_cache.TTL,
-        "content_key": page_cache.fragment_key("catalogue", page.pk, wanted, request.user.is_authenticated,
-                                               *shown_enrolled, request=request),
+        **page_cache.fragment("catalogue", page.pk, wanted, request.user.is_authenticated, *shown_enrolled,
+                              request=request),
         "cards": cards,
         "filters": filters,
         "kinds": CoursePage.Kind.choices,
@@ -223,7 +222,7 @@ def lesson_body(page, request) -> list[BodyPart]:
     from django.utils.safestring import mark_safe
 
     key = page_cache.key("lessonbody", page.pk, get_language() or "", request=request)
-    parts = page_cache.fetch(key, request)
+    parts = None if page_cache.previewing(request) else page_cache.fetch(key, request)
     if parts is None:
         parts, run = [], []
         for block in page.body:
@@ -234,7 +233,8 @@ def lesson_body(page, request) -> list[BodyPart]:
             else:
                 run.append(str(block.render_as_block(context={"page": page, "request": request})))
         parts += [BodyPart(html="".join(run))] if run else []
-        page_cache.store(key, parts, request)
+        if not page_cache.previewing(request):
+            page_cache.store(key, parts, request)
     return [BodyPart(mark_safe(p.html), p.assignment_id) for p in parts]  # noqa: S308 - rendered by Wagtail
 
 
@@ -262,10 +262,9 @@ def lesson_context(page, request) -> dict:
                 enrolment_id=state.enrolment_id, lesson__translation_key=page.translation_key)}
     can_read = bool(state) or _may_read_all(request.user) or getattr(request, "is_preview", False)
     return {
-        "cache_ttl": page_cache.TTL,
         # the side outline shows only the course, this lesson, what the reader may open and has done
-        "side_key": page_cache.fragment_key("lesson-side", page.pk, can_read, bool(state), *sorted(map(str, done)),
-                                            request=request),
+        **page_cache.fragment("lesson-side", page.pk, can_read, bool(state), *sorted(map(str, done)),
+                              request=request),
         "course": course,
         "unit_row": unit_row,
         "outline": outline,

@@ -161,3 +161,25 @@ def test_a_deleted_users_roles_are_never_given_to_a_new_user(client):
     newcomer = make_user("student")
     newcomer.pk = pk  # the embedded database may hand the id out again
     assert roles.TEACHER not in roles.user_roles(newcomer)
+
+
+def test_an_authors_preview_never_reaches_readers(client, student):
+    """A preview renders unsaved content: it must neither read the cache nor fill it."""
+    from django.test import RequestFactory
+
+    course = make_course(n_units=1, lessons_per_unit=2)
+    lesson = lessons_of(course)[0]
+    services.self_enrol(student, course)
+    client.force_login(student)
+    assert "Texte de la leçon." in client.get(lesson.url).content.decode()  # cached for readers
+
+    draft = LessonPage.objects.get(pk=lesson.pk)
+    draft.body = [("text", "<p>Brouillon secret.</p>")]  # not saved: what the editor's form holds
+    author = make_user("flowstage_staff")
+    original = RequestFactory().get("/admin/")
+    original.user = author
+    preview = draft.make_preview_request(original_request=original).content.decode()
+    assert "Brouillon secret." in preview and "Texte de la leçon." not in preview
+
+    html = client.get(lesson.url).content.decode()
+    assert "Texte de la leçon." in html and "Brouillon secret." not in html
