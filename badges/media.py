@@ -21,11 +21,17 @@ MAX_CHUNKS = 10_000
 
 
 class BakingError(ValueError):
-    """No credential could be read from the file (with the reason)."""
+    """No credential could be read from the file (with the reason, in English). ``kind`` says what the file
+    looked like ("png", "svg", "json", "unsupported"; "too_large" for ``TooLargeError``), for pages that
+    explain in the reader's language."""
+
+    kind = "unsupported"
 
 
 class TooLargeError(BakingError):
     """The file, or the credential baked into it, exceeds the size limits."""
+
+    kind = "too_large"
 
 
 # ------------------------------------------------------------------------------ badge image
@@ -205,17 +211,25 @@ def extract_credential(data: bytes) -> str:
     """Credential JSON from uploaded bytes: JSON, a baked PNG or a baked SVG."""
     if len(data) > MAX_FILE_BYTES:
         raise TooLargeError(f"file too large ({len(data)} bytes, limit {MAX_FILE_BYTES})")
-    if data.startswith(PNG_SIGNATURE):
-        return extract_from_png(data)
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"{"):
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise BakingError("the JSON file is not UTF-8") from exc
-    if head.startswith(b"<"):
-        return extract_from_svg(data)
-    raise BakingError("unsupported file: upload the credential JSON, a baked PNG or a baked SVG")
+    kind = "png" if data.startswith(PNG_SIGNATURE) else "json" if head.startswith(b"{") else \
+        "svg" if head.startswith(b"<") else "unsupported"
+    try:
+        if kind == "png":
+            return extract_from_png(data)
+        if kind == "json":
+            try:
+                return data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise BakingError("the JSON file is not UTF-8") from exc
+        if kind == "svg":
+            return extract_from_svg(data)
+        raise BakingError("unsupported file: upload the credential JSON, a baked PNG or a baked SVG")
+    except TooLargeError:
+        raise
+    except BakingError as exc:
+        exc.kind = kind
+        raise
 
 
 # ------------------------------------------------------------------------------ QR codes

@@ -63,6 +63,11 @@ class SigningKey(models.Model):
         return f"key-{self.number}"
 
 
+def reader_language(lang: str | None = None) -> str:
+    """``lang`` or else the active language (the page's), as a two-letter code."""
+    return (lang or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+
+
 class Achievement(models.Model):
     """What a credential certifies. ``name``, ``description`` and ``criteria_narrative`` are the texts signed
     into credentials (one language: English when the platform has it); the ``*_fr`` fields are their French
@@ -99,8 +104,7 @@ class Achievement(models.Model):
         its French version for French when there is one, else the signed text."""
         if field not in self.TRANSLATED_FIELDS:
             raise ValueError(f"not a translated field: {field}")
-        lang = (lang or translation.get_language() or settings.LANGUAGE_CODE)[:2]
-        return (lang == "fr" and getattr(self, f"{field}_fr")) or getattr(self, field)
+        return (reader_language(lang) == "fr" and getattr(self, f"{field}_fr")) or getattr(self, field)
 
     def texts(self, lang: str | None = None, *, signed: bool = False) -> dict:
         """``name``, ``description`` and ``criteria_narrative`` with the fallbacks of the signed document (no

@@ -6,18 +6,12 @@ lists show the achievement's current name; the pages that present one credential
 verification, PDF, e-mail) show the texts it signed (``Credential.texts``)."""
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from badges import services
-from badges.models import Achievement, BulkIssuance, Credential
-
-
-def reader_language(lang: str | None = None) -> str:
-    """``lang`` or the active language, as a two-letter code."""
-    return (lang or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+from badges.models import Achievement, BulkIssuance, Credential, reader_language
 
 
 def credential_status(cred: Credential, now=None) -> str:

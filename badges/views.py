@@ -192,18 +192,14 @@ def verify_page(request, pk):
     })
 
 
-def _unreadable(raw: bytes, exc: media.BakingError) -> str:
-    """Why no credential could be read from an upload, in the viewer's language (``media`` explains in English)."""
-    head = raw[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if isinstance(exc, media.TooLargeError):
-        return _("the file, or the credential baked into it, is too large")
-    if raw.startswith(media.PNG_SIGNATURE):
-        return _("the PNG image holds no baked credential, or it is damaged")
-    if head.startswith(b"<"):
-        return _("the SVG image holds no baked credential, or it is damaged or refused for safety")
-    if head.startswith(b"{"):
-        return _("the JSON file is not UTF-8 text")
-    return _("this kind of file is not supported (upload the credential JSON, a baked PNG or a baked SVG)")
+UNREADABLE = {  # why no credential could be read from an upload, by media.BakingError.kind
+    "too_large": gettext_lazy("the file, or the credential baked into it, is too large"),
+    "png": gettext_lazy("the PNG image holds no baked credential, or it is damaged"),
+    "svg": gettext_lazy("the SVG image holds no baked credential, or it is damaged or refused for safety"),
+    "json": gettext_lazy("the JSON file is not UTF-8 text"),
+    "unsupported": gettext_lazy("this kind of file is not supported (upload the credential JSON, a baked PNG or "
+                                "a baked SVG)"),
+}
 
 
 class UploadForm(forms.Form):
@@ -227,7 +223,7 @@ class UploadForm(forms.Form):
                 data["credential"] = media.extract_credential(raw)
             except media.BakingError as exc:
                 raise forms.ValidationError(_("No credential could be read from this file: %(reason)s")
-                                            % {"reason": _unreadable(raw, exc)}) from exc
+                                            % {"reason": UNREADABLE[exc.kind]}) from exc
         else:
             if len(text.encode("utf-8")) > media.MAX_FILE_BYTES:
                 self.too_large = True

@@ -8,14 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import ExtractYear
 
 from lms import scoring
 
-from . import page_cache
+from . import page_cache, services
 from .models import (
     AssessmentComponent,
     ComponentMark,
@@ -170,9 +169,7 @@ def _course_info(path, request) -> CourseInfo:
     if info is None:
         fields = ("id", "title", "path", "depth", "url_path", "translation_key", "locale_id")
         c = CoursePage.objects.only(*fields).get(path=path)
-        source = CoursePage.objects.only("id", "path").filter(translation_key=c.translation_key,
-                                                              locale__language_code=settings.LANGUAGE_CODE).first()
-        source = source or c
+        source = services.canonical(c)
         info = CourseInfo(c.pk, c.title, c.get_url(request) or "", c.path, c.translation_key, c.locale_id,
                           source.pk, source.path)
         page_cache.store(key, info, request)

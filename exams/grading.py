@@ -24,7 +24,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
-from lms.messages import Message, gettext_noop
+from lms.messages import MessageError, gettext_noop
 
 SINGLE = "single"
 MULTIPLE = "multiple"
@@ -40,13 +40,8 @@ MAX_NUMBER_TEXT = 40
 POINTS_QUANTUM = Decimal("0.0001")
 
 
-class GradingError(ValueError):
-    """A response (or key) that does not fit the question. `message` is the reason as a template and its
-    parameters (`lms.messages`), which the pages show in the reader's language; `str()` is the English."""
-
-    def __init__(self, template, **params):
-        self.message = template if isinstance(template, Message) else Message(template, params)
-        super().__init__(str(self.message))
+class GradingError(MessageError):
+    """A response (or key) that does not fit the question (its `message` is shown in the reader's language)."""
 
 
 _NOT_A_NUMBER = {
@@ -70,17 +65,18 @@ def normalise_text(text: str) -> str:
 
 
 def to_decimal(value, what="number") -> Decimal:
+    invalid = _NOT_A_NUMBER.get(what, _NOT_A_NUMBER["number"])
     if isinstance(value, (bool, float)) or value is None:
-        raise GradingError(_NOT_A_NUMBER.get(what, _NOT_A_NUMBER["number"]))
+        raise GradingError(invalid)
     text = str(value).strip().replace(",", ".").replace("\u202f", "").replace(" ", "")
     if not text or len(text) > MAX_NUMBER_TEXT:
-        raise GradingError(_NOT_A_NUMBER.get(what, _NOT_A_NUMBER["number"]))
+        raise GradingError(invalid)
     try:
         d = Decimal(text)
     except InvalidOperation:
-        raise GradingError(_NOT_A_NUMBER.get(what, _NOT_A_NUMBER["number"])) from None
+        raise GradingError(invalid) from None
     if not d.is_finite():
-        raise GradingError(_NOT_A_NUMBER.get(what, _NOT_A_NUMBER["number"]))
+        raise GradingError(invalid)
     return d
 
 

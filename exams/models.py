@@ -51,7 +51,8 @@ class QuestionCategory(models.Model):
         verbose_name_plural = _("question categories")
 
     def __str__(self):
-        return f"{self.name} ({self.school or _('shared')})"
+        owner = self.school or _("shared")  # not inside the f-string: makemessages does not look there
+        return f"{self.name} ({owner})"
 
 
 class QuestionType(models.TextChoices):

@@ -87,11 +87,6 @@ def is_entitled(user) -> bool:
     return school_has(student_school(user), FLOW_STAGE_READY_CERTIFICATION)
 
 
-def prereq_reason(r) -> str:
-    """The reason of a prerequisite result in the active language."""
-    return localize(r.message)
-
-
 def register(certification: Certification, user) -> Registration:
     """Register a student: entitlement of their school, every prerequisite met (or exempted), fee 149 €."""
     if not certification.active:
@@ -100,7 +95,7 @@ def register(certification: Certification, user) -> Registration:
         raise ExamError(_("Your school's partnership does not include the Flow Stage Ready certification."), 403)
     results = prerequisite_status(certification, user)
     if not all_met(results):
-        missing = "; ".join(prereq_reason(r) for r in results if not r.met)
+        missing = "; ".join(localize(r.message) for r in results if not r.met)
         raise ExamError(_("Prerequisites missing: %(missing)s") % {"missing": missing}, 409)
     with transaction.atomic():
         reg, created = Registration.objects.get_or_create(
@@ -603,11 +598,7 @@ def import_questions(parsed, category, user, lang: str = "fr") -> list[Question]
     return created
 
 
-def export_parsed(category, lang: str = "fr"):
-    return export_parsed_many([category], lang)
-
-
-def export_parsed_many(categories, lang: str = "fr"):
+def export_parsed(categories, lang: str = "fr"):
     """The questions of several categories, category by category (each carries its category name,
     so the exporters write the category lines). 1 query."""
     from exams.formats import from_key

@@ -102,7 +102,7 @@ def _export_lang(request):
 @login_required
 def export_questions(request, category_id, fmt):
     category = get_object_or_404(services.categories_for(request.user), pk=category_id)
-    return _export_response(services.export_parsed(category, _export_lang(request)), fmt, f"category-{category.pk}")
+    return _export_response(services.export_parsed([category], _export_lang(request)), fmt, f"category-{category.pk}")
 
 
 @login_required
@@ -116,7 +116,7 @@ def export_bank(request, fmt):
         raise Http404
     if not categories:
         raise Http404
-    return _export_response(services.export_parsed_many(categories, _export_lang(request)), fmt, "question-bank")
+    return _export_response(services.export_parsed(categories, _export_lang(request)), fmt, "question-bank")
 
 
 @login_required

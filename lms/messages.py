@@ -76,6 +76,15 @@ class Message:
         return template % {k: english_text(v) for k, v in self.params.items()}
 
 
+class MessageError(ValueError):
+    """An error whose reason is a ``Message``: ``raise SomeError(gettext_noop("unknown item %(id)s"), id=x)``.
+    ``message`` is the ``Message`` (for the pages, in the reader's language); ``str()`` is the English text."""
+
+    def __init__(self, template: str | Plural | Message, **params):
+        self.message = template if isinstance(template, Message) else Message(template, params)
+        super().__init__(str(self.message))
+
+
 def message(template: str | Plural, english: str = "", /, **params) -> Message:
     """``message(gettext_noop("unknown issuer %(issuer)s"), issuer=did)``; an optional second positional
     argument is the English text that replaces the template's."""

@@ -12,16 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from exams import grading
-from lms.messages import Message, gettext_noop
+from lms.messages import Message, MessageError, gettext_noop
 
 
-class FormatError(ValueError):
-    """Why a block is refused. `message` is the reason as a template and its parameters (`lms.messages`,
-    rendered in the reader's language by the preview page); `str()` is the English text."""
-
-    def __init__(self, template, **params):
-        self.message = template if isinstance(template, Message) else Message(template, params)
-        super().__init__(str(self.message))
+class FormatError(MessageError):
+    """Why a block is refused (its `message` is shown in the reader's language by the preview page)."""
 
 
 @dataclass

@@ -44,3 +44,11 @@ def twenty(value):
         return "—"
     return number_format(round_half_up(to_twenty(value), 1), 1, use_l10n=True)
 
+
+
+@register.filter
+def qtype_label(qtype):
+    """A question type for people ("Choix unique"), from its code ("single")."""
+    from exams.models import QuestionType
+
+    return QuestionType(qtype).label if qtype in QuestionType.values else qtype

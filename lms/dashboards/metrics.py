@@ -58,7 +58,8 @@ def _latest(*values):
 CERT_STATUS_ORDER = ["passed", "awaiting_grading", "in_progress", "failed", "not_started"]
 
 
-def student_row(user_id, name, email, cohort_id, courses, exams, credentials, last_activity, now: datetime) -> StudentRow:
+def student_row(user_id, name, email, cohort_id, courses, exams, credentials, now: datetime) -> StudentRow:
+    """One student's row; the last activity is the latest of their courses' (lessons, submissions) and attempts'."""
     row = StudentRow(user_id, name, email, cohort_id, list(courses or []), list(exams or []), list(credentials or []))
     if row.courses:
         row.progress_pct = mean(c.get("progress_pct") for c in row.courses)
@@ -73,9 +74,8 @@ def student_row(user_id, name, email, cohort_id, courses, exams, credentials, la
         row.certification_status = next(s for s in CERT_STATUS_ORDER if s in statuses or s == "not_started")
     valid = [c for c in row.credentials if c.get("status") == "valid"]
     row.badge = valid[0].get("name", "") if valid else ""
-    row.last_activity = _latest(
-        last_activity, *(c.get("last_activity") for c in row.courses), *(e.get("last_attempt_at") for e in row.exams)
-    )
+    row.last_activity = _latest(*(c.get("last_activity") for c in row.courses),
+                                *(e.get("last_attempt_at") for e in row.exams))
     if row.last_activity is None or now - row.last_activity > timedelta(days=INACTIVE_DAYS):
         row.risks.append("inactive")
     if any(c.get("passed") is False for c in row.courses) or any(

@@ -46,7 +46,7 @@ def school_dashboard(school: School, now=None) -> dict:
     for cohort_id, uid, first, last, display, email in memberships:
         name = display or f"{first} {last}".strip() or email.split("@")[0]
         rows_by_cohort[cohort_id].append(metrics.student_row(
-            uid, name, email, cohort_id, progress.get(uid), results.get(uid), creds.get(uid), None, now))
+            uid, name, email, cohort_id, progress.get(uid), results.get(uid), creds.get(uid), now))
     blocks = []
     all_rows = []
     for cohort in cohorts:

@@ -11,7 +11,7 @@ NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
 def row(uid, progress=None, grade=None, passed=None, exams=(), creds=(), last=None):
     courses = [] if progress is None else [{"progress_pct": D(progress), "grade_pct": grade, "passed": passed,
                                             "components": {"CC": D(50)}, "last_activity": last}]
-    return metrics.student_row(uid, f"S{uid}", f"s{uid}@x", 1, courses, list(exams), list(creds), None, NOW)
+    return metrics.student_row(uid, f"S{uid}", f"s{uid}@x", 1, courses, list(exams), list(creds), NOW)
 
 
 def test_student_row_and_risks():

@@ -271,3 +271,23 @@ def test_bank_export_is_scoped(client, bank):
     everything = client.get(url).content.decode()
     assert "$CATEGORY: $course$/top/Mine" in everything and "Secret" not in everything
     assert client.get(reverse("exams:export_bank", kwargs={"fmt": "pdf"})).status_code == 404
+
+
+def test_shared_categories_are_named_in_the_readers_language(client, bank):
+    _school, teacher, _chosen, _ac = bank
+    QuestionCategory.objects.create(name="Son live", school=None)
+    client.force_login(teacher)
+    french = client.get("/exams/bank/import/").content.decode()
+    english = client.get("/en/exams/bank/import/").content.decode()
+    assert "Son live (partagée)" in french and "(shared)" not in french
+    assert "Son live (shared)" in english
+
+
+def test_the_preview_names_question_types_in_the_readers_language(client, bank):
+    _school, teacher, chosen, _ac = bank
+    client.force_login(teacher)
+    data = {"fmt": "gift", "category": chosen.pk, "language": "fr", "source": "::Q::Vrai ? {T}\n", "preview": "1"}
+    french = client.post("/exams/bank/import/", data).content.decode()
+    english = client.post("/en/exams/bank/import/", data).content.decode()
+    assert "<td>Vrai/faux</td>" in french and "<td>truefalse</td>" not in french
+    assert "<td>True/false</td>" in english
