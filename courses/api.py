@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from lms.accounts import roles
+from lms.converters import Id
 from partnerships.models import Cohort, SchoolMember
 
 from . import selectors, services
@@ -69,7 +70,7 @@ def my_progress(request):
 
 
 @router.post("/{course_id}/enrol", response={201: EnrolOut})
-def enrol(request, course_id: int):
+def enrol(request, course_id: Id):
     course = get_object_or_404(CoursePage, pk=course_id)
     try:
         e = services.self_enrol(request.user, course)
@@ -80,7 +81,7 @@ def enrol(request, course_id: int):
 
 
 @router.get("/cohorts/{cohort_id}/progress", response=dict[int, list[ProgressOut]])
-def cohort_progress(request, cohort_id: int):
+def cohort_progress(request, cohort_id: Id):
     """Progress of every student of a cohort (school staff or teachers of its school, Flow Stage staff)."""
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_id)
     user = request.user

@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 
 from exams import selectors, services
 from exams.models import Attempt, Exam
+from lms.converters import Id
 from lms.templatetags.i18n_messages import localize
 
 router = Router(tags=["exams"])
@@ -52,16 +53,16 @@ def _call(fn, *args, **kwargs):
         raise HttpError(exc.status, exc.message) from None
 
 
-@router.post("/{int:exam_id}/attempts")
-def start_attempt(request, exam_id: int):
+@router.post("/{exam_id}/attempts")
+def start_attempt(request, exam_id: Id):
     """Start an attempt (or resume the open one)."""
     exam = get_object_or_404(Exam, pk=exam_id)
     attempt = _call(services.start_attempt, exam, request.user)
     return _attempt_out(attempt)
 
 
-@router.get("/attempts/{int:attempt_id}")
-def get_attempt(request, attempt_id: int):
+@router.get("/attempts/{attempt_id}")
+def get_attempt(request, attempt_id: Id):
     """The attempt and its questions in the shuffled order, with the saved answers (never the key)."""
     attempt = _own_attempt(request, attempt_id)
     out = _attempt_out(attempt)
@@ -69,8 +70,8 @@ def get_attempt(request, attempt_id: int):
     return out
 
 
-@router.put("/attempts/{int:attempt_id}/answers/{int:question_id}", response=SavedOut)
-def save_answer(request, attempt_id: int, question_id: int, payload: AnswerIn):
+@router.put("/attempts/{attempt_id}/answers/{question_id}", response=SavedOut)
+def save_answer(request, attempt_id: Id, question_id: Id, payload: AnswerIn):
     """Save one answer (autosave). Unchanged answers are acknowledged without a write.
 
     Ordering: `{"order": [...]}` with one entry per position, the item id put there or `null` for a
@@ -90,16 +91,16 @@ def save_answer(request, attempt_id: int, question_id: int, payload: AnswerIn):
             "saved_at": result.saved_at.isoformat() if result.saved_at else None}
 
 
-@router.post("/attempts/{int:attempt_id}/submit")
-def submit(request, attempt_id: int):
+@router.post("/attempts/{attempt_id}/submit")
+def submit(request, attempt_id: Id):
     """Submit (idempotent: submitting a closed attempt returns it unchanged)."""
     attempt = _own_attempt(request, attempt_id)
     attempt = services.submit_attempt(attempt)
     return _attempt_out(attempt)
 
 
-@router.get("/attempts/{int:attempt_id}/result")
-def result(request, attempt_id: int):
+@router.get("/attempts/{attempt_id}/result")
+def result(request, attempt_id: Id):
     attempt = _own_attempt(request, attempt_id)
     if attempt.status == Attempt.Status.OPEN:
         raise HttpError(409, "The attempt is still in progress.")

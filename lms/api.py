@@ -4,7 +4,7 @@ Each app contributes a `router` in its `api.py`; they are mounted here."""
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from lms.accounts.models import ApiToken
@@ -77,7 +77,16 @@ def me(request):
     }
 
 
-def _mount_routers():
+def @api.exception_handler(ValidationError)
+def invalid_input(request, exc: ValidationError):
+    """A path parameter that does not validate (an id beyond 64 bits, lms/converters.Id) names no resource:
+    404, as the pages answer. Other invalid input keeps Ninja's 422 with the details."""
+    if any((error.get("loc") or [None])[0] == "path" for error in exc.errors):
+        return api.create_response(request, {"detail": "Not Found"}, status=404)
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+_mount_routers():
     from badges.api import router as badges_router
     from courses.api import router as courses_router
     from exams.api import router as exams_router
@@ -87,6 +96,15 @@ def _mount_routers():
     api.add_router("/exams", exams_router)
     api.add_router("/credentials", badges_router)
     api.add_router("/partnerships", partnerships_router)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request, exc: ValidationError):
+    """A path parameter that does not validate (an id beyond 64 bits, lms/converters.Id) names no resource:
+    404, as the pages answer. Other invalid input keeps Ninja's 422 with the details."""
+    if any((error.get("loc") or [None])[0] == "path" for error in exc.errors):
+        return api.create_response(request, {"detail": "Not Found"}, status=404)
+    return api.create_response(request, {"detail": exc.errors}, status=422)
 
 
 _mount_routers()

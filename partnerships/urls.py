@@ -7,10 +7,10 @@ app_name = "partnerships"
 urlpatterns: list = [
     path("", views.schools, name="schools"),
     path("cohorts/", views.cohorts, name="cohorts"),
-    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
-    path("cohorts/<int:pk>/enrol/", views.cohort_enrol, name="cohort_enrol"),
-    path("cohorts/<int:pk>/import/", views.cohort_import, name="cohort_import"),
-    path("cohorts/<int:pk>/import/confirm/", views.cohort_import_confirm, name="cohort_import_confirm"),
-    path("partnerships/<int:pk>/transition/", views.partnership_transition, name="partnership_transition"),
+    path("cohorts/<id:pk>/", views.cohort_detail, name="cohort_detail"),
+    path("cohorts/<id:pk>/enrol/", views.cohort_enrol, name="cohort_enrol"),
+    path("cohorts/<id:pk>/import/", views.cohort_import, name="cohort_import"),
+    path("cohorts/<id:pk>/import/confirm/", views.cohort_import_confirm, name="cohort_import_confirm"),
+    path("partnerships/<id:pk>/transition/", views.partnership_transition, name="partnership_transition"),
     path("<slug:slug>/", views.school_detail, name="school_detail"),
 ]
