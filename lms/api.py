@@ -77,16 +77,7 @@ def me(request):
     }
 
 
-def @api.exception_handler(ValidationError)
-def invalid_input(request, exc: ValidationError):
-    """A path parameter that does not validate (an id beyond 64 bits, lms/converters.Id) names no resource:
-    404, as the pages answer. Other invalid input keeps Ninja's 422 with the details."""
-    if any((error.get("loc") or [None])[0] == "path" for error in exc.errors):
-        return api.create_response(request, {"detail": "Not Found"}, status=404)
-    return api.create_response(request, {"detail": exc.errors}, status=422)
-
-
-_mount_routers():
+def _mount_routers():
     from badges.api import router as badges_router
     from courses.api import router as courses_router
     from exams.api import router as exams_router

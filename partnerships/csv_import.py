@@ -66,6 +66,12 @@ def map_header(header: list[str]) -> dict[str, int]:
     return found
 
 
+def _csv_reason(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return _("a field is longer than %(limit)s characters") % {"limit": f"{csv.field_size_limit():,}"}
+    return _("the CSV is malformed")
+
+
 def count_lines(text: str) -> int:
     return text.count("\n") + (0 if text.endswith("\n") else 1)
 
@@ -93,7 +99,10 @@ def parse(data: bytes, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> 
     except csv.Error:
         delimiter = ","
     reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
-    header = next(reader)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise ImportRefused(_("The first line could not be read: %(reason)s.") % {"reason": _csv_reason(exc)}) from None
     columns = map_header(header)
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
@@ -103,8 +112,20 @@ def parse(data: bytes, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> 
         )
     rows: list[Row] = []
     seen: dict[str, int] = {}
-    for line_no, values in enumerate(reader, start=2):
-        def get(column):
+    line_no = 1
+    while True:
+        line_no += 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field longer than csv.field_size_limit(): this row only
+            row = Row(line=line_no, email="", first_name="", last_name="")
+            row.errors.append(_("This line could not be read: %(reason)s.") % {"reason": _csv_reason(exc)})
+            rows.append(row)
+            continue
+
+        def get(column, values=values):
             i = columns[column]
             return values[i].strip() if i < len(values) else ""
 

@@ -43,3 +43,34 @@ class CsvUploadForm(forms.Form):
 
 class TransitionForm(forms.Form):
     target = forms.CharField(max_length=20)
+
+
+class InvitationSignupForm(forms.Form):
+    """Creating one's student account from a cohort invitation (the e-mail is the invited address)."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Password (again)"), strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        from django.contrib.auth import get_user_model, password_validation
+
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            user = get_user_model()(email=self.email, first_name=data.get("first_name", ""),
+                                    last_name=data.get("last_name", ""))
+            try:
+                password_validation.validate_password(p1, user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data

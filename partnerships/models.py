@@ -141,6 +141,46 @@ class CohortMembership(models.Model):
         return f"{self.user} in {self.cohort}"
 
 
+class CohortInvitation(models.Model):
+    """An invitation to join a cohort, for anyone who is not already a student of the cohort's school.
+
+    Membership is created only when the invitee accepts (partnerships.services.accept_invitation): until
+    then the school sees the e-mail address it typed and nothing of the account behind it. The link is
+    single-use and expires; only a SHA-256 of its secret is stored. The history is the audit trail."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        REVOKED = "revoked", _("revoked")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    language = models.CharField(_("language of the e-mail"), max_length=5, default="fr")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="cohort_invitations", help_text=_("The account that accepted."))
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "email"], condition=models.Q(status="pending"),
+                                               name="uniq_pending_cohort_invitation")]
+        verbose_name = _("cohort invitation")
+        verbose_name_plural = _("cohort invitations")
+
+    def __str__(self):
+        return f"{self.email} → {self.cohort} ({self.status})"
+
+
 class Entitlement(models.Model):
     """A named right a partnership tier grants, checked by code through `entitlements.school_has`."""
 

@@ -1,5 +1,7 @@
 """State changes of partnerships, invoices and cohorts — one transaction each."""
 import datetime
+import hashlib
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,15 +12,27 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lms.accounts import roles
 
 from . import lifecycle
 from .csv_import import Row
-from .models import Cohort, CohortMembership, Employer, Invoice, Partnership, PartnershipTransition, Tier
+from .models import (
+    Cohort,
+    CohortInvitation,
+    CohortMembership,
+    Employer,
+    Invoice,
+    Partnership,
+    PartnershipTransition,
+    SchoolMember,
+    Tier,
+)
 
 S = Partnership.Status
 
@@ -219,77 +233,217 @@ def renewal_recipients(partnership) -> list:
 
 # --- cohorts ------------------------------------------------------------------------------------------
 
-def _student_group():
-    return Group.objects.get_or_create(name=roles.STUDENT)[0]
-
-
 def match_rows(cohort: Cohort, rows: list[Row]) -> list[Row]:
-    """Mark each valid row new / existing / member with a bounded number of queries."""
+    """Check the rows against the cohort. Deliberately blind to accounts: a row reads the same whether its
+    address has an account, which school it belongs to or which role it has (the preview must not tell the
+    school anything about people who are not its students); who joins at once and who is invited is decided
+    at the confirmation (enrol_rows). Kept for the preview's sake: rows carry only their own errors."""
+    for r in rows:
+        if not r.errors:
+            r.status = "ready"
+    return rows
+
+
+def _students_of_school(school_id: int, emails: list[str]) -> dict[str, int]:
+    """{e-mail: user id} of the accounts among `emails` that the school may enrol without asking them:
+    active students (the student role and no other, not staff), members of a cohort of this school and of no
+    other school's cohort, holding no role in another school. Everyone else joins by invitation."""
     User = get_user_model()
-    emails = [r.email for r in rows if not r.errors]
-    existing = {}
+    found: dict[str, int] = {}
     for i in range(0, len(emails), 900):
         chunk = emails[i:i + 900]
-        for uid, email in User.objects.annotate(e=Lower("email")).filter(e__in=chunk).values_list("id", "e"):
-            existing[email] = uid
-    members = set(CohortMembership.objects.filter(cohort=cohort, user_id__in=list(existing.values()))
-                  .values_list("user_id", flat=True)) if existing else set()
-    for r in rows:
-        if r.errors:
-            continue
-        uid = existing.get(r.email)
-        if uid is None:
-            r.status = "new"
-            if not (r.first_name or r.last_name):
-                r.errors.append(_("First name or last name is required for a new student."))
-        elif uid in members:
-            r.status = "member"
-        else:
-            r.status = "existing"
-    return rows
+        candidates = (
+            User.objects.annotate(e=Lower("email"))
+            .filter(e__in=chunk, is_active=True, is_staff=False, is_superuser=False,
+                    groups__name=roles.STUDENT, cohort_memberships__cohort__programme__school_id=school_id)
+            .exclude(groups__name__in=[r for r in roles.ROLES if r != roles.STUDENT])
+            .exclude(cohort_memberships__cohort__in=Cohort.objects.exclude(programme__school_id=school_id))
+            .exclude(school_memberships__in=SchoolMember.objects.exclude(school_id=school_id))
+            .values_list("e", "id").distinct()
+        )
+        found.update(dict(candidates))
+    return found
 
 
 @transaction.atomic
 def enrol_rows(cohort: Cohort, rows: list[Row], *, by=None) -> dict:
-    """All or nothing: enrol every row (creating the new users, inactive password + invitation)."""
+    """All or nothing. Students of the cohort's school join at once; every other address (a new person, a
+    student of another school, an account with another role) receives an invitation and joins only by
+    accepting it. The answer counts the two groups, not what the accounts are."""
     rows = match_rows(cohort, [Row(r.line, r.email, r.first_name, r.last_name) for r in rows])
     bad = [r for r in rows if r.errors]
     if bad:
         raise ServiceError(_("%(n)s row(s) have errors; nothing was imported.") % {"n": len(bad)})
-    User = get_user_model()
-    new_rows = [r for r in rows if r.status == "new"]
-    new_users = []
-    for r in new_rows:
-        u = User(email=r.email, first_name=r.first_name, last_name=r.last_name, is_active=True)
-        u.set_unusable_password()
-        new_users.append(u)
-    User.objects.bulk_create(new_users, batch_size=500)
     emails = [r.email for r in rows]
-    ids = {}
+    members = set()  # addresses already in this cohort (the school sees its cohort's list anyway)
     for i in range(0, len(emails), 900):
-        ids.update(dict(User.objects.annotate(e=Lower("email")).filter(e__in=emails[i:i + 900]).values_list("e", "id")))
-    group = _student_group()
-    Through = User.groups.through
-    Through.objects.bulk_create([Through(user_id=uid, group_id=group.pk) for uid in ids.values()],
-                                ignore_conflicts=True, batch_size=1000)
-    to_add = [r for r in rows if r.status != "member"]
-    CohortMembership.objects.bulk_create(
-        [CohortMembership(cohort=cohort, user_id=ids[r.email]) for r in to_add], ignore_conflicts=True, batch_size=1000
-    )
-    new_ids = [ids[r.email] for r in new_rows]
-    if new_ids:
-        transaction.on_commit(lambda: _enqueue_invitations(new_ids, cohort.pk))
-    return {"created": len(new_rows), "enrolled": len(to_add), "already": len(rows) - len(to_add)}
-
-
-def _enqueue_invitations(user_ids, cohort_id):
-    from .tasks import send_invitations
-
-    send_invitations.delay(user_ids, cohort_id)
+        members.update(CohortMembership.objects.filter(cohort=cohort).annotate(e=Lower("user__email"))
+                       .filter(e__in=emails[i:i + 900]).values_list("e", flat=True))
+    own = _students_of_school(cohort.programme.school_id, [e for e in emails if e not in members])
+    to_add = [own[r.email] for r in rows if r.email in own]
+    if to_add:
+        bulk_create_with_history(
+            [CohortMembership(cohort=cohort, user_id=uid) for uid in to_add], CohortMembership,
+            batch_size=500, default_user=by, default_change_reason="enrolled by the school",
+        )
+    invited = invite_to_cohort(cohort, [r for r in rows if r.email not in own and r.email not in members], by=by)
+    return {"enrolled": len(to_add), "invited": invited, "already": len(members)}
 
 
 def enrol_student(cohort: Cohort, email: str, first_name: str = "", last_name: str = "", *, by=None) -> dict:
     return enrol_rows(cohort, [Row(line=1, email=email.strip().lower(), first_name=first_name, last_name=last_name)], by=by)
+
+
+# --- invitations ----------------------------------------------------------------------------------------
+
+def invitation_ttl() -> datetime.timedelta:
+    return datetime.timedelta(days=getattr(settings, "COHORT_INVITATION_TTL_DAYS", 14))
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def invite_to_cohort(cohort: Cohort, rows: list[Row], *, by=None) -> int:
+    """Create (or renew) a pending invitation per row; the e-mails go out after the commit, each with a fresh
+    single-use link (a renewed invitation's old link stops working). Returns the number of invitations."""
+    if not rows:
+        return 0
+    now = timezone.now()
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    language = language[:2] if language[:2] in ("fr", "en") else settings.LANGUAGE_CODE
+    emails = [r.email for r in rows]
+    pending = {}
+    for i in range(0, len(emails), 900):
+        pending.update({inv.email: inv for inv in CohortInvitation.objects.select_for_update().filter(
+            cohort=cohort, status=CohortInvitation.Status.PENDING, email__in=emails[i:i + 900])})
+    renewed, created = [], []
+    for r in rows:
+        inv = pending.get(r.email)
+        if inv is None:
+            created.append(CohortInvitation(cohort=cohort, email=r.email, first_name=r.first_name,
+                                            last_name=r.last_name, invited_by=by, language=language,
+                                            expires_at=now + invitation_ttl()))
+        else:
+            inv.first_name, inv.last_name = r.first_name or inv.first_name, r.last_name or inv.last_name
+            inv.invited_by, inv.expires_at, inv.token_hash = by, now + invitation_ttl(), ""
+            renewed.append(inv)
+    created = bulk_create_with_history(created, CohortInvitation, batch_size=500, default_user=by,
+                                       default_change_reason="invited") if created else []
+    if renewed:
+        bulk_update_with_history(renewed, CohortInvitation, ["first_name", "last_name", "invited_by",
+                                                             "expires_at", "token_hash"],
+                                 batch_size=500, default_user=by, default_change_reason="invitation renewed")
+    ids = [inv.pk for inv in [*created, *renewed]]
+    transaction.on_commit(lambda: _enqueue_invitations(ids))
+    return len(rows)
+
+
+def _enqueue_invitations(invitation_ids):
+    from .tasks import send_cohort_invitations
+
+    send_cohort_invitations.delay(invitation_ids)
+
+
+@transaction.atomic
+def issue_invitation_links(invitation_ids: list[int]) -> list[tuple[CohortInvitation, str]]:
+    """Give each pending invitation a new secret (only its hash is kept) and return (invitation, link) to
+    mail. Called by the task, so the secret never travels through the broker."""
+    from django.urls import reverse
+
+    out = []
+    invitations = list(CohortInvitation.objects.select_for_update().select_related("cohort__programme__school")
+                       .filter(pk__in=invitation_ids, status=CohortInvitation.Status.PENDING))
+    now = timezone.now()
+    for inv in invitations:
+        raw = secrets.token_urlsafe(32)
+        inv.token_hash, inv.sent_at = _token_hash(raw), now
+        with translation.override(inv.language):
+            path = reverse("partnerships:invitation", kwargs={"token": raw})
+        out.append((inv, settings.PUBLIC_BASE_URL.rstrip("/") + path))
+    CohortInvitation.objects.bulk_update(invitations, ["token_hash", "sent_at"], batch_size=500)
+    return out
+
+
+class InvitationInvalid(ServiceError):
+    """The link is unknown, already used, withdrawn or expired."""
+
+
+def find_invitation(raw_token: str) -> CohortInvitation:
+    """The pending, unexpired invitation of a link, else InvitationInvalid (one message for every case)."""
+    if not raw_token or len(raw_token) > 200:
+        raise InvitationInvalid(_("This invitation link is not valid any more."))
+    inv = (CohortInvitation.objects.select_related("cohort__programme__school", "invited_by")
+           .filter(token_hash=_token_hash(raw_token)).first())
+    if inv is None or inv.status != CohortInvitation.Status.PENDING or inv.expires_at <= timezone.now():
+        raise InvitationInvalid(_("This invitation link is not valid any more."))
+    return inv
+
+
+def _locked_pending(invitation: CohortInvitation) -> CohortInvitation:
+    inv = CohortInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if inv.status != CohortInvitation.Status.PENDING or inv.expires_at <= timezone.now():
+        raise InvitationInvalid(_("This invitation link is not valid any more."))
+    return inv
+
+
+@transaction.atomic
+def accept_invitation(invitation: CohortInvitation, user) -> CohortMembership:
+    """The invitee (signed in as the invited address) joins the cohort as a student. Single use."""
+    inv = _locked_pending(invitation)
+    if (user.email or "").lower() != inv.email.lower():
+        raise ServiceError(_("This invitation was sent to another e-mail address."))
+    user.groups.add(_student_group())
+    membership = CohortMembership.objects.filter(cohort_id=inv.cohort_id, user=user).first()
+    if membership is None:
+        membership = CohortMembership(cohort_id=inv.cohort_id, user=user)
+        membership._change_reason = "invitation accepted"
+        membership.save()
+    inv.status, inv.responded_at, inv.user, inv.token_hash = (
+        CohortInvitation.Status.ACCEPTED, timezone.now(), user, "")
+    inv._change_reason = "accepted"
+    inv.save()
+    invitation.status = inv.status
+    return membership
+
+
+@transaction.atomic
+def accept_invitation_as_new_user(invitation: CohortInvitation, *, password: str, first_name: str,
+                                  last_name: str, preferred_language: str = "fr"):
+    """An invitee without an account creates one (a student) and joins the cohort."""
+    from lms.accounts.services import register_user
+
+    inv = _locked_pending(invitation)
+    user = register_user(email=inv.email, password=password, first_name=first_name, last_name=last_name,
+                         role=roles.STUDENT, preferred_language=preferred_language)
+    membership = accept_invitation(inv, user)
+    invitation.status = CohortInvitation.Status.ACCEPTED
+    return user, membership
+
+
+@transaction.atomic
+def decline_invitation(invitation: CohortInvitation) -> None:
+    inv = _locked_pending(invitation)
+    inv.status, inv.responded_at, inv.token_hash = CohortInvitation.Status.DECLINED, timezone.now(), ""
+    inv._change_reason = "declined"
+    inv.save()
+    invitation.status = inv.status
+
+
+@transaction.atomic
+def revoke_invitation(invitation: CohortInvitation, *, by=None) -> None:
+    inv = _locked_pending(invitation)
+    inv.status, inv.token_hash = CohortInvitation.Status.REVOKED, ""
+    inv._change_reason = "revoked"
+    if by is not None:
+        inv._history_user = by
+    inv.save()
+    invitation.status = inv.status
+
+
+def _student_group():
+    return Group.objects.get_or_create(name=roles.STUDENT)[0]
 
 
 @transaction.atomic
@@ -317,20 +471,6 @@ def load_preview(token: str, cohort: Cohort, user) -> list[Row] | None:
 
 def drop_preview(token: str) -> None:
     cache.delete(f"cohort-import:{token}")
-
-
-def invitation_link(user) -> str:
-    from django.contrib.auth.tokens import default_token_generator
-    from django.urls import reverse
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-    from django.utils import translation
-
-    with translation.override(getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE):
-        path = reverse("password_reset_confirm", kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user),
-        })
-    return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
 # --- cohorts -------------------------------------------------------------------------------------------

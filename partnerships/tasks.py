@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from . import services
-from .models import Cohort, Partnership
+from .models import Partnership
 
 
 @shared_task(name="partnerships.tasks.open_due_renewals")
@@ -33,14 +33,21 @@ def notify_renewal_due(partnership_id: int):
     return get_connection().send_messages(messages) or 0
 
 
-@shared_task(name="partnerships.tasks.send_invitations")
-def send_invitations(user_ids: list[int], cohort_id: int):
-    """Invite newly created students to set their password (Django's password-reset token)."""
-    cohort = Cohort.objects.select_related("programme__school").filter(pk=cohort_id).first()
-    users = get_user_model().objects.filter(pk__in=user_ids)
+@shared_task(name="partnerships.tasks.send_cohort_invitations")
+def send_cohort_invitations(invitation_ids: list[int]):
+    """Mail each pending invitation a fresh single-use link (its secret is made here, never queued), in the
+    invitee's language when they have an account, else in the language the school worked in."""
+    User = get_user_model()
+    issued = services.issue_invitation_links(invitation_ids)
+    languages = dict(User.objects.filter(email__in=[inv.email for inv, _link in issued])
+                     .values_list("email", "preferred_language")) if issued else {}
     messages = []
-    for user in users:
-        if user.has_usable_password():
-            continue  # already set: the invitation is not resent
-        messages.append(_mail(user, "invitation", {"cohort": cohort, "link": services.invitation_link(user)}))
+    for inv, link in issued:
+        language = languages.get(inv.email) or inv.language
+        with translation.override(language):
+            context = {"invitation": inv, "cohort": inv.cohort, "school": inv.cohort.programme.school,
+                       "link": link, "expires_at": inv.expires_at, "base_url": settings.PUBLIC_BASE_URL}
+            subject = render_to_string("partnerships/email/cohort_invitation_subject.txt", context).strip()
+            body = render_to_string("partnerships/email/cohort_invitation.txt", context)
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [inv.email]))
     return get_connection().send_messages(messages) or 0

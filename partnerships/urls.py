@@ -11,6 +11,8 @@ urlpatterns: list = [
     path("cohorts/<id:pk>/enrol/", views.cohort_enrol, name="cohort_enrol"),
     path("cohorts/<id:pk>/import/", views.cohort_import, name="cohort_import"),
     path("cohorts/<id:pk>/import/confirm/", views.cohort_import_confirm, name="cohort_import_confirm"),
+    path("cohorts/<id:pk>/invitations/<id:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("partnerships/<id:pk>/transition/", views.partnership_transition, name="partnership_transition"),
     path("<slug:slug>/", views.school_detail, name="school_detail"),
 ]

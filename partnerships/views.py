@@ -2,19 +2,31 @@
 import secrets
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from lms.accounts import roles
+
 from . import access, lifecycle, services
 from .csv_import import ImportRefused, parse
-from .forms import CohortForm, CsvUploadForm, EnrolForm, TransitionForm
-from .models import Cohort, CohortMembership, Partnership, PartnershipTransition, School, SchoolMember
+from .forms import CohortForm, CsvUploadForm, EnrolForm, InvitationSignupForm, TransitionForm
+from .models import (
+    Cohort,
+    CohortInvitation,
+    CohortMembership,
+    Partnership,
+    PartnershipTransition,
+    School,
+    SchoolMember,
+)
 
 # Actions of the apps above (assigning courses / certifications to a cohort): shown when installed.
 COHORT_ACTIONS = [
@@ -58,8 +70,70 @@ def cohort_detail(request, pk):
             actions.append({"url": reverse(name, kwargs={"cohort_id": cohort.pk}), "label": label})
         except NoReverseMatch:
             continue  # TODO(integration): courses/exams cohort-assignment pages
+    invitations = (CohortInvitation.objects.filter(cohort=cohort, status=CohortInvitation.Status.PENDING,
+                                                   expires_at__gt=timezone.now()).order_by("email"))
     return render(request, "partnerships/cohort_detail.html", {
         "cohort": cohort, "members": members, "actions": actions, "school": cohort.programme.school,
+        "invitations": invitations,
+    })
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, pk, invitation_id):
+    cohort = _cohort_for(request, pk)
+    invitation = get_object_or_404(CohortInvitation, pk=invitation_id, cohort=cohort)
+    try:
+        services.revoke_invitation(invitation, by=request.user)
+    except services.InvitationInvalid:
+        messages.info(request, _("This invitation was already answered or has expired."))
+    else:
+        messages.success(request, _("Invitation withdrawn."))
+    return redirect("partnerships:cohort_detail", pk=cohort.pk)
+
+
+def invitation(request, token):
+    """The invitee's page: accept or decline. An invitee with an account signs in as that address; one
+    without creates their student account here. The link is the only key: one message for every bad link."""
+    try:
+        inv = services.find_invitation(token)
+    except services.InvitationInvalid as exc:
+        return render(request, "partnerships/invitation.html", {"invalid": str(exc)}, status=410)
+    User = get_user_model()
+    account = User.objects.filter(email__iexact=inv.email).first()
+    signed_in_as_invitee = request.user.is_authenticated and request.user.email.lower() == inv.email.lower()
+    form = None
+    if account is None:
+        form = InvitationSignupForm(request.POST if request.POST.get("action") == "accept" else None,
+                                    initial={"first_name": inv.first_name, "last_name": inv.last_name},
+                                    email=inv.email)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "decline":
+                services.decline_invitation(inv)
+                messages.info(request, _("You declined the invitation."))
+                return redirect("home")
+            if action == "accept" and account is None and form.is_valid():
+                user, _membership = services.accept_invitation_as_new_user(
+                    inv, password=form.cleaned_data["password1"], first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    preferred_language=(translation.get_language() or "fr")[:2])
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, _("Welcome! You have joined %(cohort)s.") % {"cohort": inv.cohort})
+                return redirect("dashboard")
+            if action == "accept" and account is not None and signed_in_as_invitee:
+                services.accept_invitation(inv, request.user)
+                messages.success(request, _("You have joined %(cohort)s.") % {"cohort": inv.cohort})
+                return redirect("dashboard")
+        except services.InvitationInvalid as exc:
+            return render(request, "partnerships/invitation.html", {"invalid": str(exc)}, status=410)
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+    return render(request, "partnerships/invitation.html", {
+        "invitation": inv, "cohort": inv.cohort, "school": inv.cohort.programme.school, "form": form,
+        "has_account": account is not None, "signed_in_as_invitee": signed_in_as_invitee,
+        "role_change": account is not None and not account.groups.filter(name=roles.STUDENT).exists(),
     })
 
 
@@ -68,20 +142,18 @@ def cohort_enrol(request, pk):
     cohort = _cohort_for(request, pk)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            result = services.enrol_student(cohort, form.cleaned_data["email"], form.cleaned_data["first_name"],
-                                            form.cleaned_data["last_name"], by=request.user)
-        except services.ServiceError:
-            form.add_error("last_name", _("First name or last name is required for a new student."))
-        else:
-            if result["created"]:
-                messages.success(request, _("Student created and enrolled; an invitation e-mail was sent."))
-            elif result["enrolled"]:
-                messages.success(request, _("Student enrolled."))
-            else:
-                messages.info(request, _("This student is already in the cohort."))
-            return redirect("partnerships:cohort_detail", pk=cohort.pk)
+        result = services.enrol_student(cohort, form.cleaned_data["email"], form.cleaned_data["first_name"],
+                                        form.cleaned_data["last_name"], by=request.user)
+        messages.success(request, _enrol_message(result))
+        return redirect("partnerships:cohort_detail", pk=cohort.pk)
     return render(request, "partnerships/cohort_enrol.html", {"cohort": cohort, "form": form})
+
+
+def _enrol_message(result) -> str:
+    """What the school learns: how many of its students joined, how many invitations left; nothing about
+    the accounts behind the invitations."""
+    return _("%(enrolled)s student(s) of your school enrolled, %(invited)s invitation(s) sent, "
+             "%(already)s already in the cohort. An invited person joins the cohort when they accept.") % result
 
 
 @login_required
@@ -98,10 +170,7 @@ def cohort_import(request, pk):
         else:
             services.match_rows(cohort, rows)
             errors = [r for r in rows if r.errors]
-            context.update({
-                "rows": rows, "encoding": encoding, "errors": errors,
-                "counts": {s: sum(1 for r in rows if r.status == s and not r.errors) for s in ("new", "existing", "member")},
-            })
+            context.update({"rows": rows, "encoding": encoding, "errors": errors, "ready": len(rows) - len(errors)})
             if not errors:
                 token = secrets.token_urlsafe(16)
                 services.store_preview(token, cohort, request.user, rows)
@@ -125,8 +194,7 @@ def cohort_import_confirm(request, pk):
         messages.error(request, str(exc))
         return redirect("partnerships:cohort_import", pk=cohort.pk)
     services.drop_preview(token)
-    messages.success(request, _("%(enrolled)s student(s) enrolled, %(created)s new account(s) invited, "
-                                "%(already)s already in the cohort.") % result)
+    messages.success(request, _enrol_message(result))
     return redirect("partnerships:cohort_detail", pk=cohort.pk)
 
 

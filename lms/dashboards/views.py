@@ -1,5 +1,4 @@
 """School dashboard (school staff, Flow Stage staff) and Flow Stage KPI dashboard (Flow Stage staff)."""
-import csv
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from lms import csv_safe
 from partnerships import access
 from partnerships.models import School, SchoolMember
 
@@ -123,7 +123,7 @@ def school_dashboard_csv(request, slug):
     data = selectors.school_dashboard(school)
     table = request.GET.get("table", "students")
     cohort = request.GET.get("cohort")
-    writer = csv.writer(_Echo())
+    writer = csv_safe.writer(_Echo())  # every cell neutralised against formulas (lms/csv_safe.py)
 
     def summary():
         yield writer.writerow(["cohort", "graduation_year", "students", "average_progress_pct", "completion_rate_pct",

@@ -88,33 +88,34 @@ def _upload(client, cohort, content: bytes, name="students.csv"):
 
 
 @pytest.mark.django_db
-def test_preview_then_confirm_matches_existing_and_invites_new(client, staff_a, cohort_a,
-                                                               django_capture_on_commit_callbacks):
+def test_preview_then_confirm_enrols_own_students_and_invites_the_others(client, staff_a, cohort_a,
+                                                                        django_capture_on_commit_callbacks):
+    from partnerships.models import Cohort, CohortInvitation
+
     existing = make_user("student", email="bob@example.test")
+    CohortMembership.objects.create(cohort=Cohort.objects.create(programme=cohort_a.programme, graduation_year=2030),
+                                    user=existing)
     client.force_login(staff_a)
     r = _upload(client, cohort_a, GOOD.encode())
     assert r.status_code == 200
-    assert not CohortMembership.objects.exists()  # preview writes nothing
+    assert not CohortMembership.objects.filter(cohort=cohort_a).exists()  # preview writes nothing
     body = r.content.decode()
-    assert "alice@example.test" in body and r.context["counts"] == {"new": 1, "existing": 1, "member": 0}
+    assert "alice@example.test" in body and r.context["ready"] == 2
     token = r.context["token"]
     with django_capture_on_commit_callbacks(execute=True):
         r = client.post(reverse("partnerships:cohort_import_confirm", args=[cohort_a.pk]), {"token": token})
     assert r.status_code == 302
-    assert set(CohortMembership.objects.values_list("user__email", flat=True)) == {"alice@example.test", "bob@example.test"}
-    alice = User.objects.get(email="alice@example.test")
-    assert not alice.has_usable_password() and alice.groups.filter(name="student").exists()
-    assert User.objects.filter(email__iexact="bob@example.test").count() == 1 and existing.cohort_memberships.exists()
+    # Bob is a student of this school: enrolled at once; Alice is invited (no account made for her yet)
+    assert set(CohortMembership.objects.filter(cohort=cohort_a).values_list("user__email", flat=True)) == {
+        "bob@example.test"}
+    assert not User.objects.filter(email="alice@example.test").exists()
+    assert CohortInvitation.objects.get(cohort=cohort_a).email == "alice@example.test"
     assert [m.to for m in mail.outbox] == [["alice@example.test"]]
-    assert "/accounts/reset/" in mail.outbox[0].body
-    # the link works: it lets Alice choose a password
-    link = [w for w in mail.outbox[0].body.split() if "/accounts/reset/" in w][0]
-    path = link.split("127.0.0.1:8000")[-1]
-    r = client.get(path, follow=True)
-    assert r.status_code == 200 and "new_password1" in r.content.decode()
+    assert "/schools/invitations/" in mail.outbox[0].body
     # confirming twice does nothing more
     r = client.post(reverse("partnerships:cohort_import_confirm", args=[cohort_a.pk]), {"token": token})
-    assert CohortMembership.objects.count() == 2
+    assert CohortMembership.objects.filter(cohort=cohort_a).count() == 1
+    assert CohortInvitation.objects.filter(cohort=cohort_a).count() == 1
 
 
 @pytest.mark.django_db
@@ -140,21 +141,26 @@ def test_bulk_import_of_the_row_limit_is_fast_and_bounded(client, staff_a, cohor
     token = r.context["token"]
     with django_assert_max_num_queries(130), django_capture_on_commit_callbacks(execute=False):
         client.post(reverse("partnerships:cohort_import_confirm", args=[cohort_a.pk]), {"token": token})
-    assert CohortMembership.objects.filter(cohort=cohort_a).count() == n
+    from partnerships.models import CohortInvitation
+
+    assert CohortInvitation.objects.filter(cohort=cohort_a, status="pending").count() == n
+    assert CohortInvitation.history.filter(cohort_id=cohort_a.pk).count() == n
     assert time.perf_counter() - start < 60
 
 
 @pytest.mark.django_db
 def test_enrol_form(client, staff_a, cohort_a, django_capture_on_commit_callbacks):
+    from partnerships.models import CohortInvitation
+
     client.force_login(staff_a)
     url = reverse("partnerships:cohort_enrol", args=[cohort_a.pk])
     with django_capture_on_commit_callbacks(execute=True):
         r = client.post(url, {"email": "New@Example.test", "first_name": "Nina", "last_name": "Roy"})
     assert r.status_code == 302
-    assert CohortMembership.objects.get().user.email == "new@example.test"
+    assert CohortInvitation.objects.get().email == "new@example.test"
     assert len(mail.outbox) == 1
-    r = client.post(url, {"email": "other@example.test"})  # new student without a name
-    assert r.status_code == 200 and not User.objects.filter(email="other@example.test").exists()
+    r = client.post(url, {"email": "not an address"})
+    assert r.status_code == 200 and r.context["form"].errors["email"]
 
 
 @pytest.mark.django_db
@@ -198,3 +204,21 @@ def test_flowstage_staff_move_a_partnership_and_invalid_is_a_message(client, par
     client.post(url, {"target": "renewal_due"})
     partnership_a.refresh_from_db()
     assert partnership_a.status == "renewal_due"
+
+
+def test_a_field_longer_than_the_csv_limit_is_a_row_error_not_a_500():
+    huge = "x" * 140_000  # > csv.field_size_limit() (131,072): csv.Error on that row
+    rows, _enc = parse(f"email,first_name,last_name\na@example.test,A,B\nb@example.test,{huge},C\nc@example.test,C,D\n"
+                       .encode())
+    assert [r.email for r in rows] == ["a@example.test", "", "c@example.test"]
+    assert not rows[0].errors and not rows[2].errors
+    assert "131,072" in rows[1].errors[0] and rows[1].line == 3
+    with pytest.raises(ImportRefused):  # in the header line: the whole file is refused, with the reason
+        parse(f"email,first_name,{huge}\na@example.test,A,B\n".encode())
+
+
+@pytest.mark.django_db
+def test_a_huge_field_in_the_uploaded_file_gives_a_row_report(client, staff_a, cohort_a):
+    client.force_login(staff_a)
+    r = _upload(client, cohort_a, ("email,first_name,last_name\n" + "a@example.test," + "y" * 140_000 + ",B\n").encode())
+    assert r.status_code == 200 and "token" not in r.context and len(r.context["errors"]) == 1
