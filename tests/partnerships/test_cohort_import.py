@@ -139,7 +139,9 @@ def test_bulk_import_of_the_row_limit_is_fast_and_bounded(client, staff_a, cohor
     start = time.perf_counter()
     r = _upload(client, cohort_a, data)
     token = r.context["token"]
-    with django_assert_max_num_queries(130), django_capture_on_commit_callbacks(execute=False):
+    # batches: SQLite binds at most 999 values per statement, so 5,000 invitations and their history rows
+    # take about 150 INSERTs; a bounded number, not one per row
+    with django_assert_max_num_queries(200), django_capture_on_commit_callbacks(execute=False):
         client.post(reverse("partnerships:cohort_import_confirm", args=[cohort_a.pk]), {"token": token})
     from partnerships.models import CohortInvitation
 

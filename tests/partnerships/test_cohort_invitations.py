@@ -188,7 +188,7 @@ def test_new_person_creates_the_account_on_acceptance(client, staff_b, cohort_b,
     nina = User.objects.get(email="nina@example.test")
     assert nina.check_password(TEST_PASSWORD) and set(nina.groups.values_list("name", flat=True)) == {"student"}
     assert CohortMembership.objects.filter(cohort=cohort_b, user=nina).exists()
-    assert client.get(reverse("dashboard")).status_code == 200  # signed in
+    assert client.session["_auth_user_id"] == str(nina.pk)  # signed in
 
 
 def test_decline_expiry_renewal_and_withdrawal(client, staff_b, cohort_b, student_of_a,
