@@ -1,25 +1,32 @@
 """The JSON API under /api/v1/ (Django Ninja). Session auth for the browser, bearer tokens otherwise.
 
 Each app contributes a `router` in its `api.py`; they are mounted here."""
+from datetime import datetime
+
 from django.contrib.auth import authenticate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from lms.accounts.models import ApiToken
+from lms.converters import Id
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         if not token or len(token) > 200:
             return None
-        api_token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token)).first()
+        now = timezone.now()
+        api_token = (ApiToken.objects.select_related("user")
+                     .filter(key_hash=ApiToken.hash(token), expires_at__gt=now).first())
         if api_token is None or not api_token.user.is_active:
             return None
-        if api_token.last_used_at is None or (timezone.now() - api_token.last_used_at).total_seconds() > 300:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 300:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
+        request.api_token = api_token
         return api_token.user
 
 
@@ -44,6 +51,22 @@ class TokenIn(Schema):
 class TokenOut(Schema):
     token: str
     token_type: str = "Bearer"
+    id: int
+    expires_at: datetime
+
+
+class TokenInfo(Schema):
+    """One of your tokens, never its secret (only a hash of it is stored)."""
+
+    id: int
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    current: bool
+
+
+class Message(Schema):
+    detail: str
 
 
 class MeOut(Schema):
@@ -54,13 +77,49 @@ class MeOut(Schema):
     roles: list[str]
 
 
-@api.post("/auth/token", auth=None, response=TokenOut, tags=["auth"])
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: Message, 429: Message}, tags=["auth"])
 def create_token(request, payload: TokenIn):
-    """Exchange an e-mail and password for a bearer token."""
+    """Exchange an e-mail and password for a bearer token, valid API_TOKEN_TTL_DAYS (30 days by default) from
+    now. Throttled like the login page (django-axes): too many failures answer 429 with Retry-After."""
+    from lms.throttle import lockout_response
+
     user = authenticate(request, username=payload.email.strip().lower()[:254], password=payload.password[:512])
+    if getattr(request, "axes_locked_out", False):
+        return lockout_response(request)
     if user is None or not user.is_active:
-        raise HttpError(401, "Invalid e-mail or password.")
-    return {"token": ApiToken.issue(user)}
+        return 401, {"detail": _("Invalid e-mail or password.")}
+    raw = ApiToken.issue(user)
+    token = ApiToken.objects.get(key_hash=ApiToken.hash(raw))
+    return {"token": raw, "id": token.pk, "expires_at": token.expires_at}
+
+
+@api.get("/auth/tokens", response=list[TokenInfo], tags=["auth"])
+def list_tokens(request):
+    """Your live tokens (expired ones are not listed: they no longer work)."""
+    current = getattr(getattr(request, "api_token", None), "pk", None)
+    tokens = ApiToken.objects.filter(user=request.user, expires_at__gt=timezone.now()).order_by("-created_at")[:200]
+    return [{"id": t.pk, "created_at": t.created_at, "expires_at": t.expires_at, "last_used_at": t.last_used_at,
+             "current": t.pk == current} for t in tokens]
+
+
+@api.delete("/auth/token", response={204: None, 400: Message}, tags=["auth"])
+def revoke_current_token(request):
+    """Revoke the bearer token this request is authenticated with."""
+    token = getattr(request, "api_token", None)
+    if token is None:
+        return 400, {"detail": _("This request carries no bearer token: name the token to revoke with "
+                                 "DELETE /api/v1/auth/tokens/{id}.")}
+    ApiToken.objects.filter(pk=token.pk).delete()
+    return 204, None
+
+
+@api.delete("/auth/tokens/{token_id}", response={204: None, 404: Message}, tags=["auth"])
+def revoke_token(request, token_id: Id):
+    """Revoke one of your tokens (someone else's answers 404, as an unknown id does)."""
+    deleted, _rows = ApiToken.objects.filter(pk=token_id, user=request.user).delete()
+    if not deleted:
+        return 404, {"detail": _("No such token.")}
+    return 204, None
 
 
 @api.get("/me", response=MeOut, tags=["auth"])

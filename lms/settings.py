@@ -5,6 +5,7 @@
   Celery over Redis, the Redis cache and PostgreSQL search.
 - Production: DJANGO_ENV=production; DEBUG off, secrets required from the environment.
 """
+import datetime
 import os
 from pathlib import Path
 
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "simple_history",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -95,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # last, as axes asks: turns a locked-out login into the 429 of lms/throttle.lockout_response
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -172,7 +176,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Every password check goes through axes first (login page, admin logins, POST /api/v1/auth/token).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
+
+# --- API tokens -----------------------------------------------------------------------------------
+# Fixed lifetime from issue (not sliding); revoked on password change/reset and deactivation (README).
+API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
+
+# --- Login throttling (django-axes; lms/throttle.py) ------------------------------------------------
+LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT = 5
+LOGIN_FAILURES_PER_CLIENT = 30
+AXES_HANDLER = "lms.throttle.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends at a time we can tell the user
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "lms.throttle.normalised_username"
+AXES_CLIENT_IP_CALLABLE = "lms.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "lms.throttle.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+# Reverse proxies in front of the platform whose X-Forwarded-For is trusted (one in production by default).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
 

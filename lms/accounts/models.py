@@ -70,15 +70,34 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
+        password_changed = self._password is not None  # set_password() was called (change, reset, admin)
         super().save(*args, **kwargs)
+        if password_changed or not self.is_active:
+            # a new password or a deactivated account: every API token of the account dies
+            ApiToken.objects.filter(user_id=self.pk).delete()
+
+
+def api_token_ttl():
+    """How long a bearer token lives (settings.API_TOKEN_TTL_DAYS, 30 days by default). Fixed, not sliding:
+    a token dies at created_at + TTL however often it is used, so a leaked token has a known end."""
+    import datetime
+
+    return datetime.timedelta(days=getattr(settings, "API_TOKEN_TTL_DAYS", 30))
+
+
+def api_token_expiry():
+    return timezone.now() + api_token_ttl()
 
 
 class ApiToken(models.Model):
-    """Bearer token for integrations and load tests. Only a SHA-256 of the token is stored."""
+    """Bearer token for integrations and load tests. Only a SHA-256 of the token is stored: the secret is
+    shown once, when it is issued. Tokens expire (api_token_ttl) and die with a password change or reset and
+    with the account's deactivation (User.save)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="lms_api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=api_token_expiry, db_index=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -94,6 +113,10 @@ class ApiToken(models.Model):
         raw = secrets.token_urlsafe(32)
         cls.objects.create(user=user, key_hash=cls.hash(raw))
         return raw
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 # --------------------------------------------------------------------------------------------------
