@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "axes",
+    "csp",
+    "ninja",  # Swagger UI served from our static files (no CDN; allowed by the CSP's 'self')
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -86,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.csp.PlatformCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -118,6 +121,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "lms.context_processors.navigation",
             ],
+            # w_class / pct_class: widths as classes, no inline style (Content-Security-Policy)
+            "builtins": ["lms.templatetags.ui"],
         },
     },
 ]
@@ -258,6 +263,34 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
     CSRF_TRUSTED_ORIGINS = [PUBLIC_BASE_URL]
+
+# --- Content-Security-Policy (django-csp; lms/csp.py adds the admin's allowances) --------------------
+# No inline script, no inline style (scripts and styles are static files; widths are classes), nothing from
+# another origin. Enforced in production; report-only in development so a violation shows in the browser's
+# console without breaking the page (CSP_ENFORCE=1 enforces it anywhere; the e2e test does).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "media-src": [SELF],
+    "frame-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+CSP_ENFORCE = os.environ.get("CSP_ENFORCE", "1" if PRODUCTION else "0") == "1"
+if CSP_ENFORCE:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+else:
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
 
 LOGGING = {
     "version": 1,

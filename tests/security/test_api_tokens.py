@@ -23,7 +23,10 @@ def _token(client, user, password=TEST_PASSWORD):
 
 
 def _me(client, raw):
-    return client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code
+    """Status of GET /api/v1/me with the token alone (a fresh client: no session to fall back on)."""
+    from django.test import Client
+
+    return Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code
 
 
 def test_token_expires_after_the_configured_lifetime(client, settings):
