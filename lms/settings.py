@@ -189,6 +189,9 @@ LOGIN_URL = "login"
 # Fixed lifetime from issue (not sliding); revoked on password change/reset and deactivation (README).
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
+# Cohort invitations (partnerships.services.invite_to_cohort): the single-use link's lifetime.
+COHORT_INVITATION_TTL_DAYS = 14
+
 # --- Login throttling (django-axes; lms/throttle.py) ------------------------------------------------
 LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT = 5
 LOGIN_FAILURES_PER_CLIENT = 30
