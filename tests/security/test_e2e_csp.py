@@ -49,8 +49,8 @@ def _visit(page, base, path, where, seen):
         return
     seen.add(path)
     where[0] = path
-    response = page.goto(base + path)
-    page.wait_for_load_state("networkidle")
+    response = page.goto(base + path, wait_until="load")
+    page.wait_for_timeout(250)  # late scripts and styles (the admin's keep polling, so no "networkidle")
     assert response is not None
     header = response.headers.get("content-security-policy", "")
     if response.headers.get("content-type", "").startswith("text/html"):
@@ -99,11 +99,55 @@ def test_no_csp_violation_on_the_main_pages_as_each_role(live_server, browser, e
             _visit(page, base, path, where, seen)
             for inner in _inner_links(page, base):
                 _visit(page, base, inner, where, seen)
-        if role in ("flowstage_staff", "superuser", "teacher"):
-            for path in ADMIN_PAGES:
+        if role in ("teacher", "flowstage_staff"):
+            for path in ADMIN_PAGES[:2]:
                 _visit(page, base, path, where, seen)
         page.screenshot(path=str(screenshot_dir / f"csp-{role}.png"), full_page=False)
         visited += len(seen)
         context.close()
     assert visited > 60, visited
     assert not violations, "\n".join(violations)
+
+
+def _admin_pages():
+    """Wagtail's dashboard, explorer, page editor (StreamField, inline panels, date widgets), snippets and
+    reports; Django's admin index, a change list and a change form."""
+    from django.urls import reverse
+    from wagtail.models import Page
+
+    from courses.models import CoursePage
+    from partnerships.models import Invoice, Partnership
+
+    course = CoursePage.objects.live().first()
+    lesson = Page.objects.filter(depth__gt=course.depth, path__startswith=course.path).last()
+    pages = [*ADMIN_PAGES, f"/admin/pages/{course.pk}/", f"/admin/pages/{course.pk}/edit/",
+             f"/admin/pages/{lesson.pk}/edit/", f"/admin/pages/{course.pk}/add_subpage/"]
+    for model in (Partnership, Invoice):
+        pages.append(reverse(f"wagtailsnippets_{model._meta.app_label}_{model._meta.model_name}:list"))
+        obj = model.objects.first()
+        if obj is not None:
+            pages.append(reverse(f"wagtailsnippets_{model._meta.app_label}_{model._meta.model_name}:edit",
+                                 args=[obj.pk]))
+    return pages
+
+
+def test_the_admin_sites_work_under_the_enforced_policy(live_server, browser, enforced_csp, screenshot_dir):
+    """The admin sites' allowances are the minimum: no CSP message, and the page editor's scripts still run
+    (its inline panels and date widgets, whose inline scripts lms/static/lms/js/wagtail_csp.js replaces)."""
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    base = live_server.url
+    violations, errors, seen = [], [], set()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    where = ["login"]
+    _watch(page, violations, where)
+    page.on("pageerror", lambda exc: errors.append(f"{where[0]}: {exc}"))
+    login_in_browser(page, base, ROLES["superuser"], password=PASSWORD)
+    for path in _admin_pages():
+        _visit(page, base, path, where, seen)
+        if path.endswith("/edit/") and path.startswith("/admin/pages/"):
+            page.screenshot(path=str(screenshot_dir / "csp-admin-editor.png"), full_page=False)
+            # the date widget of the page's settings opened by Wagtail's own script (initDateChooser ran)
+            assert page.locator("[data-fs-init][data-fs-done]").count() >= 1, path
+    assert len(seen) >= 12, seen
+    assert not violations, "\n".join(violations)
+    assert not errors, "\n".join(errors)
