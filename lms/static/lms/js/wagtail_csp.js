@@ -1,5 +1,6 @@
 /* Wagtail's admin without inline scripts (Content-Security-Policy, lms/csp.py).
-   The overridden templates in templates/wagtailadmin/ leave <span hidden data-fs-init="…" data-fs-config="…">
+   The overridden templates in lms/templates/wagtailadmin/ (an app directory, so that form widgets, rendered by
+   Django's form renderer, see them too) leave <span hidden data-fs-init="…" data-fs-config="…">
    where Wagtail had an inline <script>; this file makes the same call, for the page as loaded and for any
    HTML Wagtail inserts later (listing filters refreshed, inline panel forms added). */
 (function () {
