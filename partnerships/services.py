@@ -347,21 +347,25 @@ def _enqueue_invitations(invitation_ids):
 
 
 @transaction.atomic
-def issue_invitation_links(invitation_ids: list[int]) -> list[tuple[CohortInvitation, str]]:
-    """Give each pending invitation a new secret (only its hash is kept) and return (invitation, link) to
-    mail. Called by the task, so the secret never travels through the broker."""
+def issue_invitation_links(invitation_ids: list[int]) -> list[tuple[CohortInvitation, str, str]]:
+    """Give each pending invitation a new secret (only its hash is kept) and return (invitation, link,
+    language) to mail: the invitee's language when they have an account, else the one the school worked in.
+    Called by the task, so the secret never travels through the broker."""
     from django.urls import reverse
 
     out = []
     invitations = list(CohortInvitation.objects.select_for_update().select_related("cohort__programme__school")
                        .filter(pk__in=invitation_ids, status=CohortInvitation.Status.PENDING))
+    languages = dict(get_user_model().objects.filter(email__in=[inv.email for inv in invitations])
+                     .values_list("email", "preferred_language")) if invitations else {}
     now = timezone.now()
     for inv in invitations:
         raw = secrets.token_urlsafe(32)
         inv.token_hash, inv.sent_at = _token_hash(raw), now
-        with translation.override(inv.language):
+        language = languages.get(inv.email) or inv.language
+        with translation.override(language):
             path = reverse("partnerships:invitation", kwargs={"token": raw})
-        out.append((inv, settings.PUBLIC_BASE_URL.rstrip("/") + path))
+        out.append((inv, settings.PUBLIC_BASE_URL.rstrip("/") + path, language))
     CohortInvitation.objects.bulk_update(invitations, ["token_hash", "sent_at"], batch_size=500)
     return out
 

@@ -1,7 +1,6 @@
 """Celery tasks: thin, idempotent wrappers around services."""
 from celery import shared_task
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -37,13 +36,8 @@ def notify_renewal_due(partnership_id: int):
 def send_cohort_invitations(invitation_ids: list[int]):
     """Mail each pending invitation a fresh single-use link (its secret is made here, never queued), in the
     invitee's language when they have an account, else in the language the school worked in."""
-    User = get_user_model()
-    issued = services.issue_invitation_links(invitation_ids)
-    languages = dict(User.objects.filter(email__in=[inv.email for inv, _link in issued])
-                     .values_list("email", "preferred_language")) if issued else {}
     messages = []
-    for inv, link in issued:
-        language = languages.get(inv.email) or inv.language
+    for inv, link, language in services.issue_invitation_links(invitation_ids):
         with translation.override(language):
             context = {"invitation": inv, "cohort": inv.cohort, "school": inv.cohort.programme.school,
                        "link": link, "expires_at": inv.expires_at, "base_url": settings.PUBLIC_BASE_URL}
