@@ -19,7 +19,6 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import time_format
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from axes.handlers.database import AxesDatabaseHandler
