@@ -3,16 +3,19 @@ two admin sites need on top of it, found by loading their pages in chromium with
 (tests/security/test_e2e_csp.py):
 
 - Wagtail's admin (/admin/) and Django's admin (/django-admin/) set style attributes in their own templates
-  (progress bars, icons, widgets): `style-src-attr 'unsafe-inline'` there only; scripts stay 'self' (no
-  inline script, no eval).
+  (progress bars, icons, widgets) and the page editor's rich-text and menu libraries insert <style>
+  elements: `style-src-attr 'unsafe-inline'` and `style-src-elem 'self' 'unsafe-inline'` there only.
+  Scripts stay 'self' (no inline script, no eval): the inline scripts of Wagtail's widgets and panels are
+  replaced by data that lms/static/lms/js/wagtail_csp.js reads (templates in lms/templates/wagtailadmin/,
+  the chooser widgets in lms/apps.py).
 - Everything else, the Swagger UI at /api/v1/docs included (served from our static files), gets the base
   policy unchanged.
 """
-from csp.constants import UNSAFE_INLINE
+from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
-ADMIN_ALLOWANCES = {"style-src-attr": [UNSAFE_INLINE]}
+ADMIN_ALLOWANCES = {"style-src-attr": [UNSAFE_INLINE], "style-src-elem": [SELF, UNSAFE_INLINE]}
 
 
 class PlatformCSPMiddleware(CSPMiddleware):

@@ -10,7 +10,8 @@
     initDateTimeChooser: function (el, config) { window.initDateTimeChooser(el.dataset.fsTarget, config); },
     initTimeChooser: function (el, config) { window.initTimeChooser(el.dataset.fsTarget, config); },
     InlinePanel: function (el, config) { new window.InlinePanel(config); },
-    MultipleChooserPanel: function (el, config) { new window.MultipleChooserPanel(config); }
+    MultipleChooserPanel: function (el, config) { new window.MultipleChooserPanel(config); },
+    Chooser: function (el, config) { new window[el.dataset.fsConstructor](el.dataset.fsTarget, config); }
   };
 
   function run(el) {
