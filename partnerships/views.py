@@ -4,7 +4,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -128,8 +128,8 @@ def invitation(request, token):
                 return redirect("dashboard")
         except services.InvitationInvalid as exc:
             return render(request, "partnerships/invitation.html", {"invalid": str(exc)}, status=410)
-        except services.ServiceError as exc:
-            messages.error(request, str(exc))
+        except (services.ServiceError, ValidationError) as exc:  # e.g. the address got an account meanwhile
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return render(request, "partnerships/invitation.html", {
         "invitation": inv, "cohort": inv.cohort, "school": inv.cohort.programme.school, "form": form,
         "has_account": account is not None, "signed_in_as_invitee": signed_in_as_invitee,
