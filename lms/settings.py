@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django Ninja's own static files (Swagger UI for /api/v1/docs, served locally: no CDN)
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -330,7 +330,9 @@ def invitation_link(user) -> str:
         path = reverse("password_reset_confirm", kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user),
         })
-    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+    from lms.links import absolute_url
+
+    return absolute_url(path)  # sent by a task: the configured base (PUBLIC_BASE_URL)
 
 
 # --- cohorts -------------------------------------------------------------------------------------------
