@@ -1,11 +1,12 @@
 """Demo data of the badges app (idempotent): issuer and key, the "Audio Engineer — Flow Stage Ready"
 achievement, a credential for every passed certification attempt (Lucas Martin), one revoked
 credential and one expired credential."""
+import json
 from datetime import timedelta
 
 from django.utils import timezone
 
-from badges import services
+from badges import services, signing
 from badges.models import Achievement, Credential
 
 DEMO_CANDIDATES = ["lucas.martin@demo.flowstage.test"]
@@ -71,6 +72,19 @@ def _with_french(ach: Achievement, french: dict) -> Achievement:
     return ach
 
 
+def _backdate(cred: Credential, when) -> None:
+    """Demo only: a credential the story says was issued at ``when`` (years ago) was signed then too: its proof's
+    ``created`` and the registry's ``issued_at`` say so, as its validFrom does (no page shows a signature made
+    after the badge expired)."""
+    doc = json.loads(cred.signed_json)
+    doc.pop("proof", None)
+    key = cred.signing_key
+    signed = signing.sign_document(doc, services.private_key(key), verification_method=services.key_id(key),
+                                   created=services.xsd(when))
+    Credential.objects.filter(pk=cred.pk).update(
+        signed_json=json.dumps(signed, ensure_ascii=False, separators=(",", ":")), issued_at=when)
+
+
 def _align_skills(audio: Achievement, lighting: Achievement) -> None:
     """The skills the demo's achievements align to, and the continuing-education courses that teach them."""
     from courses.models import CoursePage
@@ -120,15 +134,17 @@ def seed(out):
         cred = services.issue_credential(marie, _lighting_achievement(), narrative=EXPIRED_NARRATIVE,
                                          narrative_fr=FRENCH[EXPIRED_NARRATIVE], notify=False,
                                          valid_from=start, valid_until=start + timedelta(days=2 * 365)).credential
-        Credential.objects.filter(pk=cred.pk).update(issued_at=start)
+        _backdate(cred, start)
     # A database seeded by an earlier demo: French versions and coherent issuance dates.
     for cred in Credential.objects.filter(narrative__in=list(FRENCH), narrative_fr=""):
         Credential.objects.filter(pk=cred.pk).update(narrative_fr=FRENCH[cred.narrative])
     Credential.objects.filter(revocation_reason=REVOKED_REASON, revocation_reason_fr="").update(
         revocation_reason_fr=REVOKED_REASON_FR)
     for cred in Credential.objects.filter(narrative__in=[EXPIRED_NARRATIVE, OLD_EXPIRED_NARRATIVE]):
-        if cred.issued_at > cred.valid_from + timedelta(days=1):
-            Credential.objects.filter(pk=cred.pk).update(issued_at=cred.valid_from)
+        created = services.parse_xsd(json.loads(cred.signed_json).get("proof", {}).get("created"))
+        if cred.issued_at > cred.valid_from + timedelta(days=1) or (created and created > cred.valid_from
+                                                                    + timedelta(days=1)):
+            _backdate(cred, cred.valid_from)
     _align_skills(audio, _lighting_achievement())
 
     # A demo database seeded on another address (make run PORT=…): its credentials are re-signed for this one,

@@ -577,7 +577,7 @@ def _rebased(value, old_base: str, old_did: str):
 @transaction.atomic
 def rebase_credential(credential: Credential) -> bool:
     """Re-sign a credential signed under another public address with the current one (PUBLIC_BASE_URL), the
-    same content, dates and status entry otherwise, by the active key. For the embedded demo only (seed_demo,
+    same content, dates (the proof's ``created`` too) and status entry otherwise, by the active key. For the embedded demo only (seed_demo,
     which refuses to run in production), when it runs on another host or port than the one that issued: a
     real deployment never changes the address its credentials were signed under. False when nothing changed."""
     cred = Credential.objects.select_for_update().get(pk=credential.pk)
@@ -585,11 +585,13 @@ def rebase_credential(credential: Credential) -> bool:
     if not old_base or old_base == base_url():
         return False
     doc = json.loads(cred.signed_json)
-    doc.pop("proof", None)
+    proof = doc.pop("proof", None)
+    created = proof.get("created") if isinstance(proof, dict) else None
     doc = _rebased(doc, old_base, issuer_did(old_base))
     key = active_key()
     try:
-        signed = signing.sign_document(doc, private_key(key), verification_method=key_id(key))
+        signed = signing.sign_document(doc, private_key(key), verification_method=key_id(key),
+                                       created=created if signing.is_xsd_datetime(created) else None)
     except (jsonld.CredentialJsonLdError, signing.ProofError) as exc:
         raise IssuanceError(_("The credential was not signed: %(reason)s") % {"reason": exc}) from exc
     cred.signed_json = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
