@@ -439,3 +439,26 @@ def reader_titles(pages, lang: str | None = None) -> dict[int, str]:
     translated = dict(Page.objects.live().filter(translation_key__in=keys, locale__language_code=lang)
                       .values_list("translation_key", "title"))
     return {p.pk: translated.get(p.translation_key, p.title) for p in pages}
+
+
+def reader_assignment_titles(submissions, lang: str | None = None) -> dict[int, str]:
+    """``{submission pk: assignment title}`` for a reader of ``lang``: the title of the same assignment block (same
+    block id, kept by the translation copy) in the lesson's live translation when there is one, else the title
+    recorded with the submission. One query."""
+    from django.utils.translation import get_language
+
+    lang = (lang or get_language() or "fr")[:2]
+    titles = {s.pk: s.assignment_title for s in submissions}
+    keys = {s.lesson.translation_key for s in submissions if s.lesson_id and s.lesson.locale.language_code != lang}
+    if not keys:
+        return titles
+    translated = {lp.translation_key: lp for lp in LessonPage.objects.live().filter(
+        translation_key__in=keys, locale__language_code=lang).only("translation_key", "body")}
+    for s in submissions:
+        page = translated.get(s.lesson.translation_key) if s.lesson_id else None
+        if page is None:
+            continue
+        block = services.assignment_blocks(page).get(s.block_id)
+        if block and block.get("title"):
+            titles[s.pk] = block["title"]
+    return titles

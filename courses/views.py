@@ -369,14 +369,17 @@ def grading(request):
     courses = list(services.teachable_courses(request.user).order_by("title"))
     course_ids = [c.pk for c in courses]
     pending = list(Submission.objects.filter(enrolment__course_id__in=course_ids, grade__isnull=True)
-                   .select_related("enrolment__user", "enrolment__course", "lesson").order_by("submitted_at")[:200])
+                   .select_related("enrolment__user", "enrolment__course", "lesson__locale")
+                   .order_by("submitted_at")[:200])
     counts = defaultdict(int)
     for row in Enrolment.objects.filter(course_id__in=course_ids).values_list("course_id", flat=True):
         counts[row] += 1
     # titles in the reader's language (the English translation on /en/), one query
     titles = selectors.reader_titles([*courses, *(s.enrolment.course for s in pending), *(s.lesson for s in pending)])
+    assignments = selectors.reader_assignment_titles(pending)
     for s in pending:
         s.course_title, s.lesson_title = titles[s.enrolment.course_id], titles.get(s.lesson_id, "")
+        s.reader_assignment_title = assignments[s.pk]
     rows = sorted(({"course": c, "title": titles[c.pk], "students": counts[c.pk]} for c in courses),
                   key=lambda r: r["title"].lower())
     return render(request, "courses/grading.html", {"courses": rows, "pending": pending})

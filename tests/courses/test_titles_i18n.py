@@ -32,7 +32,11 @@ def courses():
     _translate(course, "Live front-of-house mixing")
     unit = course.get_children().first().specific
     _translate(unit, "Semester 1")
-    _translate(lessons_of(course)[0], "Gain staging")
+    en_lesson = _translate(lessons_of(course)[0], "Gain staging")
+    for block in en_lesson.body:  # the English assignment (the translation copy keeps the block's id)
+        if block.block_type == "assignment":
+            block.value["title"] = "Submission file"
+    en_lesson.save_revision().publish()
     return course, french_only
 
 
@@ -56,9 +60,11 @@ def test_grading_and_marks_pages_in_english(client, student, fs_staff, courses):
     en = client.get(_en("courses:grading")).content.decode()
     assert "Live front-of-house mixing" in en and "Gain staging" in en
     assert "Mixage façade live" not in en and "Leçon 1.1" not in en
+    assert "<strong>Submission file</strong>" in en and "<strong>Rendu</strong>" not in en
     assert "Cours seulement en français" in en  # no translation: the French title
     fr = client.get(_fr("courses:grading")).content.decode()
     assert "Mixage façade live" in fr and "Live front-of-house mixing" not in fr and "Leçon 1.1" in fr
+    assert "<strong>Rendu</strong>" in fr
     assert "Live front-of-house mixing" in client.get(_en("courses:course_marks", course.pk)).content.decode()
     assert "Live front-of-house mixing" in client.get(_en("courses:marks_history", course.pk)).content.decode()
     assert "Mixage façade live" in client.get(_fr("courses:course_marks", course.pk)).content.decode()
