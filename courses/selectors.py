@@ -402,12 +402,18 @@ def translated_page_url(request, path: str, lang: str) -> str | None:
     ancestor that has a live translation (a page only one language has falls back to its parent, then to the
     language's home). None when ``path`` serves no page. At most one query per ancestor level, only when the
     reader switches language."""
-    from wagtail.models import Locale, Page
+    from django.http import Http404
+    from wagtail.models import Locale, Page, Site
 
-    result = Page.route_for_request(request, path)
-    if result is None:
+    # Wagtail's routing, without Page.route_for_request's cache on the request (one request may translate
+    # several paths: the page and its ``next`` parameter)
+    site = Site.find_for_request(request)
+    if site is None:
         return None
-    page = result[0]
+    try:
+        page = site.root_page.localized.specific.route(request, [c for c in path.split("/") if c]).page
+    except Http404:
+        return None
     target = Locale.objects.filter(language_code=lang).first()
     if target is None:
         return None

@@ -3,6 +3,8 @@
 Wagtail pages go to their translation through ``translation_key`` (the English lesson below has another slug than
 the French one, so a prefix swap would not find it); a page only French has falls back to its nearest translated
 ancestor; Django pages keep their arguments and query string; the login page's ``next`` follows."""
+from urllib.parse import urlencode
+
 import pytest
 from django.conf import settings
 from wagtail.models import Locale
@@ -148,3 +150,13 @@ def test_choosing_a_language_in_chromium_both_ways(live_server, browser, screens
         page.select_option("#lang-select", "fr")
     assert page.url == live_server.url + "/badges/mine/"
     page.close()
+
+
+def test_the_next_parameter_follows_to_the_translated_page(client):
+    t = translated_course()
+    en, fr = t["en_lesson"].url, t["lesson"].url
+    r = switch(client, f"/en/accounts/login/?next={en}", "fr")
+    assert r["Location"] == "/accounts/login/?" + urlencode({"next": fr})
+    # two Wagtail pages in one switch (the page and its next): each routed on its own
+    r = switch(client, f"{t['en_course'].url}?next={en}", "fr")
+    assert r["Location"] == f"{t['course'].url}?" + urlencode({"next": fr})
