@@ -14,7 +14,7 @@ A ``next`` parameter in the query string (the login page's) is translated the sa
 """
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -73,7 +73,7 @@ def translate_path(request, path: str, lang: str) -> str:
 def translate_url(request, url: str, lang: str) -> str:
     """A local URL (path, query, fragment) as the same page in ``lang``; its ``next`` parameter too."""
     parts = urlsplit(url)
-    path = translate_path(request, parts.path or "/", lang)
+    path = translate_path(request, unquote(parts.path) or "/", lang)  # (a page's full path is percent-encoded)
     query = parts.query
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)

@@ -160,3 +160,19 @@ def test_the_next_parameter_follows_to_the_translated_page(client):
     # two Wagtail pages in one switch (the page and its next): each routed on its own
     r = switch(client, f"{t['en_course'].url}?next={en}", "fr")
     assert r["Location"] == f"{t['course'].url}?" + urlencode({"next": fr})
+
+
+def test_a_page_with_an_accented_slug(client):
+    from django.utils.encoding import iri_to_uri
+
+    from courses.models import LessonPage
+
+    t = translated_course()
+    lesson = LessonPage.objects.get(pk=t["lesson"].pk)
+    lesson.slug = "leçon-été"
+    lesson.save_revision().publish()
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    html = client.get(lesson.url).content.decode()
+    assert "le%C3%A7on-%C3%A9t%C3%A9" in html  # the form posts the encoded path as next
+    r = switch(client, iri_to_uri(lesson.url), "en")
+    assert r["Location"] == t["en_lesson"].url
