@@ -5,6 +5,12 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/flowstage
 REDIS ?= redis://127.0.0.1:6379/0
+# Where `make run` serves (e.g. make run PORT=8101, or HOST=0.0.0.0 PUBLIC_BASE_URL=http://192.168.1.20:8000).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The public address signed into credentials issued by this run (issuer did:web, credential ids):
+# the served address unless given.
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-services test-e2e install migrate seed messages bench clean
 
@@ -20,11 +26,11 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(PY) manage.py seed_demo
 
-## Run the platform with demo data on http://127.0.0.1:8000 (SQLite, Celery eager).
+## Run the platform with demo data on http://$(HOST):$(PORT) (SQLite, Celery eager; default 127.0.0.1:8000).
 run: seed
-	$(PY) manage.py runserver 127.0.0.1:8000
+	PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The whole test suite on the embedded default (services tests need `make test-services`).
 test: install

@@ -1,9 +1,9 @@
-"""Django admin: the issuer profile and achievements are edited here; keys, credentials and status
+"""Django admin: the issuer profile, achievements and skills are edited here; keys, credentials and status
 lists are read-only (they change only through badges.services: rotation, issuance, revocation)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from badges.models import Achievement, BulkIssuance, Credential, Issuer, SigningKey, StatusList
+from badges.models import Achievement, BulkIssuance, Credential, Issuer, SigningKey, Skill, StatusList
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -27,6 +27,25 @@ class AchievementAdmin(SimpleHistoryAdmin):
     list_display = ("name", "slug", "certification", "achievement_type", "validity_days")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("skills",)
+
+
+@admin.register(Skill)
+class SkillAdmin(SimpleHistoryAdmin):
+    """A skill's slug is signed into credentials (its page's address): keep it once achievements align to it."""
+
+    list_display = ("name", "name_fr", "slug")
+    search_fields = ("name", "name_fr", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("courses",)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "courses":  # the French source pages (enrolments and progress are recorded on them)
+            from courses.models import CoursePage
+            from courses.services import default_locale
+
+            kwargs["queryset"] = CoursePage.objects.filter(locale=default_locale()).order_by("title")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(SigningKey)

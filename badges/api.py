@@ -37,5 +37,5 @@ def my_credentials(request):
     """The achievements' names are in the client's language (Accept-Language; French by default), given as
     ``language``."""
     lang = translation.get_language()
-    return JsonResponse({"language": lang, "credentials": selectors.credentials_for_user(request.user, lang)},
+    return JsonResponse({"language": lang, "credentials": selectors.credentials_for_user(request.user, lang, request)},
                         json_dumps_params={"default": str})

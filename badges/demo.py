@@ -1,16 +1,27 @@
 """Demo data of the badges app (idempotent): issuer and key, the "Audio Engineer — Flow Stage Ready"
 achievement, a credential for every passed certification attempt (Lucas Martin), one revoked
 credential and one expired credential."""
+import json
 from datetime import timedelta
 
 from django.utils import timezone
 
-from badges import services
+from badges import services, signing
 from badges.models import Achievement, Credential
 
 DEMO_CANDIDATES = ["lucas.martin@demo.flowstage.test"]
 REVOKED_NARRATIVE = "Issued by mistake before the practical part was graded (demo)."
-EXPIRED_NARRATIVE = "Stage lighting safety module, 2022 session (demo)."
+EXPIRED_NARRATIVE = "Stage lighting safety module, 2023 session (demo)."
+# What the demo writes exists in both languages (the signed text is English; French readers see the French).
+FRENCH = {
+    REVOKED_NARRATIVE: "Délivré par erreur avant la notation de la partie pratique (démo).",
+    EXPIRED_NARRATIVE: "Module de sécurité de l’éclairage scénique, session 2023 (démo).",
+    "Stage lighting safety module, 2022 session (demo).": "Module de sécurité de l’éclairage scénique, session 2022 "
+                                                           "(démo).",  # an earlier demo's text
+}
+REVOKED_REASON = "Issued by mistake: the exam was not passed."
+REVOKED_REASON_FR = "Délivré par erreur : l’examen n’a pas été réussi."
+OLD_EXPIRED_NARRATIVE = "Stage lighting safety module, 2022 session (demo)."
 
 
 def _audio_achievement() -> Achievement:
@@ -61,6 +72,34 @@ def _with_french(ach: Achievement, french: dict) -> Achievement:
     return ach
 
 
+def _backdate(cred: Credential, when) -> None:
+    """Demo only: a credential the story says was issued at ``when`` (years ago) was signed then too: its proof's
+    ``created`` and the registry's ``issued_at`` say so, as its validFrom does (no page shows a signature made
+    after the badge expired)."""
+    doc = json.loads(cred.signed_json)
+    doc.pop("proof", None)
+    key = cred.signing_key
+    signed = signing.sign_document(doc, services.private_key(key), verification_method=services.key_id(key),
+                                   created=services.xsd(when))
+    Credential.objects.filter(pk=cred.pk).update(
+        signed_json=json.dumps(signed, ensure_ascii=False, separators=(",", ":")), issued_at=when)
+
+
+def _align_skills(audio: Achievement, lighting: Achievement) -> None:
+    """The skills the demo's achievements align to, and the continuing-education courses that teach them."""
+    from courses.models import CoursePage
+
+    sound, light = services.ensure_skill("sound"), services.ensure_skill("lighting")
+    for skill, code in ((sound, "FC-FOH-01"), (light, "FC-LUM-01")):
+        course = CoursePage.objects.filter(code=code, locale__language_code="fr").first()
+        if course is not None:
+            skill.courses.add(course)
+    if not audio.skills.filter(pk=sound.pk).exists():
+        audio.skills.add(sound)
+    if not lighting.skills.filter(pk=light.pk).exists():
+        lighting.skills.add(light)
+
+
 def seed(out):
     from lms.accounts.models import User
 
@@ -84,11 +123,34 @@ def seed(out):
     emma = User.objects.filter(email="emma.petit@demo.flowstage.test").first()
     marie = User.objects.filter(email="marie.dubois@demo.flowstage.test").first()
     if emma is not None and not Credential.objects.filter(user=emma, narrative=REVOKED_NARRATIVE).exists():
-        cred = services.issue_credential(emma, audio, narrative=REVOKED_NARRATIVE, notify=False).credential
-        services.revoke_credential(cred, reason="Issued by mistake: the exam was not passed.")
-    if marie is not None and not Credential.objects.filter(user=marie, narrative=EXPIRED_NARRATIVE).exists():
+        cred = services.issue_credential(emma, audio, narrative=REVOKED_NARRATIVE,
+                                         narrative_fr=FRENCH[REVOKED_NARRATIVE], notify=False).credential
+        services.revoke_credential(cred, reason=REVOKED_REASON, reason_fr=REVOKED_REASON_FR)
+    if marie is not None and not Credential.objects.filter(
+            user=marie, narrative__in=[EXPIRED_NARRATIVE, OLD_EXPIRED_NARRATIVE]).exists():
+        # Issued three years ago for two years: expired a year ago. It was issued (signed) when it became valid,
+        # so every page shows the same dates: valid from, valid until, and the issuance the registry records.
         start = (timezone.now() - timedelta(days=3 * 365)).replace(microsecond=0)
-        services.issue_credential(marie, _lighting_achievement(), narrative=EXPIRED_NARRATIVE, notify=False,
-                                  valid_from=start, valid_until=start + timedelta(days=2 * 365))
+        cred = services.issue_credential(marie, _lighting_achievement(), narrative=EXPIRED_NARRATIVE,
+                                         narrative_fr=FRENCH[EXPIRED_NARRATIVE], notify=False,
+                                         valid_from=start, valid_until=start + timedelta(days=2 * 365)).credential
+        _backdate(cred, start)
+    # A database seeded by an earlier demo: French versions and coherent issuance dates.
+    for cred in Credential.objects.filter(narrative__in=list(FRENCH), narrative_fr=""):
+        Credential.objects.filter(pk=cred.pk).update(narrative_fr=FRENCH[cred.narrative])
+    Credential.objects.filter(revocation_reason=REVOKED_REASON, revocation_reason_fr="").update(
+        revocation_reason_fr=REVOKED_REASON_FR)
+    for cred in Credential.objects.filter(narrative__in=[EXPIRED_NARRATIVE, OLD_EXPIRED_NARRATIVE]):
+        created = services.parse_xsd(json.loads(cred.signed_json).get("proof", {}).get("created"))
+        if cred.issued_at > cred.valid_from + timedelta(days=1) or (created and created > cred.valid_from
+                                                                    + timedelta(days=1)):
+            _backdate(cred, cred.valid_from)
+    _align_skills(audio, _lighting_achievement())
+
+    # A demo database seeded on another address (make run PORT=…): its credentials are re-signed for this one,
+    # so the demo's badges verify where it runs.
+    rebased = sum(services.rebase_credential(c) for c in Credential.objects.only("pk", "signed_json"))
+    if rebased:
+        out.write(f"  badges: {rebased} credentials re-signed for {services.base_url()}\n")
     out.write(f"  badges: issuer {services.issuer_did()}, {Credential.objects.count()} credentials "
               f"({issued} new), key-{services.active_key().number} active")

@@ -6,6 +6,9 @@ issued automatically to the passed Attempt (one credential per attempt: a unique
 import json
 import secrets
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.db import models
@@ -68,6 +71,38 @@ def reader_language(lang: str | None = None) -> str:
     return (lang or translation.get_language() or settings.LANGUAGE_CODE)[:2]
 
 
+class Skill(models.Model):
+    """A professional competence achievements align to (the Open Badges ``Alignment`` of an achievement), with a
+    public page at ``/competences/<slug>/`` (the signed ``targetUrl`` is ``<base>/competences/<slug>``).
+
+    ``name`` and ``description`` are signed into credentials as ``targetName`` / ``targetDescription`` (English,
+    like every signed text); ``*_fr`` are their French versions, shown to French readers. ``courses``: the
+    courses (French source pages) that teach it, besides the preparation courses of its certifications."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    courses = models.ManyToManyField("courses.CoursePage", blank=True, related_name="+",
+                                     verbose_name=_("courses that teach it"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self):
+        return self.name
+
+    def text(self, field: str, lang: str | None = None) -> str:
+        """``name`` or ``description`` for a reader of ``lang``: the French version for French when there is one."""
+        if field not in ("name", "description"):
+            raise ValueError(f"not a translated field: {field}")
+        return (reader_language(lang) == "fr" and getattr(self, f"{field}_fr")) or getattr(self, field)
+
+
 class Achievement(models.Model):
     """What a credential certifies. ``name``, ``description`` and ``criteria_narrative`` are the texts signed
     into credentials (one language: English when the platform has it); the ``*_fr`` fields are their French
@@ -86,7 +121,9 @@ class Achievement(models.Model):
     criteria_narrative_fr = models.TextField(_("criteria (French)"), blank=True)
     achievement_type = models.CharField(max_length=40, default="Certification")
     tags = models.JSONField(default=list, blank=True)
-    alignments = models.JSONField(default=list, blank=True)  # [{"targetName", "targetUrl", "targetDescription"}]
+    skills = models.ManyToManyField(Skill, blank=True, related_name="achievements", verbose_name=_("skills"))
+    # Other alignments (outside frameworks), signed after the skills': [{"targetName", "targetUrl", "targetDescription"}]
+    alignments = models.JSONField(default=list, blank=True)
     validity_days = models.PositiveIntegerField(default=3 * 365)
     colour = models.CharField(max_length=7, default="#6d28d9")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -146,6 +183,22 @@ class StatusList(models.Model):
         return f"status list {self.number}"
 
 
+@dataclass(frozen=True)
+class Validity:
+    valid_from: datetime
+    valid_until: datetime | None
+
+
+def _parse_xsd(value) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=dt_timezone.utc)
+
+
 def _short_id() -> str:
     return secrets.token_urlsafe(6)  # 8 URL-safe characters
 
@@ -166,7 +219,8 @@ class Credential(models.Model):
     status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="credentials")
     status_index = models.PositiveIntegerField()
     signed_json = models.TextField()  # exactly as issued
-    narrative = models.TextField(blank=True)
+    narrative = models.TextField(blank=True)  # signed as the "Assessment" evidence's narrative
+    narrative_fr = models.TextField(_("evidence (French)"), blank=True)  # its French version, never signed
     score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField(null=True, blank=True)
@@ -176,6 +230,7 @@ class Credential(models.Model):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.CharField(max_length=300, blank=True)
+    revocation_reason_fr = models.CharField(_("revocation reason (French)"), max_length=300, blank=True)
     privacy = models.CharField(max_length=10, choices=Privacy.choices, default=Privacy.FULL)
     history = HistoricalRecords()
 
@@ -187,6 +242,33 @@ class Credential(models.Model):
 
     def __str__(self):
         return f"{self.achievement} — {self.user}"
+
+    @property
+    def validity(self) -> "Validity":
+        """The credential's own ``validFrom`` / ``validUntil``: what every page, the PDF, the e-mail and the lists
+        show as its dates. Read from the signed document when it is loaded; the ``valid_from`` / ``valid_until``
+        columns are their copies (written together by ``services.issue_credential``), read when a list deferred
+        the document. ``issued_at`` is only when the platform signed it (an audit fact, not shown as validity)."""
+        if "signed_json" not in self.get_deferred_fields() and self.signed_json:
+            cached = self.__dict__.get("_validity")
+            if cached is not None and cached[0] == self.signed_json:
+                return cached[1]
+            try:
+                doc = json.loads(self.signed_json)
+            except ValueError:
+                doc = {}
+            value = Validity(_parse_xsd(doc.get("validFrom")) or self.valid_from,
+                             _parse_xsd(doc.get("validUntil")) if "validUntil" in doc else None)
+            self.__dict__["_validity"] = (self.signed_json, value)
+            return value
+        return Validity(self.valid_from, self.valid_until)
+
+    def text(self, field: str, lang: str | None = None) -> str:
+        """``narrative`` (the evidence) or ``revocation_reason`` for a reader of ``lang`` (default: the active
+        language): its French version for French when there is one, else the text as written (and signed)."""
+        if field not in ("narrative", "revocation_reason"):
+            raise ValueError(f"not a translated field: {field}")
+        return (reader_language(lang) == "fr" and getattr(self, f"{field}_fr")) or getattr(self, field)
 
     def texts(self, lang: str | None = None) -> dict:
         """The achievement's ``name``, ``description`` and ``criteria_narrative`` as this credential signed them,

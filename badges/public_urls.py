@@ -13,4 +13,5 @@ urlpatterns = [
     path("achievements/<slug:slug>/image.png", v.achievement_png, name="badges_achievement_png"),
     path("achievements/<slug:slug>/image.svg", v.achievement_svg, name="badges_achievement_svg"),
     path("v/<str:short_id>/", v.short_link, name="badges_short"),
+    path("competences/<slug:slug>", v.skill_link, name="badges_skill_link"),  # signed as alignment targetUrl
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from badges import media, services
 from badges.contexts import OB_V3P0, VC_V2
-from badges.models import Achievement, Credential, StatusList
+from badges.models import Achievement, Credential, Skill, StatusList
 
 LD_JSON = "application/ld+json"
 
@@ -94,3 +94,13 @@ def short_link(request, short_id):
     with translation.override(lang):
         return redirect(reverse("badges_verify", args=[cred.pk]))
 
+
+
+@require_GET
+def skill_link(request, slug):
+    """The signed ``targetUrl`` of an alignment: the skill's page in the visitor's language (as ``short_link``)."""
+    if not Skill.objects.filter(slug=slug).exists():
+        raise Http404
+    lang = translation.get_language_from_request(request, check_path=False)
+    with translation.override(lang):
+        return redirect(reverse("badges_skill", args=[slug]))

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from badges import jsonld, signing, statuslist
 from badges.contexts import OB_V3P0, VC_V2
-from badges.models import Achievement, BulkIssuance, Credential, Issuer, SigningKey, StatusList
+from badges.models import Achievement, BulkIssuance, Credential, Issuer, SigningKey, Skill, StatusList
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,8 @@ class IssuanceError(Exception):
 
 # ------------------------------------------------------------------------------------ URLs, DID
 def base_url() -> str:
+    """The public address signed into credentials (ids, did:web, achievement, status list and skill URLs),
+    fixed at issuance: PUBLIC_BASE_URL. Links for people follow the request instead (``short_url``)."""
     return settings.PUBLIC_BASE_URL.rstrip("/")
 
 
@@ -57,12 +59,14 @@ def credential_url(credential_id) -> str:
     return f"{base_url()}/credentials/{credential_id}"
 
 
-def verify_url(credential_id) -> str:
-    return f"{base_url()}/verify/{credential_id}/"
+def short_url(short_id: str, request=None) -> str:
+    """The public verification link of QR codes, pages, the PDF and e-mails (never signed): on the address the
+    request reached, else on the configured base (lms.links)."""
+    from django.urls import reverse
 
+    from lms.links import absolute_url
 
-def short_url(short_id: str) -> str:
-    return f"{base_url()}/v/{short_id}/"
+    return absolute_url(reverse("badges_short", args=[short_id]), request)
 
 
 def status_list_url(number: int) -> str:
@@ -75,6 +79,11 @@ def achievement_url(slug: str) -> str:
 
 def achievement_image_url(slug: str) -> str:
     return f"{base_url()}/achievements/{slug}/image.png"
+
+
+def skill_url(slug: str) -> str:
+    """The signed ``targetUrl`` of a skill; it leads people to the skill's page in their language."""
+    return f"{base_url()}/competences/{slug}"
 
 
 def issuer_json_url() -> str:
@@ -273,11 +282,14 @@ def achievement_document(ach: Achievement) -> dict:
     }
     if ach.tags:
         doc["tag"] = [str(t) for t in ach.tags]
-    if ach.alignments:
+    alignments = [{"targetName": sk.name, "targetUrl": skill_url(sk.slug), "targetDescription": sk.description}
+                  for sk in ach.skills.all()] if ach.pk else []
+    alignments += list(ach.alignments or [])
+    if alignments:
         doc["alignment"] = [
             {"type": ["Alignment"], "targetName": a["targetName"], "targetUrl": a["targetUrl"],
              **({"targetDescription": a["targetDescription"]} if a.get("targetDescription") else {})}
-            for a in ach.alignments
+            for a in alignments
         ]
     return doc
 
@@ -303,6 +315,54 @@ def _pct(value: Decimal) -> str:
     return number_format(Decimal(value).normalize())
 
 
+DOMAIN_SKILLS = {  # the skill a certification of a programme domain assesses, in English (signed) and French
+    "sound": {
+        "name": "Sound engineering", "name_fr": "Ingénierie du son",
+        "description": "Live and studio sound engineering: signal flow, mixing, acoustics, monitoring and the "
+                       "show's safety, as assessed by the Flow Stage certification exams.",
+        "description_fr": "Sonorisation live et studio : chaîne du signal, mixage, acoustique, retours et sécurité "
+                          "du spectacle, telles que les évaluent les examens de certification Flow Stage.",
+    },
+    "lighting": {
+        "name": "Stage lighting", "name_fr": "Éclairage scénique",
+        "description": "Stage lighting: rigging, electrical safety, fixtures and consoles, lighting design.",
+        "description_fr": "Éclairage scénique : accroche, sécurité électrique, projecteurs et consoles, "
+                          "conception lumière.",
+    },
+}
+
+
+@transaction.atomic
+def ensure_skill(domain: str) -> Skill:
+    """The skill of a programme domain (``partnerships.Programme.Domain``), created on first use with the domain's
+    name in English and French and a description; an existing skill is left as its editors made it."""
+    from django.utils.text import slugify
+
+    from partnerships.models import Programme
+
+    slug = slugify(domain)[:80] or "skill"
+    skill = Skill.objects.filter(slug=slug).first()
+    if skill is not None:
+        return skill
+    label = dict(Programme.Domain.choices).get(domain, domain)
+    with translation.override("en"):
+        name = str(label)
+    with translation.override("fr"):
+        name_fr = str(label)
+    texts = DOMAIN_SKILLS.get(domain) or {
+        "name": name, "name_fr": name_fr,
+        "description": f"Professional competences of the {name} domain, as assessed by the Flow Stage "
+                       f"certification exams.",
+        "description_fr": f"Compétences professionnelles du domaine {name_fr}, telles que les évaluent les "
+                          f"examens de certification Flow Stage.",
+    }
+    try:
+        with transaction.atomic():
+            return Skill.objects.create(slug=slug, **texts)
+    except IntegrityError:  # created by another process at the same moment
+        return Skill.objects.get(slug=slug)
+
+
 @transaction.atomic
 def ensure_achievement_for_certification(cert) -> Achievement:
     """The Achievement of an exams Certification (created on first use, kept in sync)."""
@@ -318,23 +378,24 @@ def ensure_achievement_for_certification(cert) -> Achievement:
         "description_fr": cert.description_fr[:2000],
         "criteria_narrative_fr": criteria_for_certification(cert, "fr"),
         "tags": ["Flow Stage Ready", *[c.title() for c in competences]],
-        "alignments": [
-            {"targetName": c.title(), "targetUrl": f"{base_url()}/competences/{slugify(c)[:80]}",
-             "targetDescription": f"Professional competences of the {c} domain assessed by the exam"}
-            for c in competences
-        ],
     }
+    skills = [ensure_skill(c) for c in competences]
     ach = Achievement.objects.select_for_update().filter(certification=cert).first()
     if ach is None:
         slug = slugify(cert.code or name)[:100] or "certification"
         if Achievement.objects.filter(slug=slug).exists():
             slug = f"{slug}-{cert.pk}"
-        return Achievement.objects.create(slug=slug, certification=cert, **fields)
-    changed = [k for k, v in fields.items() if getattr(ach, k) != v]
-    for k in changed:
-        setattr(ach, k, fields[k])
-    if changed:
-        ach.save(update_fields=[*changed, "updated_at"])
+        ach = Achievement.objects.create(slug=slug, certification=cert, **fields)
+    else:
+        # The skills replace the alignments an earlier version wrote as JSON (a link to a page that did not exist).
+        fields["alignments"] = [a for a in ach.alignments or [] if "/competences/" not in str(a.get("targetUrl", ""))]
+        changed = [k for k, v in fields.items() if getattr(ach, k) != v]
+        for k in changed:
+            setattr(ach, k, fields[k])
+        if changed:
+            ach.save(update_fields=[*changed, "updated_at"])
+    if {sk.pk for sk in ach.skills.all()} != {sk.pk for sk in skills}:
+        ach.skills.set(skills)
     return ach
 
 
@@ -390,11 +451,12 @@ class IssueResult:
 
 def issue_credential(
     user, achievement: Achievement, *, attempt_id: int | None = None, score=None, narrative: str = "",
-    evidence: list | None = None, issued_by=None, valid_from: datetime | None = None,
+    narrative_fr: str = "", evidence: list | None = None, issued_by=None, valid_from: datetime | None = None,
     valid_until: datetime | None = None, extra: dict | None = None, notify: bool = True,
 ) -> IssueResult:
     """Sign and store an OpenBadgeCredential. Idempotent per attempt: a second call for the same
-    attempt returns the existing credential (unique key on the attempt is the backstop)."""
+    attempt returns the existing credential (unique key on the attempt is the backstop). ``narrative`` is signed
+    (the assessment's evidence); ``narrative_fr``, its French version for French readers, is not."""
     if attempt_id is not None:
         existing = Credential.objects.filter(attempt_id=attempt_id).first()
         if existing:
@@ -408,7 +470,7 @@ def issue_credential(
     key = active_key()
     sl, index = allocate_status_entry()
     cred = Credential(user=user, achievement=achievement, attempt_id=attempt_id, signing_key=key,
-                      status_list=sl, status_index=index, narrative=narrative, score=score,
+                      status_list=sl, status_index=index, narrative=narrative, narrative_fr=narrative_fr, score=score,
                       valid_from=valid_from, valid_until=valid_until, issued_by=issued_by)
     doc = build_credential_document(
         credential_id=cred.id, achievement=achievement, email=user.email, valid_from=valid_from,
@@ -448,19 +510,22 @@ def notify_holder(credential_pk) -> None:
     from django.urls import reverse
     from django.utils.formats import date_format
 
+    from lms.links import absolute_url
+
     lang = recipient_language(cred.user)
     with translation.override(lang):
         name = cred.texts(lang)["name"]
-        detail = base_url() + reverse("badges:detail", args=[cred.pk])
+        detail = absolute_url(reverse("badges:detail", args=[cred.pk]))
         subject = _("Your badge: %(name)s") % {"name": name}
         body = _(
             "Congratulations! Flow Stage Academy has issued you the badge “%(name)s”.\n\n"
             "Your badge, its files (signed credential, image, PDF certificate) and privacy settings: %(detail)s\n"
             "Public verification link: %(verify)s\n"
         ) % {"name": name, "detail": detail, "verify": short_url(cred.short_id)}
-        if cred.valid_until:
+        valid_until = cred.validity.valid_until
+        if valid_until:
             body += "\n" + _("The badge is valid until %(date)s.") % {
-                "date": date_format(timezone.localtime(cred.valid_until), "DATE_FORMAT")} + "\n"
+                "date": date_format(timezone.localtime(valid_until), "DATE_FORMAT")} + "\n"
     try:
         send_mail(subject, body, None, [cred.user.email])
     except Exception:  # noqa: BLE001 - a mail outage must not undo an issued credential
@@ -468,8 +533,9 @@ def notify_holder(credential_pk) -> None:
 
 
 @transaction.atomic
-def revoke_credential(credential: Credential, *, reason: str, by=None) -> Credential:
-    """Set the credential's status bit and re-sign the status list credential."""
+def revoke_credential(credential: Credential, *, reason: str, reason_fr: str = "", by=None) -> Credential:
+    """Set the credential's status bit and re-sign the status list credential. ``reason_fr``: an optional French
+    version of the reason, shown to French readers."""
     reason = (reason or "").strip()
     if not reason:
         raise IssuanceError(_("A reason is required to revoke a credential."))
@@ -483,8 +549,58 @@ def revoke_credential(credential: Credential, *, reason: str, by=None) -> Creden
     _sign_status_list(sl)
     cred.revoked_at = timezone.now()
     cred.revocation_reason = reason[:300]
-    cred.save(update_fields=["revoked_at", "revocation_reason"])
+    cred.revocation_reason_fr = (reason_fr or "").strip()[:300]
+    cred.save(update_fields=["revoked_at", "revocation_reason", "revocation_reason_fr"])
     return cred
+
+
+def signed_base(cred: Credential) -> str:
+    """The public address ``cred`` was signed under (its id is ``<base>/credentials/<uuid>``)."""
+    doc_id = json.loads(cred.signed_json).get("id", "")
+    tail = f"/credentials/{cred.pk}"
+    return doc_id[: -len(tail)] if isinstance(doc_id, str) and doc_id.endswith(tail) else ""
+
+
+def _rebased(value, old_base: str, old_did: str):
+    if isinstance(value, dict):
+        return {k: _rebased(v, old_base, old_did) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rebased(v, old_base, old_did) for v in value]
+    if isinstance(value, str):
+        if value == old_did or value.startswith(old_did + "#"):
+            return issuer_did() + value[len(old_did):]
+        if value == old_base or value.startswith(old_base + "/"):
+            return base_url() + value[len(old_base):]
+    return value
+
+
+@transaction.atomic
+def rebase_credential(credential: Credential) -> bool:
+    """Re-sign a credential signed under another public address with the current one (PUBLIC_BASE_URL), the
+    same content, dates (the proof's ``created`` too) and status entry otherwise, by the active key. For the embedded demo only (seed_demo,
+    which refuses to run in production), when it runs on another host or port than the one that issued: a
+    real deployment never changes the address its credentials were signed under. False when nothing changed."""
+    cred = Credential.objects.select_for_update().get(pk=credential.pk)
+    old_base = signed_base(cred)
+    if not old_base or old_base == base_url():
+        return False
+    doc = json.loads(cred.signed_json)
+    proof = doc.pop("proof", None)
+    created = proof.get("created") if isinstance(proof, dict) else None
+    doc = _rebased(doc, old_base, issuer_did(old_base))
+    key = active_key()
+    try:
+        signed = signing.sign_document(doc, private_key(key), verification_method=key_id(key),
+                                       created=created if signing.is_xsd_datetime(created) else None)
+    except (jsonld.CredentialJsonLdError, signing.ProofError) as exc:
+        raise IssuanceError(_("The credential was not signed: %(reason)s") % {"reason": exc}) from exc
+    cred.signed_json = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+    cred.signing_key = key
+    cred.save(update_fields=["signed_json", "signing_key"])
+    for sl in StatusList.objects.select_for_update().filter(pk=cred.status_list_id):
+        if not sl.signed_json or json.loads(sl.signed_json).get("id") != status_list_url(sl.number):
+            _sign_status_list(sl)
+    return True
 
 
 def set_privacy(credential: Credential, privacy: str) -> Credential:

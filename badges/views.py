@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from badges import media, selectors, services
-from badges.models import Achievement, BulkIssuance, Credential, SigningKey
+from badges.models import Achievement, BulkIssuance, Credential, SigningKey, Skill
 from badges.resolver import verify
 from lms.accounts.roles import FLOWSTAGE_STAFF, has_role
 
@@ -63,21 +63,22 @@ class PrivacyForm(forms.Form):
                                 choices=Credential.Privacy.choices, widget=forms.RadioSelect)
 
 
-def linkedin_url(cred: Credential, name: str | None = None) -> str:
+def linkedin_url(cred: Credential, name: str | None = None, request=None) -> str:
     """LinkedIn's "add a certification" link; ``name``: the achievement's name as the page shows it."""
-    issued = cred.issued_at or cred.valid_from
+    validity = cred.validity
+    issued = validity.valid_from
     params = {
         "startTask": "CERTIFICATION_NAME",
         "name": name or cred.achievement.name,
         "organizationName": services.get_issuer().name,
         "issueYear": issued.year,
         "issueMonth": issued.month,
-        "certUrl": services.short_url(cred.short_id),
+        "certUrl": services.short_url(cred.short_id, request),
         "certId": str(cred.pk),
     }
-    if cred.valid_until:
-        params["expirationYear"] = cred.valid_until.year
-        params["expirationMonth"] = cred.valid_until.month
+    if validity.valid_until:
+        params["expirationYear"] = validity.valid_until.year
+        params["expirationMonth"] = validity.valid_until.month
     return "https://www.linkedin.com/profile/add?" + urlencode(params)
 
 
@@ -98,8 +99,8 @@ def detail(request, pk):
         "texts": texts,
         "status": selectors.credential_status(cred),
         "form": form,
-        "short_url": services.short_url(cred.short_id),
-        "linkedin_url": linkedin_url(cred, texts["name"]),
+        "short_url": services.short_url(cred.short_id, request),
+        "linkedin_url": linkedin_url(cred, texts["name"], request),
         "document": json.dumps(json.loads(cred.signed_json), ensure_ascii=False, indent=2),
     })
 
@@ -137,14 +138,14 @@ def baked_svg(request, pk):
 @require_GET
 def qr_png(request, pk):
     cred = _own_credential(request, pk)
-    return HttpResponse(media.qr_png(services.short_url(cred.short_id)), content_type="image/png")
+    return HttpResponse(media.qr_png(services.short_url(cred.short_id, request)), content_type="image/png")
 
 
 @login_required
 @require_GET
 def qr_svg(request, pk):
     cred = _own_credential(request, pk)
-    return HttpResponse(media.qr_svg(services.short_url(cred.short_id)), content_type="image/svg+xml")
+    return HttpResponse(media.qr_svg(services.short_url(cred.short_id, request)), content_type="image/svg+xml")
 
 
 @login_required
@@ -154,6 +155,7 @@ def certificate_pdf(request, pk):
     lang = request.GET.get("lang") or getattr(cred.user, "preferred_language", "") or translation.get_language()
     if lang not in dict(settings.LANGUAGES):
         lang = settings.LANGUAGE_CODE
+    validity = cred.validity
     with translation.override(lang):
         texts = cred.texts(lang)
         labels = {
@@ -168,9 +170,10 @@ def certificate_pdf(request, pk):
             title=texts["name"], holder=cred.user.get_display_name(), achievement=texts["name"],
             description=texts["criteria_narrative"] or texts["description"],
             issuer=services.get_issuer().name,
-            issued_on=date_format(timezone.localtime(cred.issued_at), "DATE_FORMAT"),
-            valid_until=date_format(timezone.localtime(cred.valid_until), "DATE_FORMAT") if cred.valid_until else "",
-            verify_url=services.short_url(cred.short_id), labels=labels,
+            issued_on=date_format(timezone.localtime(validity.valid_from), "DATE_FORMAT"),
+            valid_until=date_format(timezone.localtime(validity.valid_until), "DATE_FORMAT")
+            if validity.valid_until else "",
+            verify_url=services.short_url(cred.short_id, request), labels=labels,
             badge_png_bytes=media.badge_png(cred.achievement.name, cred.achievement.colour, size=300),
         )
     return _download(pdf, "application/pdf", f"{_slug(cred)}-certificate-{lang}.pdf")
@@ -188,8 +191,15 @@ def verify_page(request, pk):
     return render(request, "badges/verify_page.html", {
         "cred": cred, "report": report, "texts": cred.texts(),
         "show_holder": cred.privacy == Credential.Privacy.FULL,
-        "json_url": services.credential_url(cred.pk),
+        "json_url": request.build_absolute_uri(reverse("badges_credential", args=[cred.pk])),
     })
+
+
+@require_GET
+def skill_page(request, slug):
+    """A skill achievements align to: what it is, the achievements that certify it, the courses that teach it."""
+    skill = get_object_or_404(Skill, slug=slug)
+    return render(request, "badges/skill.html", selectors.skill_page(skill, request=request))
 
 
 UNREADABLE = {  # why no credential could be read from an upload, by media.BakingError.kind

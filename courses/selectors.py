@@ -391,3 +391,80 @@ def paid_enrolments_by_year() -> dict[int, dict]:
             .annotate(year=ExtractYear("enrolled_at")).values("year")
             .annotate(n=Count("pk"), revenue=Sum("price_paid")).order_by("year"))
     return {r["year"]: {"count": r["n"], "revenue": r["revenue"] or ZERO} for r in rows}
+
+
+# --------------------------------------------------------------------------------------------------
+# The same page in another language (the language switcher)
+# --------------------------------------------------------------------------------------------------
+def translated_page_url(request, path: str, lang: str) -> str | None:
+    """The URL, in ``lang``, of the Wagtail page that ``path`` (a path without its language prefix, routed in
+    the active language) serves: its translation (same ``translation_key``) when it is live, else the nearest
+    ancestor that has a live translation (a page only one language has falls back to its parent, then to the
+    language's home). None when ``path`` serves no page. At most one query per ancestor level, only when the
+    reader switches language."""
+    from django.http import Http404
+    from wagtail.models import Locale, Page, Site
+
+    # Wagtail's routing, without Page.route_for_request's cache on the request (one request may translate
+    # several paths: the page and its ``next`` parameter)
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    try:
+        page = site.root_page.localized.specific.route(request, [c for c in path.split("/") if c]).page
+    except Http404:
+        return None
+    target = Locale.objects.filter(language_code=lang).first()
+    if target is None:
+        return None
+    chain = [page, *reversed(page.get_ancestors().filter(depth__gt=1))]
+    for candidate in chain:
+        if candidate.locale_id == target.pk:
+            found = candidate
+        else:
+            found = Page.objects.live().filter(translation_key=candidate.translation_key, locale=target).first()
+        url = found.get_url(request) if found is not None else None
+        if url:
+            return url
+    return None
+
+
+def reader_titles(pages, lang: str | None = None) -> dict[int, str]:
+    """``{page pk: title}`` for a reader of ``lang`` (default: the active language): the title of the page's live
+    translation in that language when there is one, else its own (the French source). One query."""
+    from django.utils.translation import get_language
+
+    pages = [p for p in pages if p is not None]
+    lang = (lang or get_language() or "fr")[:2]
+    titles = {p.pk: p.title for p in pages}
+    keys = {p.translation_key for p in pages}
+    if not keys:
+        return titles
+    from wagtail.models import Page
+
+    translated = dict(Page.objects.live().filter(translation_key__in=keys, locale__language_code=lang)
+                      .values_list("translation_key", "title"))
+    return {p.pk: translated.get(p.translation_key, p.title) for p in pages}
+
+
+def reader_assignment_titles(submissions, lang: str | None = None) -> dict[int, str]:
+    """``{submission pk: assignment title}`` for a reader of ``lang``: the title of the same assignment block (same
+    block id, kept by the translation copy) in the lesson's live translation when there is one, else the title
+    recorded with the submission. One query."""
+    from django.utils.translation import get_language
+
+    lang = (lang or get_language() or "fr")[:2]
+    titles = {s.pk: s.assignment_title for s in submissions}
+    keys = {s.lesson.translation_key for s in submissions if s.lesson_id and s.lesson.locale.language_code != lang}
+    if not keys:
+        return titles
+    translated = {lp.translation_key: lp for lp in LessonPage.objects.live().filter(
+        translation_key__in=keys, locale__language_code=lang).only("translation_key", "body")}
+    for s in submissions:
+        page = translated.get(s.lesson.translation_key) if s.lesson_id else None
+        if page is None:
+            continue
+        block = services.assignment_blocks(page).get(s.block_id)
+        if block and block.get("title"):
+            titles[s.pk] = block["title"]
+    return titles

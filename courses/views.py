@@ -369,14 +369,20 @@ def grading(request):
     courses = list(services.teachable_courses(request.user).order_by("title"))
     course_ids = [c.pk for c in courses]
     pending = list(Submission.objects.filter(enrolment__course_id__in=course_ids, grade__isnull=True)
-                   .select_related("enrolment__user", "enrolment__course", "lesson").order_by("submitted_at")[:200])
+                   .select_related("enrolment__user", "enrolment__course", "lesson__locale")
+                   .order_by("submitted_at")[:200])
     counts = defaultdict(int)
     for row in Enrolment.objects.filter(course_id__in=course_ids).values_list("course_id", flat=True):
         counts[row] += 1
-    return render(request, "courses/grading.html", {
-        "courses": [{"course": c, "students": counts[c.pk]} for c in courses],
-        "pending": pending,
-    })
+    # titles in the reader's language (the English translation on /en/), one query
+    titles = selectors.reader_titles([*courses, *(s.enrolment.course for s in pending), *(s.lesson for s in pending)])
+    assignments = selectors.reader_assignment_titles(pending)
+    for s in pending:
+        s.course_title, s.lesson_title = titles[s.enrolment.course_id], titles.get(s.lesson_id, "")
+        s.reader_assignment_title = assignments[s.pk]
+    rows = sorted(({"course": c, "title": titles[c.pk], "students": counts[c.pk]} for c in courses),
+                  key=lambda r: r["title"].lower())
+    return render(request, "courses/grading.html", {"courses": rows, "pending": pending})
 
 
 @login_required
@@ -444,7 +450,7 @@ def course_marks(request, course_id):
         r["cells"] = [(c, marks[e.pk].get(c.key)) for c in components]
     credited = set(course.credit_records.values_list("user_id", flat=True))
     return render(request, "courses/course_marks.html", {
-        "course": course, "components": components, "rows": rows, "credited": credited,
+        "course": course, "course_title": selectors.reader_titles([course])[course.pk], "components": components, "rows": rows, "credited": credited,
         "total_weight": sum((c.weight for c in components), Decimal(0)),
     })
 
@@ -463,7 +469,8 @@ def marks_history(request, course_id):
         h.before = prev.get(h.id)
         prev[h.id] = h.score if h.history_type != "-" else None
         h.component_label = labels.get(h.component_key, h.component_key)
-    return render(request, "courses/marks_history.html", {"course": course, "history": history})
+    return render(request, "courses/marks_history.html", {
+        "course": course, "course_title": selectors.reader_titles([course])[course.pk], "history": history})
 
 
 @login_required
@@ -478,6 +485,9 @@ def cohort_enrolment(request):
     if not cohorts:
         raise PermissionDenied(_("Only school staff may enrol cohorts."))
     courses = CoursePage.objects.live().filter(locale=services.default_locale()).order_by("title")
+    titles = selectors.reader_titles(list(courses))  # the choices in the reader's language
+    choices = sorted(({"pk": c.pk, "title": titles[c.pk], "code": c.code} for c in courses),
+                     key=lambda c: c["title"].lower())
     if request.method == "POST":
         cohort = next((c for c in cohorts if str(c.pk) == request.POST.get("cohort")), None)
         course = courses.filter(pk=request.POST.get("course") or 0).first()
@@ -492,7 +502,7 @@ def cohort_enrolment(request):
                 messages.success(request, _("%(n)s student(s) enrolled, %(s)s already enrolled.")
                                  % {"n": res["enrolled"], "s": res["skipped"]})
                 return redirect("courses:cohort_enrolment")
-    return render(request, "courses/cohort_enrolment.html", {"cohorts": cohorts, "courses": courses})
+    return render(request, "courses/cohort_enrolment.html", {"cohorts": cohorts, "courses": choices})
 
 
 def catalogue_url_for(course) -> str:

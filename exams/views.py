@@ -11,6 +11,7 @@ from exams import grading, prerequisites, selectors, services
 from exams.models import Attempt, Certification, Exam, Registration
 from exams.prerequisites import all_met
 from lms.accounts import roles
+from lms.money import format_money
 from lms.templatetags.i18n_messages import localize
 
 
@@ -41,7 +42,8 @@ def certification_detail(request, code):
     if request.method == "POST":
         try:
             services.register(cert, request.user)
-            messages.success(request, _("You are registered. The registration fee is %(fee)s €.") % {"fee": cert.price})
+            messages.success(request, _("You are registered. The registration fee is %(fee)s.")
+                             % {"fee": format_money(cert.price)})
         except services.ExamError as exc:
             messages.error(request, exc.message)
             return redirect("exams:certification", code=code)

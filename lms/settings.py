@@ -76,7 +76,6 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
-    "ninja",  # Swagger UI served from our static files (no CDN; allowed by the CSP's 'self')
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -84,6 +83,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django Ninja's own static files (Swagger UI for /api/v1/docs, served locally: no CDN)
+    "ninja",
 ]
 
 MIDDLEWARE = [

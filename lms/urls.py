@@ -9,7 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import views as courses_views
-from lms import views
+from lms import language, views
 from lms.api import api
 
 # Language-neutral URLs: API, admin, machine-readable documents.
@@ -18,7 +18,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # the language switcher: the same page in the other language (lms/language.py)
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("badges.public_urls")),
 ]

@@ -5,6 +5,8 @@ from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from lms.links import configured_base
+
 from . import services
 from .models import Partnership
 
@@ -27,7 +29,7 @@ def notify_renewal_due(partnership_id: int):
     p = Partnership.objects.select_related("school", "tier").filter(pk=partnership_id).first()
     if p is None:
         return 0
-    messages = [_mail(u, "renewal_due", {"partnership": p, "base_url": settings.PUBLIC_BASE_URL})
+    messages = [_mail(u, "renewal_due", {"partnership": p, "base_url": configured_base()})
                 for u in services.renewal_recipients(p)]
     return get_connection().send_messages(messages) or 0
 

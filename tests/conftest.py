@@ -44,6 +44,17 @@ def _fresh_cached_content():
     caches[cache_versions.LOCAL].clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (French), as a fresh thread does: a test client request to an /en/
+    page leaves English active in the thread, and a later test's reverse() or formatting would follow it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def student(db):
     return make_user("student")

@@ -12,3 +12,12 @@ def achievement_text(achievement, field="name") -> str:
     if achievement is None:
         return ""
     return achievement.text(field)
+
+
+@register.filter
+def credential_text(credential, field="narrative") -> str:
+    """``{{ cred|credential_text:"revocation_reason" }}``: the evidence or revocation reason in the active language
+    (its French version on French pages when there is one): see ``Credential.text``."""
+    if credential is None:
+        return ""
+    return credential.text(field)

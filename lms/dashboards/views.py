@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from lms import csv_safe
+from lms.money import format_kilo_money, localized_number, short_number
 from partnerships import access
 from partnerships.models import School, SchoolMember
 
@@ -91,7 +92,7 @@ def school_dashboard(request, slug):
         [(_("Completion"), [b["aggregates"].completion_rate for b in blocks]),
          (_("Exam pass rate"), [b["aggregates"].exam_pass_rate for b in blocks]),
          (_("Certification"), [b["aggregates"].certification_rate for b in blocks])],
-        title=_("Rates per cohort (%)"), uid="chart-rates", fmt=charts.percent, axis_fmt=lambda v: f"{v:g}",
+        title=_("Rates per cohort (%)"), uid="chart-rates", fmt=charts.percent, axis_fmt=localized_number,
     )
     return render(request, "dashboards/school.html", {
         "school": school, "data": data, "agg": data["aggregates"], "blocks": blocks, "selected": selected,
@@ -164,10 +165,7 @@ def school_dashboard_csv(request, slug):
     return response
 
 
-def _keur(value) -> str:
-    if value is None:
-        return "—"
-    return f"{number_format(Decimal(value) / 1000, 0, force_grouping=True)} k€"
+_keur = format_kilo_money  # "12 k€" in French, "€12k" in English
 
 
 @login_required
@@ -201,7 +199,7 @@ def flowstage_dashboard(request):
         [f'{c["label"]} · {c["year"]}' for c in comparison] or ["—"],
         [(_("Projection (brief)"), [c["projection"].revenue_total for c in comparison]),
          (_("Actual"), [k["revenue_by_year"].get(y, {}).get("total") for y in years])],
-        title=_("Revenue: projection vs actual (€)"), uid="chart-revenue", fmt=_keur, axis_fmt=charts._short,
+        title=_("Revenue: projection vs actual (€)"), uid="chart-revenue", fmt=_keur, axis_fmt=short_number,
         colors=["#c9d3ea", charts.PALETTE[0]],
     )
     segments = [("partnerships", _("School partnerships")), ("certifications", _("Student certifications")),
@@ -209,7 +207,7 @@ def flowstage_dashboard(request):
     segment_chart = charts.grouped_columns(
         [str(y) for y in k["years"]],
         [(label, [k["revenue_by_year"][y][code] for y in k["years"]]) for code, label in segments],
-        title=_("Actual revenue by segment and year (€)"), uid="chart-segments", fmt=_keur, axis_fmt=charts._short,
+        title=_("Actual revenue by segment and year (€)"), uid="chart-segments", fmt=_keur, axis_fmt=short_number,
     )
     tier_chart = charts.bar_chart(
         [(t.name, n) for t, n in k["schools_by_tier"]], title=_("Partner schools by tier"), uid="chart-tiers",
@@ -221,7 +219,8 @@ def flowstage_dashboard(request):
                                     for y in cert_years]),
          (_("Certifications passed"), [k["certifications_by_year"].get(y, 0) if y <= k["today"].year else None
                                        for y in cert_years])],
-        title=_("Certifications per year"), uid="chart-certs", fmt=lambda v: "—" if v is None else f"{int(v)}",
+        title=_("Certifications per year"), uid="chart-certs", fmt=lambda v: "—" if v is None else localized_number(int(v)),
+        axis_fmt=localized_number,
         colors=["#c9d3ea", charts.PALETTE[2]],
     )
     revenue_rows = [{"year": y, **k["revenue_by_year"][y]} for y in k["years"]]

@@ -229,7 +229,9 @@ def test_selectors_contract_and_bounded_queries(student, django_assert_num_queri
     with django_assert_num_queries(1):
         rows = selectors.credentials_for_user(student)
     assert len(rows) == 3
-    assert set(rows[0]) == {"id", "name", "achievement", "issued_on", "valid_until", "status", "verify_url", "public"}
+    assert set(rows[0]) == {"id", "name", "achievement", "issued_on", "valid_until", "status", "verify_url",
+                            "verify_path", "public"}
+    assert {r["verify_path"] for r in rows} == {f"/v/{c.short_id}/" for c in creds}  # for pages, on any address
     assert sorted(r["status"] for r in rows) == ["revoked", "valid", "valid"]
     other = make_user("student")
     with django_assert_num_queries(1):
