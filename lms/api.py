@@ -141,6 +141,7 @@ def me(request):
 
 def _mount_routers():
     from badges.api import router as badges_router
+    from careers.api import router as careers_router
     from courses.api import router as courses_router
     from exams.api import router as exams_router
     from partnerships.api import router as partnerships_router
@@ -149,6 +150,7 @@ def _mount_routers():
     api.add_router("/exams", exams_router)
     api.add_router("/credentials", badges_router)
     api.add_router("/partnerships", partnerships_router)
+    api.add_router("/careers", careers_router)
 
 
 @api.exception_handler(ValidationError)

@@ -15,6 +15,8 @@ NAV = [
     ("courses:my_learning", _("My learning"), {roles.STUDENT}),
     ("exams:certifications", _("Certifications"), {roles.STUDENT}),
     ("badges:mine", _("My badges"), {roles.STUDENT}),
+    ("careers:matches", _("Internships"), {roles.STUDENT}),
+    ("careers:employer_home", _("My offers"), {roles.EMPLOYER}),
     ("profile_edit", _("My profile"), {roles.STUDENT}),
     ("courses:grading", _("Grading"), {roles.TEACHER}),
     ("exams:examiner_queue", _("Examiner queue"), {roles.EXAMINER, roles.FLOWSTAGE_STAFF}),

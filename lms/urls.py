@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("badges/", include("badges.urls")),
     path("", include("badges.verify_urls")),
     path("schools/", include("partnerships.urls")),
+    path("careers/", include("careers.urls")),
     # Wagtail pages, served through the courses' content cache (Wagtail's own _util/ URLs stay Wagtail's)
     re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", courses_views.serve_page, name="page_serve"),
     path("", include(wagtail_urls)),

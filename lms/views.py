@@ -29,7 +29,7 @@ ROLE_HOME = [
     (roles.SCHOOL_STAFF, "school_dashboard_home"),
     (roles.EXAMINER, "exams:examiner_queue"),
     (roles.TEACHER, "courses:grading"),
-    (roles.EMPLOYER, "badges:verify_upload"),  # what employers come for: checking a badge
+    (roles.EMPLOYER, "careers:employer_home"),  # their offers and applicants (badges are checked there too)
     (roles.STUDENT, "student_dashboard"),
 ]
 

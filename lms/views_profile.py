@@ -8,15 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from badges import selectors as badges_selectors
+from careers import selectors as careers_selectors
+from courses import selectors as courses_selectors
+from exams import selectors as exams_selectors
 from lms import readiness_inputs
 from lms.accounts import charts, roles
 from lms.accounts import selectors as profile_selectors
@@ -224,32 +225,40 @@ def readiness(request):
     return render(request, "lms/profile/readiness.html", {"readiness": readiness_context(request.user)})
 
 
-# Optional cards other apps add to the student dashboard: the first template of each entry that
-# exists is included with the page context (`user`, `request`). Add an entry here, or ship the template.
+# The student dashboard's blocks, one per app, each composed here from that app's selectors and drawn by that app's
+# template (blocks/student_dashboard.html): (template, function of the request giving the block's context). A missing
+# template is an error, never a silently missing block.
+def _courses_block(request):
+    return {"summary": courses_selectors.learning_summary(request.user),
+            "rows": courses_selectors.progress_by_user([request.user.pk])[request.user.pk]}
+
+
+def _exams_block(request):
+    return {"summary": exams_selectors.certification_summary(request.user),
+            "results": exams_selectors.results_by_user([request.user.pk])[request.user.pk]}
+
+
+def _badges_block(request):
+    return {"credentials": badges_selectors.credentials_for_user(request.user)}
+
+
+def _careers_block(request):
+    return careers_selectors.dashboard_block(request.user, (translation.get_language() or "fr")[:2], request)
+
+
 STUDENT_DASHBOARD_BLOCKS = [
-    "courses/blocks/student_dashboard.html",
-    "exams/blocks/student_dashboard.html",
-    "badges/blocks/student_dashboard.html",
-    "partnerships/blocks/student_dashboard.html",
+    ("courses/blocks/student_dashboard.html", _courses_block),
+    ("exams/blocks/student_dashboard.html", _exams_block),
+    ("badges/blocks/student_dashboard.html", _badges_block),
+    ("careers/blocks/student_dashboard.html", _careers_block),
 ]
-
-
-def _existing_blocks(names) -> list[str]:
-    found = []
-    for name in names:
-        try:
-            get_template(name)
-        except TemplateDoesNotExist:
-            continue
-        found.append(name)
-    return found
 
 
 @student_required
 def student_dashboard(request):
     p = profile_services.get_or_create_profile(request.user)
     data = profile_selectors.profile_data(p)
-    blocks = _existing_blocks(STUDENT_DASHBOARD_BLOCKS)
+    blocks = [(template, build(request)) for template, build in STUDENT_DASHBOARD_BLOCKS]
     return render(request, "lms/dashboard/student.html", {
         "profile": p, "data": data, "completeness": profile_selectors.completeness(data),
         "readiness": readiness_context(request.user), "academic": academic_info(request.user),

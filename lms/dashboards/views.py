@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from careers import selectors as careers_selectors
 from lms import csv_safe
 from lms.money import format_kilo_money, localized_number, short_number
 from partnerships import access
@@ -97,7 +98,7 @@ def school_dashboard(request, slug):
     return render(request, "dashboards/school.html", {
         "school": school, "data": data, "agg": data["aggregates"], "blocks": blocks, "selected": selected,
         "page": page, "table_rows": table_rows, "risk_only": risk_only,
-        "chart_progress": distribution, "chart_rates": rates,
+        "chart_progress": distribution, "chart_rates": rates, "careers": careers_selectors.school_careers(school),
     })
 
 

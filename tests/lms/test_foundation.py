@@ -90,8 +90,11 @@ def test_seed_demo_is_idempotent(django_db_blocker):
 
 
 def test_each_role_lands_on_a_page_of_its_own(client, employer_user, student):
+    from partnerships.models import Employer
+
+    Employer.objects.create(name="Studio", slug="studio").members.add(employer_user)
     client.force_login(employer_user)
     landing = client.get("/dashboard/", follow=True)
-    assert landing.redirect_chain and "verify" in landing.redirect_chain[-1][0]
+    assert landing.redirect_chain and landing.redirect_chain[-1][0].endswith("/careers/employer/")
     client.force_login(student)
     assert client.get("/dashboard/", follow=True).redirect_chain[-1][0].endswith("/student/")

@@ -401,12 +401,14 @@ def test_admin_pages_of_profiles(client, profile):
         assert client.get(url).status_code == 200, url
 
 
-def test_student_dashboard_includes_the_blocks_that_exist(client, student, monkeypatch):
+def test_student_dashboard_composes_each_apps_block(client, student):
     from lms import views_profile
 
-    monkeypatch.setattr(views_profile, "STUDENT_DASHBOARD_BLOCKS",
-                        ["nope/blocks/student_dashboard.html", "lms/includes/readiness_table.html"])
+    assert [t for t, _build in views_profile.STUDENT_DASHBOARD_BLOCKS] == [
+        "courses/blocks/student_dashboard.html", "exams/blocks/student_dashboard.html",
+        "badges/blocks/student_dashboard.html", "careers/blocks/student_dashboard.html"]
     client.force_login(student)
     html = client.get("/en/student/").content.decode()
-    assert "readiness-table" in html  # the existing block is included, the missing one skipped
+    for block in ("courses", "exams", "badges", "careers"):
+        assert f'data-block="{block}"' in html, block
     assert "Profile completeness" in html and "Job-readiness score" in html

@@ -15,6 +15,7 @@ STEPS = [
     "badges.demo",
     "lms.demo_history",
     "lms.demo_dashboards",
+    "careers.demo",
 ]
 
 

@@ -1,0 +1,98 @@
+"""Celery tasks of careers: thin, idempotent wrappers. The notifications are enqueued by name by
+``careers.services`` after its transactions commit; the nightly recomputation is on the beat schedule."""
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from .models import Application, ContactRequest
+
+log = logging.getLogger(__name__)
+
+
+def _language(user) -> str:
+    lang = (getattr(user, "preferred_language", "") or "")[:2]
+    return lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _url(name, *args) -> str:
+    return settings.PUBLIC_BASE_URL + reverse(name, args=args)
+
+
+def _mail(user, template: str, context: dict) -> EmailMessage:
+    """One e-mail in the recipient's language (their preferred one), links in that language."""
+    with translation.override(_language(user)):
+        context = {**context, "user": user, "base_url": settings.PUBLIC_BASE_URL}
+        if "link_name" in context:
+            context["link"] = _url(context["link_name"], *context.get("link_args", ()))
+        subject = " ".join(render_to_string(f"careers/email/{template}_subject.txt", context).split())
+        body = render_to_string(f"careers/email/{template}.txt", context)
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def _send(messages) -> int:
+    return get_connection().send_messages(messages) or 0
+
+
+def _application(application_id):
+    return (Application.objects.select_related("offer__employer", "student", "decided_by")
+            .filter(pk=application_id).first())
+
+
+@shared_task(name="careers.tasks.notify_status_change")
+def notify_status_change(application_id: int) -> int:
+    """Tell the student their application's new status (and the employer's reason)."""
+    app = _application(application_id)
+    if app is None:
+        return 0
+    return _send([_mail(app.student, "status", {"app": app, "link_name": "careers:application",
+                                                "link_args": [app.pk]})])
+
+
+@shared_task(name="careers.tasks.notify_student")
+def notify_student(application_id: int, event: str) -> int:
+    app = _application(application_id)
+    if app is None:
+        return 0
+    last = app.messages.order_by("-created_at").first()
+    return _send([_mail(app.student, "message_to_student", {"app": app, "message": last,
+                                                            "link_name": "careers:application", "link_args": [app.pk]})])
+
+
+@shared_task(name="careers.tasks.notify_employer")
+def notify_employer(application_id: int, event: str) -> int:
+    """Tell the employer's staff of a new application, a withdrawal or a message."""
+    app = _application(application_id)
+    if app is None:
+        return 0
+    last = app.messages.order_by("-created_at").first() if event == "message" else None
+    members = list(app.offer.employer.members.filter(is_active=True))
+    return _send([_mail(u, "employer", {"app": app, "event": event, "message": last,
+                                        "link_name": "careers:employer_applicants", "link_args": [app.offer_id]})
+                  for u in members])
+
+
+@shared_task(name="careers.tasks.notify_school_contact")
+def notify_school_contact(contact_id: int) -> int:
+    """Send a student's "Contacter l'école" request, with the offer, to the school's referent."""
+    from . import selectors
+
+    req = ContactRequest.objects.select_related("student", "school", "offer__employer").filter(pk=contact_id).first()
+    if req is None:
+        return 0
+    return _send([_mail(u, "school_contact", {"req": req, "link_name": "careers:offer", "link_args": [req.offer_id]})
+                  for u in selectors.referents_of(req.school)])
+
+
+@shared_task(name="careers.tasks.recompute_matches")
+def recompute_matches(chunk_size: int = 200) -> dict:
+    """Nightly (beat): every student's best matches against every live offer, in bounded memory."""
+    from . import services
+
+    run = services.recompute_matches(chunk_size=chunk_size)
+    return {"students": run.students, "offers": run.offers, "pairs": run.pairs, "stored": run.stored,
+            "peak_memory_kb": run.peak_memory_kb}

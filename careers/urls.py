@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "careers"
+
+urlpatterns = [
+    path("", views.matches, name="matches"),
+    path("offers/<int:pk>/", views.offer_detail, name="offer"),
+    path("offers/<int:pk>/apply/", views.apply, name="apply"),
+    path("offers/<int:pk>/contact-school/", views.contact_school, name="contact_school"),
+    path("applications/", views.applications, name="applications"),
+    path("applications/<int:pk>/", views.application, name="application"),
+    path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/withdraw-consent/", views.withdraw_consent, name="withdraw_consent"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("employer/", views.employer_home, name="employer_home"),
+    path("employer/offers/new/", views.offer_form, name="offer_new"),
+    path("employer/offers/<int:pk>/", views.employer_offer, name="employer_offer"),
+    path("employer/offers/<int:pk>/edit/", views.offer_form, name="offer_edit"),
+    path("employer/offers/<int:pk>/applicants/", views.applicants, name="employer_applicants"),
+    path("employer/offers/<int:pk>/do/<slug:action>/", views.offer_action, name="offer_action"),
+    path("employer/applications/<int:pk>/", views.employer_application, name="employer_application"),
+    path("employer/applications/<int:pk>/decide/", views.decide, name="decide"),
+    path("employer/cv/", views.cv_database, name="cv_database"),
+    path("school/<slug:slug>/partners/", views.school_partners, name="school_partners"),
+]

@@ -1,0 +1,442 @@
+"""Pages of careers: the student's matched offers, offer details with the explanation, applications; the
+employer's offers and applicants; the CV database; a school's partner employers. Every change goes through
+``careers.services``; a refusal comes back as a message or a form error with its HTTP status (4xx)."""
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lms.accounts import roles
+from lms.templatetags.i18n_messages import localize
+from partnerships import access as school_access
+from partnerships.models import Employer, School
+
+from . import forms, matching, selectors, services
+from .models import Application, CareerProfile, Offer, SchoolPartnerEmployer
+
+
+def _lang() -> str:
+    return (translation.get_language() or "fr")[:2]
+
+
+def student_required(view):
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not roles.has_role(request.user, roles.STUDENT):
+            raise PermissionDenied(_("This page is for students."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def employer_required(view):
+    """An employer's staff member; ``employer`` is their company (``?employer=<slug>`` when they have several)."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        employers = list(selectors.employers_of(request.user))
+        if not employers:
+            if roles.has_role(request.user, roles.EMPLOYER) and request.method == "GET":
+                messages.info(request, _("Your account is not attached to a company yet: ask Flow Stage to add you "
+                                         "to your company's staff. Meanwhile you can verify badges."))
+                return redirect("badges:verify_upload")
+            raise PermissionDenied(_("This page is for employers' staff."))
+        wanted = request.GET.get("employer")
+        request.employer = next((e for e in employers if e.slug == wanted), employers[0])
+        request.employers = employers
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _card(offer: Offer, score, certified: set, priority=False, excluded=False) -> dict:
+    return {"offer": offer, "score": score, "rounded": matching.pct(score), "band": matching.band(score),
+            "headline": matching.headline(score, offer.kind), "certified": offer.employer_id in certified,
+            "priority": priority, "excluded": excluded,
+            "genres": [label for code, label in forms.GENRE_CHOICES if code in (offer.genres or [])]}
+
+
+# --- the student ----------------------------------------------------------------------------------------------
+
+@student_required
+def matches(request):
+    """"Opportunités matchées (N disponibles)": the student's ranked matches with the brief's card, and filters."""
+    form = forms.FiltersForm(request.GET or None)
+    filters = form.filters() if request.GET else selectors.Filters()
+    result = selectors.ranking(request.user, filters, request=request)
+    page = Paginator(result.rows, 20).get_page(request.GET.get("page"))
+    offers = selectors.offers_by_id(r.offer.id for r in page.object_list)
+    applied = set(Application.objects.filter(student=request.user, offer_id__in=list(offers))
+                  .values_list("offer_id", flat=True))
+    cards = [dict(_card(offers[r.offer.id], r.score, result.access.certified, r.priority, r.excluded),
+                  applied=r.offer.id in applied) for r in page.object_list if r.offer.id in offers]
+    school, membership = selectors.student_school(request.user)
+    profile = getattr(request.user, "student_profile", None)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "careers/matches.html", {
+        "form": form, "cards": cards, "page": page, "result": result, "membership": membership, "school": school,
+        "profile": profile, "query": query.urlencode(), "career": CareerProfile.objects.filter(user=request.user).first(),
+    })
+
+
+def _visible_offer(request, pk) -> Offer:
+    offer = get_object_or_404(Offer.objects.select_related("employer", "programme"), pk=pk)
+    if not selectors.can_see_offer(request.user, offer):
+        raise Http404(_("No such offer."))
+    return offer
+
+
+@login_required
+def offer_detail(request, pk):
+    """An offer with the explanation of the student's score, what would raise it (and the course or certification
+    that leads there), what French law says about it and, for an apprenticeship, the rhythm by the school's calendar."""
+    offer = _visible_offer(request, pk)
+    ctx = {"offer": offer, "legal": selectors.legal_panel(offer, request.user),
+           "certification": selectors.certification_reasons(offer.employer)}
+    if roles.has_role(request.user, roles.STUDENT):
+        explanation = selectors.explain_offer(request.user, offer, _lang())
+        links = selectors.learning_links(explanation.improvements)
+        school, _m = selectors.student_school(request.user)
+        ctx.update({
+            "explanation": explanation, "rounded": matching.pct(explanation.score),
+            "improvements": [{"item": i, "link": links.get(f"{i.kind}:{i.key}")} for i in explanation.improvements],
+            "application": Application.objects.filter(offer=offer, student=request.user).first(),
+            "apply_form": forms.ApplyForm(), "contact_form": forms.ContactSchoolForm(),
+            "rhythm": selectors.rhythm_panel(offer, school), "school": school,
+            "card": _card(offer, explanation.score, {offer.employer_id} if ctx["certification"]["certified"] else set()),
+        })
+    return render(request, "careers/offer_detail.html", ctx)
+
+
+@student_required
+def apply(request, pk):
+    offer = _visible_offer(request, pk)
+    form = forms.ApplyForm(request.POST or None, initial={"consent_parts": ["academic", "skills", "portfolio",
+                                                                            "experience", "badges"]})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                app = services.apply(offer, request.user, message=form.cleaned_data["message"],
+                                     consent_parts=form.cleaned_data["consent_parts"])
+            except services.CareersError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, _("Your application is sent. You will be told of each step."))
+                return redirect("careers:application", pk=app.pk)
+        else:
+            status = 422
+    return render(request, "careers/apply.html", {"offer": offer, "form": form}, status=status)
+
+
+@student_required
+@require_POST
+def contact_school(request, pk):
+    offer = _visible_offer(request, pk)
+    form = forms.ContactSchoolForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a message to your school."))
+        return redirect("careers:offer", pk=offer.pk)
+    try:
+        services.contact_school(request.user, offer, message=form.cleaned_data["message"])
+    except services.CareersError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your school's referent has your question and the offer."))
+    return redirect("careers:offer", pk=offer.pk)
+
+
+@student_required
+def applications(request):
+    return render(request, "careers/applications.html", {"applications": selectors.applications_of(request.user)})
+
+
+def _own_application(request, pk) -> Application:
+    app = selectors.application_of_student(request.user, pk)
+    if app is None:
+        raise Http404(_("No such application."))
+    return app
+
+
+@student_required
+def application(request, pk):
+    app = _own_application(request, pk)
+    if request.method == "POST":
+        form = forms.MessageForm(request.POST)
+        if form.is_valid():
+            try:
+                services.send_message(app, author=request.user, body=form.cleaned_data["body"])
+            except services.CareersError as exc:
+                messages.error(request, exc.message)
+            return redirect("careers:application", pk=app.pk)
+    history = list(app.history.order_by("history_date").values("status", "history_date"))
+    steps, last = [], None
+    for h in history:
+        if h["status"] != last:
+            steps.append({"status": Application.Status(h["status"]).label, "code": h["status"],
+                          "at": h["history_date"]})
+            last = h["status"]
+    return render(request, "careers/application_detail.html", {
+        "app": app, "offer": app.offer, "steps": steps, "message_form": forms.MessageForm(),
+        "thread": app.messages.select_related("author"),
+        "consent_labels": [label for code, label in forms.ConsentPart.choices if code in app.consent_parts],
+    })
+
+
+@student_required
+@require_POST
+def withdraw(request, pk):
+    app = _own_application(request, pk)
+    try:
+        services.withdraw(app, request.user)
+    except services.CareersError as exc:
+        messages.error(request, exc.message)
+        return render(request, "careers/refused.html", {"message": exc.message, "back": app}, status=exc.status)
+    messages.info(request, _("Your application is withdrawn."))
+    return redirect("careers:application", pk=app.pk)
+
+
+@student_required
+@require_POST
+def withdraw_consent(request, pk):
+    app = _own_application(request, pk)
+    services.withdraw_consent(app, request.user)
+    messages.info(request, _("The employer no longer sees your profile on this application."))
+    return redirect("careers:application", pk=app.pk)
+
+
+@student_required
+def preferences(request):
+    cp, _created = CareerProfile.objects.get_or_create(user=request.user)
+    form = forms.CareerProfileForm(request.POST or None, instance=cp)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_career_profile(request.user, **{k: form.cleaned_data[k] for k in form.Meta.fields})
+        except services.CareersError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("careers:matches")
+    return render(request, "careers/preferences.html", {"form": form}, status=422 if form.errors else 200)
+
+
+# --- the employer -----------------------------------------------------------------------------------------------
+
+@employer_required
+def employer_home(request):
+    employer = request.employer
+    return render(request, "careers/employer_home.html", {
+        "employer": employer, "employers": request.employers, "offers": selectors.employer_offers(employer),
+        "certification": selectors.certification_reasons(employer),
+        "priority": selectors.priority_credit(employer), "cv_access": selectors.cv_database_access(employer),
+    })
+
+
+def _offer_data(form, rows) -> services.OfferData:
+    d = form.cleaned_data
+    values = {name: d.get(name) for name in services.OfferData.FIELDS if name in d}
+    values["genres"] = tuple(d.get("genres") or ())
+    values["description"] = d.get("description") or ""
+    values["tutor_years"] = d.get("tutor_years") or 0
+    values["contract_year"] = d.get("contract_year") or 1
+    return services.OfferData(**values, requirements=tuple(rows["requirements"]), languages=tuple(rows["languages"]),
+                              credentials=tuple(rows["credentials"]))
+
+
+@employer_required
+def offer_form(request, pk=None):
+    employer = request.employer
+    offer = None
+    if pk is not None:
+        offer = selectors.offer_for_employer(request.user, pk)
+        if offer is None:
+            raise Http404(_("No such offer among your company's offers."))
+        employer = offer.employer
+    data = request.POST if request.method == "POST" else None
+    form = forms.OfferForm(data, instance=offer)
+    formsets = forms.offer_formsets(data, offer)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and all(fs.is_valid() for _p, _t, fs in formsets):
+            try:
+                saved = services.save_offer(employer, _offer_data(form, forms.rows_of(formsets)), by=request.user,
+                                            offer=offer)
+            except services.OfferRefused as exc:
+                for problem in exc.problems:
+                    form.add_error(None, localize(problem))
+                status = exc.status
+            except services.CareersError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, _("Offer saved."))
+                if "publish" in request.POST:
+                    return _publish(request, saved)
+                return redirect("careers:employer_offer", pk=saved.pk)
+        else:
+            status = 422
+    return render(request, "careers/offer_form.html", {"form": form, "formsets": formsets, "offer": offer,
+                                                       "employer": employer}, status=status)
+
+
+def _publish(request, offer):
+    try:
+        services.publish_offer(offer, by=request.user)
+    except services.OfferRefused as exc:
+        for problem in exc.problems:
+            messages.error(request, localize(problem))
+    except services.CareersError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The offer is published."))
+    return redirect("careers:employer_offer", pk=offer.pk)
+
+
+def _employer_offer(request, pk) -> Offer:
+    offer = selectors.offer_for_employer(request.user, pk)
+    if offer is None:
+        raise Http404(_("No such offer among your company's offers."))
+    return offer
+
+
+@employer_required
+def employer_offer(request, pk):
+    offer = _employer_offer(request, pk)
+    return render(request, "careers/employer_offer.html", {
+        "offer": offer, "legal": selectors.legal_panel(offer), "priority": selectors.priority_credit(offer.employer),
+        "placements": offer.priority_placements.all(),
+    })
+
+
+@employer_required
+@require_POST
+def offer_action(request, pk, action):
+    offer = _employer_offer(request, pk)
+    if action == "publish":
+        return _publish(request, offer)
+    try:
+        if action == "close":
+            services.close_offer(offer, by=request.user, reason=request.POST.get("reason", ""))
+            messages.info(request, _("The offer is closed."))
+        elif action == "delete":
+            services.delete_offer(offer, by=request.user)
+            messages.info(request, _("The draft is deleted."))
+            return redirect("careers:employer_home")
+        elif action == "boost":
+            placement = services.boost_offer(offer, by=request.user)
+            messages.success(request, _("Priority offer until %(date)s.") % {"date": localize(placement.ends_on)})
+        else:
+            raise Http404
+    except services.CareersError as exc:
+        messages.error(request, exc.message)
+    return redirect("careers:employer_offer", pk=offer.pk)
+
+
+@employer_required
+def applicants(request, pk):
+    """The applications to one of the employer's offers: score and explanation, consented profile parts, badges
+    checked by the verifier, and the decisions. Another employer's offer is a 404."""
+    offer = _employer_offer(request, pk)
+    rows = selectors.applicants(offer, _lang())
+    for row in rows:
+        parts = row.shared.get("parts", set())
+        row.components = [{"c": c, "shared": selectors.COMPONENT_PARTS.get(c.key) in parts}
+                          for c in (row.explanation.components if row.explanation else ())]
+    return render(request, "careers/applicants.html", {
+        "offer": offer, "rows": rows, "decide_form": forms.DecideForm(),
+        "accepted": sum(1 for r in rows if r.application.status == Application.Status.ACCEPTED),
+    })
+
+
+def _employer_application(request, pk) -> Application:
+    app = selectors.application_for_employer(request.user, pk)
+    if app is None:
+        raise Http404(_("No such application."))
+    return app
+
+
+@employer_required
+@require_POST
+def decide(request, pk):
+    app = _employer_application(request, pk)
+    form = forms.DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+        return redirect("careers:employer_applicants", pk=app.offer_id)
+    try:
+        services.decide(app, by=request.user, **form.cleaned_data)
+    except services.CareersError as exc:
+        messages.error(request, exc.message)
+        return render(request, "careers/refused.html", {"message": exc.message, "offer": app.offer},
+                      status=exc.status)
+    messages.success(request, _("%(name)s: %(status)s.") % {
+        "name": app.student.get_display_name(),
+        "status": Application.objects.get(pk=app.pk).get_status_display().lower()})
+    return redirect("careers:employer_applicants", pk=app.offer_id)
+
+
+@employer_required
+def employer_application(request, pk):
+    app = _employer_application(request, pk)
+    if request.method == "POST":
+        form = forms.MessageForm(request.POST)
+        if form.is_valid():
+            services.send_message(app, author=request.user, body=form.cleaned_data["body"])
+            messages.success(request, _("Message sent."))
+        return redirect("careers:employer_application", pk=app.pk)
+    return render(request, "careers/employer_application.html", {
+        "app": app, "offer": app.offer, "thread": app.messages.select_related("author"),
+        "message_form": forms.MessageForm(),
+    })
+
+
+@employer_required
+def cv_database(request):
+    employer = request.employer
+    if not selectors.cv_database_access(employer):
+        return render(request, "careers/cv_locked.html", {"employer": employer}, status=403)
+    field_code = request.GET.get("field", "")
+    skill = request.GET.get("skill", "")[:80]
+    rows = selectors.cv_database(field_code=field_code, skill=skill)
+    return render(request, "careers/cv_database.html", {"employer": employer, "rows": rows, "field": field_code,
+                                                        "skill": skill, "fields": forms.FiltersForm.base_fields["field"].choices})
+
+
+# --- schools ----------------------------------------------------------------------------------------------------
+
+@login_required
+def school_partners(request, slug):
+    """A school's staff mark the employers they work with as partners (the certified-partner mark)."""
+    school = get_object_or_404(School, slug=slug)
+    if not school_access.can_manage(request.user, school):
+        raise PermissionDenied(_("You are not staff of this school."))
+    if request.method == "POST":
+        employer = get_object_or_404(Employer, pk=request.POST.get("employer"))
+        try:
+            if request.POST.get("action") == "unmark":
+                services.unmark_partner_employer(school, employer, by=request.user)
+                messages.info(request, _("%(name)s is no longer marked as a partner.") % {"name": employer.name})
+            else:
+                services.mark_partner_employer(school, employer, by=request.user)
+                messages.success(request, _("%(name)s is marked as a partner.") % {"name": employer.name})
+        except services.CareersError as exc:
+            messages.error(request, exc.message)
+        return redirect("careers:school_partners", slug=school.slug)
+    marked = {p.employer_id: p for p in SchoolPartnerEmployer.objects.filter(school=school)
+              if p.until is None or p.until >= selectors.today()}
+    return render(request, "careers/school_partners.html", {
+        "school": school, "employers": Employer.objects.order_by("name"), "marked": marked,
+    })
