@@ -12,7 +12,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exams import grading
+from exams import grading, options
 from exams.models import (
     Accommodation, Attempt, AttemptQuestion, Certification, Exam, PracticalAssessment, PrerequisiteExemption,
     Question, QuestionVersion, RegradeAudit, Registration,
@@ -169,23 +169,6 @@ def _pick_questions(exam: Exam, rng: random.Random) -> list[Question]:
     return chosen
 
 
-def option_order(qtype: str, key: dict, rng: random.Random):
-    if qtype in (grading.SINGLE, grading.MULTIPLE):
-        ids = [c["id"] for c in key["choices"]]
-    elif qtype == grading.ORDERING:
-        ids = [i["id"] for i in key["items"]]
-    elif qtype == grading.MATCHING:
-        left = [p["id"] for p in key["pairs"]]
-        right = list(left)
-        rng.shuffle(left)
-        rng.shuffle(right)
-        return {"left": left, "right": right}
-    else:
-        return []
-    rng.shuffle(ids)
-    return ids
-
-
 def start_attempt(exam: Exam, user, now=None) -> Attempt:
     """Resume the open attempt, or start a new one (deadline stored now, seeded shuffles)."""
     now = now or timezone.now()
@@ -215,7 +198,7 @@ def start_attempt(exam: Exam, user, now=None) -> Attempt:
             for pos, q in enumerate(questions, start=1):
                 v = versions.get(q.pk) or q.sync_version()
                 rows.append(AttemptQuestion(attempt=attempt, version=v, position=pos,
-                                            option_order=option_order(v.qtype, v.key, rng)))
+                                            option_order=options.shuffle(v.qtype, v.key, rng)))
             AttemptQuestion.objects.bulk_create(rows)
     except IntegrityError:
         # Two tabs started at once: the partial unique index kept one open attempt; resume it.
@@ -262,7 +245,9 @@ def save_answer(attempt_id: int, user, question_id: int, response, now=None) -> 
             if aq is None:
                 raise ExamError(_("This question is not part of the attempt."), 404)
             try:
-                cleaned = grading.validate_response(aq.version.qtype, aq.version.key, response)
+                # The client names options by this attempt's tokens; the bank's ids are stored.
+                cleaned = grading.validate_response(aq.version.qtype, aq.version.key,
+                                                    options.from_client(aq, response))
             except grading.GradingError as exc:
                 raise ExamError(localize(exc.message), 422, reason=exc.message) from None
             if (aq.response or {}) == cleaned:
