@@ -144,15 +144,15 @@ class Limits:
     max_bytes: int = 256 * 1024
     max_depth: int = 32
     max_values: int = 2048
-    max_array: int = 512
+    max_array: int = 256
     max_context_entries: int = 16
     max_merge_work: int = 65536
     max_quads: int = 4096
     max_blank_nodes: int = 256
     max_ndegree_calls: int = 2000
     max_permutation_group: int = 8
-    max_steps: int = 200_000
-    max_cpu_seconds: float = 2.0
+    max_steps: int = 100_000
+    max_cpu_seconds: float = 1.0
 
 
 DEFAULT_LIMITS = Limits()
