@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from exams import grading, prerequisites, selectors, services
+from exams import grading, prerequisites, selectors, services, signals
 from exams.templatetags.exams_tags import pct
 from exams.models import Attempt, Certification, Exam, Registration, tr
 from exams.prerequisites import all_met
@@ -46,6 +46,10 @@ def certifications(request):
 def certification_detail(request, code):
     cert = get_object_or_404(Certification.objects.select_related("exam", "preparation_course"), code=code)
     if request.method == "POST":
+        refusal = services.registration_refusal(cert, request.user)
+        if refusal is not None:
+            messages.error(request, refusal.message)
+            return redirect("exams:certification", code=code)
         if not confirm.confirmed(request, "exams.register", cert.pk):
             return confirm.ask(
                 request, "exams.register", cert.pk,
@@ -195,8 +199,9 @@ def result(request, attempt_id):
     questions = []
     if exam.review != Exam.Review.NONE:
         questions = selectors.attempt_questions(attempt, _lang(), reveal=selectors.may_reveal(attempt), review=True)
+    rewards = [r for _receiver, r in signals.attempt_rewards.send(sender=Attempt, attempt=attempt) if r]
     return render(request, "exams/result.html", {
-        "attempt": attempt, "exam": exam, "questions": questions,
+        "attempt": attempt, "exam": exam, "questions": questions, "rewards": rewards,
         "practical": selectors.practical_breakdown(attempt, _lang()),
         "cert": Certification.objects.filter(exam=exam).first(),
     })
