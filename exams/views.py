@@ -120,6 +120,13 @@ def response_from_post(question: dict, data) -> dict:
     return {}
 
 
+def clock(seconds: int) -> str:
+    """The time left as exam.js shows it: "m:ss", or "h:mm:ss" from an hour (the page without JavaScript)."""
+    h, rest = divmod(max(0, seconds), 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
 def _own_attempt(request, attempt_id) -> Attempt:
     attempt = get_object_or_404(Attempt.objects.select_related("exam"), pk=attempt_id)
     if attempt.user_id != request.user.pk:
@@ -183,6 +190,7 @@ def take(request, attempt_id):
             q["order_at"] = {i + 1: oid for i, oid in enumerate(order)}
     return render(request, "exams/take.html", {
         "attempt": attempt, "exam": attempt.exam, "questions": questions, "seconds_left": seconds_left,
+        "time_left": clock(seconds_left),
     })
 
 
