@@ -87,16 +87,27 @@ def is_entitled(user) -> bool:
     return school_has(student_school(user), FLOW_STAGE_READY_CERTIFICATION)
 
 
-def register(certification: Certification, user) -> Registration:
-    """Register a student: entitlement of their school, every prerequisite met (or exempted), fee 149 €."""
+def registration_refusal(certification: Certification, user, results=None) -> ExamError | None:
+    """Why ``user`` may not register for ``certification`` now (an ExamError to raise or show), or None."""
     if not certification.active:
-        raise ExamError(_("This certification is not open for registration."), 409)
+        return ExamError(_("This certification is not open for registration."), 409)
     if not is_entitled(user):
-        raise ExamError(_("Your school's partnership does not include the Flow Stage Ready certification."), 403)
-    results = prerequisite_status(certification, user)
+        return ExamError(_("Your school's partnership does not include the Flow Stage Ready certification."), 403)
+    results = prerequisite_status(certification, user) if results is None else results
     if not all_met(results):
         missing = "; ".join(localize(r.message) for r in results if not r.met)
-        raise ExamError(_("Prerequisites missing: %(missing)s") % {"missing": missing}, 409)
+        return ExamError(_("Prerequisites missing: %(missing)s") % {"missing": missing}, 409)
+    if Registration.objects.filter(certification=certification, user=user).exists():
+        return ExamError(_("You are already registered for this certification."), 409)
+    return None
+
+
+def register(certification: Certification, user) -> Registration:
+    """Register a student: entitlement of their school, every prerequisite met (or exempted), fee 149 €."""
+    results = prerequisite_status(certification, user)
+    refusal = registration_refusal(certification, user, results)
+    if refusal is not None:
+        raise refusal
     with transaction.atomic():
         reg, created = Registration.objects.get_or_create(
             certification=certification, user=user,
