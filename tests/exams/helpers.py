@@ -3,7 +3,7 @@ import datetime
 import itertools
 from decimal import Decimal
 
-from exams import services
+from exams import review, services
 from exams.models import (
     Certification, Exam, ExamFixedQuestion, ExamRandomDraw, PrerequisiteExemption, Question, QuestionCategory, Rubric,
     RubricCriterion, RubricLevel,
@@ -87,8 +87,22 @@ def make_question(category, qtype="single", points="1", **extra):
     return q
 
 
+# The former single review setting, by name: what the candidate sees at every moment.
+REVIEW = {"none": {review.SCORE}, "responses": {review.SCORE, review.RESPONSES}, "full": set(review.PARTS)}
+
+
+def review_options(parts_by_moment: dict) -> dict:
+    """Exam field values from `{moment: parts}` (a moment left out shows nothing)."""
+    return {review.field_name(m, p): p in parts_by_moment.get(m, ()) for m in review.MOMENTS for p in review.PARTS}
+
+
 def make_certification(types=("single", "multiple", "truefalse", "numeric", "short", "matching", "ordering"),
                        practical=True, **exam_kwargs):
+    """A certification exam with one fixed question of each type. `review="none"|"responses"|"full"`: that
+    review at every moment; otherwise the certification's default."""
+    if "review" in exam_kwargs:
+        shown = REVIEW[exam_kwargs.pop("review")]
+        exam_kwargs.update(review_options({m: shown for m in review.MOMENTS}))
     cat = QuestionCategory.objects.create(name=f"Cat {QuestionCategory.objects.count()}")
     rubric = make_rubric() if practical else None
     defaults = {"theory_weight": Decimal(60), "practical_weight": Decimal(40) if practical else Decimal(0)}

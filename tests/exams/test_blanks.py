@@ -14,6 +14,7 @@ from django.urls import reverse
 from exams import grading as g
 from exams import services
 from exams.models import AttemptQuestion
+from tests.confirming import post_confirmed
 from tests.exams import helpers as h
 
 KEY = h.KEYS["ordering"]  # i1 Line check, i2 Gains, i3 Retours
@@ -99,7 +100,7 @@ def test_no_js_form_keeps_a_blank_position_and_a_blank_pair(client, setup):
     sel3 = page[page.index(f'id="q-{o}-3"'):page.index("</select>", page.index(f'id="q-{o}-3"'))]
     sel2 = page[page.index(f'id="q-{o}-2"'):page.index("</select>", page.index(f'id="q-{o}-2"'))]
     assert f'value="{item("i3")}" selected' in sel3 and "selected" not in sel2
-    resp = client.post(reverse("exams:take", kwargs={"attempt_id": attempt.pk}), {**form, "submit": "1"})
+    resp = post_confirmed(client, reverse("exams:take", kwargs={"attempt_id": attempt.pk}), {**form, "submit": "1"})
     assert resp.status_code == 302
     # 2 of 3 positions right, 2 of 3 pairs right (1 point each).
     assert _awarded(aqs) == {"ordering": Decimal("0.6667"), "matching": Decimal("0.6667")}

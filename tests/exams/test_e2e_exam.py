@@ -2,7 +2,8 @@
 find the answers, submit, the examiner scores the rubric, the result is shown. Screenshots in var/screenshots."""
 import pytest
 
-from exams.models import Attempt, AttemptQuestion
+from badges.models import Achievement, Credential
+from exams.models import Attempt, AttemptQuestion, Registration
 from tests.conftest import login_in_browser
 from tests.exams import helpers as h
 from tests.factories import make_user
@@ -12,6 +13,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_exam_end_to_end(live_server, browser, screenshot_dir):
     cert = h.make_certification()
+    Achievement.objects.create(slug="e2e-ready", name="Audio Engineer — Flow Stage Ready", certification=cert,
+                               description="Stage sound.", criteria_narrative="75 % or more.")
     school = h.entitled_school("E2E school")
     student = h.sound_student(school, email="e2e.student@example.test")
     student.first_name, student.last_name = "Camille", "Roux"
@@ -28,6 +31,11 @@ def test_exam_end_to_end(live_server, browser, screenshot_dir):
     assert page.locator(".prereq .pill--ok").count() == 4
     page.screenshot(path=str(screenshot_dir / "exams-02-prerequisites.png"), full_page=True)
     page.click("button:has-text('Register')")
+    page.wait_for_load_state("networkidle")
+    # The fee is confirmed first (a page, so it works without JavaScript too).
+    assert "€149.00" in page.inner_text("#confirm") and not Registration.objects.filter(user=student).exists()
+    page.screenshot(path=str(screenshot_dir / "exams-02b-confirm-registration.png"), full_page=True)
+    page.click("#confirm-yes")
     page.wait_for_load_state("networkidle")
     assert "149" in page.inner_text(".alert--success")
     page.click("button:has-text('Start the theory exam')")
@@ -78,7 +86,17 @@ def test_exam_end_to_end(live_server, browser, screenshot_dir):
         if aq.version.qtype == "ordering":
             assert page.locator(f"#question-{qid} select[data-rank='3']").input_value() == h.tok(aq, "item", "i3")
     page.screenshot(path=str(screenshot_dir / "exams-04-after-reload.png"), full_page=False)
+    # The time left stays in view at the bottom of the exam, on a desktop and on a phone.
+    _assert_timer_in_view(page, "exams-04b-timer-bottom-desktop.png", screenshot_dir)
+    page.set_viewport_size({"width": 390, "height": 844})
+    _assert_timer_in_view(page, "exams-04c-timer-bottom-phone.png", screenshot_dir)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.click("#submit-exam")
+    page.wait_for_load_state("networkidle")
+    assert "All 7 questions have an answer." in page.inner_text("#confirm")
+    assert Attempt.objects.get(pk=attempt.pk).status == Attempt.Status.OPEN
+    page.screenshot(path=str(screenshot_dir / "exams-04d-confirm-submit.png"), full_page=True)
+    page.click("#confirm-yes")
     page.wait_for_load_state("networkidle")
     assert "Awaiting" in page.inner_text("#verdict")
     page.screenshot(path=str(screenshot_dir / "exams-05-submitted.png"), full_page=True)
@@ -96,9 +114,27 @@ def test_exam_end_to_end(live_server, browser, screenshot_dir):
     ex.screenshot(path=str(screenshot_dir / "exams-07-rubric.png"), full_page=True)
     ex.click("button[name=sign_off]")
     ex.wait_for_load_state("networkidle")
+    assert "75.0 %" in ex.inner_text("#confirm")  # the practical score it signs: 60 / 80 pt
+    ex.screenshot(path=str(screenshot_dir / "exams-07b-confirm-sign-off.png"), full_page=True)
+    ex.click("#confirm-yes")
+    ex.wait_for_load_state("networkidle")
 
     page.reload()
     page.wait_for_load_state("networkidle")
     assert "Passed" in page.inner_text("#verdict")
     assert "90.0" in page.inner_text("#final-score")  # 100 × 0.6 + 75 × 0.4 = 90
     page.screenshot(path=str(screenshot_dir / "exams-08-result.png"), full_page=True)
+    # The result says a badge was issued and links to it.
+    page.click(".reward a")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/badges/{Credential.objects.get(attempt=attempt).pk}/")
+
+
+def _assert_timer_in_view(page, name, screenshot_dir):
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_timeout(200)
+    box = page.locator("#exam-timer").bounding_box()
+    height = page.viewport_size["height"]
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= height, box
+    assert page.locator("#timer-sr[aria-live=polite]").count() == 1  # still announced, once a minute
+    page.screenshot(path=str(screenshot_dir / name))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from exams import grading, selectors, services
 from exams.models import Attempt, AttemptQuestion, Exam, PrerequisiteExemption, Question, Registration
 from exams.signals import certification_passed
+from tests.confirming import post_confirmed
 from tests.exams import helpers as h
 from tests.factories import TEST_PASSWORD
 
@@ -106,7 +107,7 @@ def test_register_through_page(client, cert):
     user = h.sound_student(h.entitled_school("Reg school"))
     h.give_profile(user)
     client.force_login(user)
-    client.post(reverse("exams:certification", kwargs={"code": cert.code}))
+    post_confirmed(client, reverse("exams:certification", kwargs={"code": cert.code}))
     assert Registration.objects.get(user=user).fee == Decimal("149.00")
     assert client.get(reverse("exams:certifications")).status_code == 200
 
@@ -187,7 +188,7 @@ def test_full_flow_http_and_api(client, api_token, cert, candidate, examiner, fs
     form = {f"level-{c}": lv for c, lv in levels_for(rubric, [2, 1, 2]).items()}  # 30 + 10 + 15 = 55 / 80
     form["sign_off"] = "1"
     with django_capture_on_commit_callbacks(execute=True):
-        resp = client.post(reverse("exams:assess", kwargs={"attempt_id": attempt.pk}), form)
+        resp = post_confirmed(client, reverse("exams:assess", kwargs={"attempt_id": attempt.pk}), form)
     assert resp.status_code == 302
     attempt.refresh_from_db()
     assert attempt.practical_pct == Decimal("68.75")
@@ -233,7 +234,7 @@ def test_no_js_form_post_saves_and_submits(client, cert, candidate):
             for i, item in enumerate(right["order"], start=1):
                 form[f"{name}-{i}"] = item
     form["submit"] = "1"
-    resp = client.post(reverse("exams:take", kwargs={"attempt_id": attempt.pk}), form)
+    resp = post_confirmed(client, reverse("exams:take", kwargs={"attempt_id": attempt.pk}), form)
     assert resp.status_code == 302
     attempt.refresh_from_db()
     assert attempt.theory_pct == 100 and attempt.status == Attempt.Status.AWAITING

@@ -82,7 +82,7 @@ def test_open_attempt_has_no_review(client):
 
 
 def test_blank_rows_and_french(client):
-    cert = h.make_certification(types=("matching", "ordering"), practical=False)
+    cert = h.make_certification(types=("matching", "ordering"), practical=False, review="full")
     student = h.registered_student(cert)
     attempt = services.start_attempt(cert.exam, student)
     aqs = {aq.version.qtype: aq for aq in AttemptQuestion.objects.filter(attempt=attempt).select_related("version")}
