@@ -458,3 +458,21 @@ def test_answers_sent_before_a_secret_key_rotation_are_understood(settings, demo
     assert h.as_client(aq, {"choice": "c2"}) != old  # the page now shows new ids…
     services.save_answer(attempt.pk, student, aq.pk, old)  # …and an answer from the old page still counts
     assert AttemptQuestion.objects.get(pk=aq.pk).response == {"choice": "c2"}
+
+
+def test_option_ids_cost_no_query_per_question(demo_exam, django_assert_num_queries,
+                                               django_assert_max_num_queries):
+    """The ids derive from the attempt already loaded: the payload of a 43-question attempt is one query,
+    and the review of a closed one a handful, whatever the number of questions."""
+    from exams import selectors
+
+    student = make_user("student")
+    attempt = services.start_attempt(demo_exam, student)
+    with django_assert_num_queries(1):
+        payload = selectors.attempt_questions(attempt, "fr")
+    assert len(payload) >= 40
+    attempt = services.submit_attempt(attempt)
+    staff = make_user("flowstage_staff")  # sees every question of a closed attempt, with the key
+    with django_assert_max_num_queries(8):
+        review = selectors.attempt_review(attempt, staff, "fr")
+    assert len(review["questions"]) == len(payload) and "correct" in review["questions"][0]
