@@ -92,7 +92,7 @@ def test_public_page_valid_then_revoked(client, credential):
     assert resp.status_code == 200 and 'data-verdict="VALID"' in html
     assert credential.user.get_display_name() in html
     resp = client.get(f"/en/verify/{credential.pk}/")
-    assert resp.status_code == 200 and "Checks" in resp.content.decode()
+    assert resp.status_code == 200 and "Technical checks" in resp.content.decode()
     services.revoke_credential(credential, reason="Fraud")
     assert 'data-verdict="REVOKED"' in client.get(f"/verify/{credential.pk}/").content.decode()
 
