@@ -429,6 +429,25 @@ def translated_page_url(request, path: str, lang: str) -> str | None:
     return None
 
 
+READ_ONLY_SECTION = "section"  # outside the teacher's school section: Flow Stage (or the owning school) writes it
+READ_ONLY_TIER = "tier"  # in their school's section, but the partnership does not include co-created modules
+
+
+def authoring_courses(user, limit: int = 30) -> tuple[list, list[tuple[object, str]]]:
+    """The source-locale courses a teacher works on (``services.teachable_courses``), split for the authoring home:
+    those they may edit (Wagtail's page permission and the co-creation entitlement both allow it), and the others
+    with why they are read-only (``READ_ONLY_SECTION`` or ``READ_ONLY_TIER``)."""
+    editable, read_only = [], []
+    for course in services.teachable_courses(user).order_by("title")[:limit]:
+        if not course.permissions_for_user(user).can_edit():
+            read_only.append((course, READ_ONLY_SECTION))
+        elif not services.may_co_create(user, course):
+            read_only.append((course, READ_ONLY_TIER))
+        else:
+            editable.append(course)
+    return editable, read_only
+
+
 def reader_titles(pages, lang: str | None = None) -> dict[int, str]:
     """``{page pk: title}`` for a reader of ``lang`` (default: the active language): the title of the page's live
     translation in that language when there is one, else its own (the French source). One query."""
