@@ -424,7 +424,7 @@ def staff(request):
     now = timezone.now()
     creds = [{"cred": c, "status": selectors.credential_status(c, now)} for c in selectors.staff_credentials(query)]
     return render(request, "badges/staff.html", {
-        "items": creds, "query": query, "issue_form": issue_form, "bulk_form": bulk_form,
+        "items": creds, "query": query, "not_activated": sum(1 for c in creds if not c["cred"].user.is_activated), "issue_form": issue_form, "bulk_form": bulk_form,
         "revoke_form": RevokeForm(), "keys": SigningKey.objects.all(), "jobs": selectors.recent_bulk_jobs(),
     })
 

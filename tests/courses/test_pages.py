@@ -211,3 +211,17 @@ def test_resume_leads_to_the_first_unfinished_lesson(client, student):
     html = client.get(reverse("courses:my_learning")).content.decode()
     assert "Reprendre" not in html and "Revoir la formation" in html
     assert "Toutes les leçons sont terminées" in client.get(course.url).content.decode()
+
+
+def test_grading_form_fields_have_visible_labels(client, student, fs_staff):
+    course = make_course(n_units=1, lessons_per_unit=1)
+    lesson = lessons_of(course)[0]
+    services.self_enrol(student, course)
+    block_id = next(iter(services.assignment_blocks(lesson)))
+    services.submit_assignment(student, lesson, block_id, url="https://example.org/dossier")
+    client.force_login(fs_staff)
+    html = client.get(reverse("courses:grading")).content.decode()
+    sub = Submission.objects.get()
+    assert f'<label class="grade-form__label" for="g-{sub.pk}">Note</label>' in html
+    assert f'<label class="grade-form__label grade-form__label--block" for="f-{sub.pk}">' in html
+    assert 'class="table table--stack"' in html  # read as cards on a phone
