@@ -24,9 +24,11 @@ from django.views.decorators.http import require_GET, require_POST
 from badges import media, selectors, services
 from badges.models import Achievement, BulkIssuance, Credential, SigningKey, Skill
 from badges.resolver import verify
+from badges.verification import MAX_UPLOAD_BYTES
 from lms import confirm
 from lms.templatetags.i18n_messages import localize
 from lms.accounts.roles import FLOWSTAGE_STAFF, has_role
+from lms.throttle import rate_limit_response, rate_limited
 
 LD_JSON = "application/ld+json"
 
@@ -190,6 +192,9 @@ def verify_page(request, pk):
         return render(request, "badges/verify_page.html", {"missing": True}, status=404)
     if cred.privacy == Credential.Privacy.HIDDEN:
         return render(request, "badges/verify_page.html", {"hidden": True}, status=404)
+    wait = rate_limited(request, "badges-verify-page", settings.BADGES_VERIFY_PAGE_RATE)
+    if wait:
+        return rate_limit_response(request, wait)
     report = verify(cred.signed_json.encode("utf-8"))
     texts, validity = cred.texts(), cred.validity
     show_holder = cred.privacy == Credential.Privacy.FULL
@@ -274,9 +279,10 @@ class UploadForm(forms.Form):
                 raise forms.ValidationError(_("No credential could be read from this file: %(reason)s")
                                             % {"reason": UNREADABLE[exc.kind]}) from exc
         else:
-            if len(text.encode("utf-8")) > media.MAX_FILE_BYTES:
+            if len(text.encode("utf-8")) > MAX_UPLOAD_BYTES:
                 self.too_large = True
-                raise forms.ValidationError(_("The pasted text is too large."))
+                raise forms.ValidationError(_("The pasted text is too large (the limit is %(limit)s bytes).")
+                                            % {"limit": MAX_UPLOAD_BYTES})
             data["credential"] = text
         return data
 
@@ -298,7 +304,11 @@ def verify_upload(request):
     report, status, upload_error, name, plain = None, 200, "", "", None
     form = UploadForm()
     if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > media.MAX_FILE_BYTES + 64 * 1024:
+        wait = rate_limited(request, "badges-verify", settings.BADGES_VERIFY_RATE)  # shared with the API
+        if wait:
+            return rate_limit_response(request, wait, "badges/verify_upload.html", {"form": form})
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if (int(length) if length.isdigit() else 0) > media.MAX_FILE_BYTES + 64 * 1024:
             # Refused before Django reads the body into memory or a temporary file.
             upload_error = _("The upload is too large (limit %(limit)s bytes).") % {"limit": media.MAX_FILE_BYTES}
             status = 413

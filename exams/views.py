@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -196,21 +197,25 @@ def take(request, attempt_id):
 
 @login_required
 def result(request, attempt_id):
+    """The candidate's own result, or an attempt assigned to an examiner (`selectors.may_examine`, the same
+    rule as the assessment page); what it shows is `selectors.attempt_review`'s."""
     attempt = get_object_or_404(Attempt.objects.select_related("exam"), pk=attempt_id)
-    staff = roles.has_role(request.user, roles.FLOWSTAGE_STAFF, roles.EXAMINER) or request.user.is_superuser
-    if attempt.user_id != request.user.pk and not staff:
+    own = attempt.user_id == request.user.pk
+    if not own and not selectors.may_examine(request.user, attempt):
         raise PermissionDenied
     attempt = services.ensure_fresh(attempt)
     if attempt.status == Attempt.Status.OPEN:
+        if not own:
+            raise Http404
         return redirect("exams:take", attempt_id=attempt.pk)
     exam = attempt.exam
-    questions = []
-    if exam.review != Exam.Review.NONE:
-        questions = selectors.attempt_questions(attempt, _lang(), reveal=selectors.may_reveal(attempt), review=True)
-    rewards = [r for _receiver, r in signals.attempt_rewards.send(sender=Attempt, attempt=attempt) if r]
+    shown = selectors.attempt_review(attempt, request.user, _lang())
     return render(request, "exams/result.html", {
-        "attempt": attempt, "exam": exam, "questions": questions, "rewards": rewards,
-        "practical": selectors.practical_breakdown(attempt, _lang()),
+        "attempt": attempt, "exam": exam, "questions": shown["questions"], "practical": shown["practical"],
+        "review": shown["scope"], "more_later": shown["more_later"],
+        # The badge a pass earned, for the candidate only and only when the review shows the score (a badge tells it).
+        "rewards": [r for _receiver, r in signals.attempt_rewards.send(sender=Attempt, attempt=attempt) if r]
+        if own and shown["scope"].score else [],
         "cert": Certification.objects.filter(exam=exam).first(),
     })
 
@@ -246,7 +251,7 @@ def _confirm_sign_off(request, attempt, draft, criteria):
 def assess(request, attempt_id):
     _require_examiner(request.user)
     attempt = get_object_or_404(Attempt.objects.select_related("exam__rubric", "user"), pk=attempt_id)
-    if not services.examiner_may_assess(request.user, attempt) or not attempt.exam.has_practical:
+    if not selectors.may_examine(request.user, attempt) or not attempt.exam.has_practical:
         raise PermissionDenied
     rubric = attempt.exam.rubric
     criteria = list(rubric.criteria.prefetch_related("levels"))

@@ -59,13 +59,15 @@ def test_submit_asks_with_the_unanswered_count_and_keeps_the_answers(client, cer
     from exams import grading
 
     first = next(aq for aq in aqs if aq.version.qtype == grading.SINGLE)
-    services.save_answer(attempt.pk, user, first.pk, grading.right_response(first.version.qtype, first.version.key))
+    first.attempt = attempt
+    right = grading.right_response(first.version.qtype, first.version.key)
+    h.save(attempt, first, right)
     client.force_login(user)
     url = reverse("exams:take", kwargs={"attempt_id": attempt.pk})
     page = client.get(url).content.decode()
     form = {"submit": "1"}
     # the no-JS form posts every answer: here the one saved, the six others left blank
-    choice = AttemptQuestion.objects.get(pk=first.pk).response["choice"]
+    choice = h.tok(first, "choice", right["choice"])  # the attempt's opaque id of the option saved
     form[f"q-{first.pk}"] = choice
     assert f'value="{choice}" checked' in page
     resp = client.post(url, form)
@@ -81,7 +83,7 @@ def test_submit_asks_with_the_unanswered_count_and_keeps_the_answers(client, cer
     assert client.post(action, fields).status_code == 302
     attempt.refresh_from_db()
     assert attempt.status != Attempt.Status.OPEN
-    assert AttemptQuestion.objects.get(pk=first.pk).response == {"choice": choice}
+    assert AttemptQuestion.objects.get(pk=first.pk).response == right
 
 
 def test_submit_with_every_answer_says_so(client):

@@ -41,17 +41,20 @@ def test_exam_end_to_end(live_server, browser, screenshot_dir):
     page.click("button:has-text('Start the theory exam')")
     page.wait_for_selector("#exam-form")
     attempt = Attempt.objects.get(user=student)
-    rows = {aq.pk: aq for aq in AttemptQuestion.objects.filter(attempt=attempt).select_related("version")}
+    rows = {aq.pk: aq for aq in AttemptQuestion.objects.filter(attempt=attempt).select_related("attempt", "version")}
+    # The page names each option by the attempt's opaque id, never the bank's (exams.options).
+    html = page.content()
+    assert "value='a'" not in html and 'value="a"' not in html and 'value="p1"' not in html
 
     # Answer with the keyboard-friendly native inputs, each saved as it changes.
     for qid, aq in rows.items():
         fs = page.locator(f"#question-{qid}")
         t = aq.version.qtype
         if t == "single":
-            fs.locator("input[value='a']").check()
+            fs.locator(f"input[value='{h.tok(aq, 'choice', 'a')}']").check()
         elif t == "multiple":
-            fs.locator("input[value='a']").check()
-            fs.locator("input[value='b']").check()
+            fs.locator(f"input[value='{h.tok(aq, 'choice', 'a')}']").check()
+            fs.locator(f"input[value='{h.tok(aq, 'choice', 'b')}']").check()
         elif t == "truefalse":
             fs.locator("input[value='true']").check()
         elif t == "numeric":
@@ -62,10 +65,10 @@ def test_exam_end_to_end(live_server, browser, screenshot_dir):
             fs.locator("input[type=text]").press("Tab")
         elif t == "matching":
             for pid in ("p1", "p2", "p3"):
-                fs.locator(f"select[data-left='{pid}']").select_option(pid)
+                fs.locator(f"select[data-left='{h.tok(aq, 'left', pid)}']").select_option(h.tok(aq, "right", pid))
         elif t == "ordering":
             for rank, iid in enumerate(("i1", "i2", "i3"), start=1):
-                fs.locator(f"select[data-rank='{rank}']").select_option(iid)
+                fs.locator(f"select[data-rank='{rank}']").select_option(h.tok(aq, "item", iid))
         page.wait_for_function(f"document.getElementById('state-{qid}').dataset.state === 'saved'", timeout=10000)
     assert "saved" in page.inner_text("#save-status").lower()
     page.screenshot(path=str(screenshot_dir / "exams-03-taking-autosaved.png"), full_page=True)
@@ -79,9 +82,9 @@ def test_exam_end_to_end(live_server, browser, screenshot_dir):
         if aq.version.qtype == "numeric":
             assert page.locator(f"#question-{qid} input[type=text]").input_value() == "442"
         if aq.version.qtype == "single":
-            assert page.locator(f"#question-{qid} input[value='a']").is_checked()
+            assert page.locator(f"#question-{qid} input[value='{h.tok(aq, 'choice', 'a')}']").is_checked()
         if aq.version.qtype == "ordering":
-            assert page.locator(f"#question-{qid} select[data-rank='3']").input_value() == "i3"
+            assert page.locator(f"#question-{qid} select[data-rank='3']").input_value() == h.tok(aq, "item", "i3")
     page.screenshot(path=str(screenshot_dir / "exams-04-after-reload.png"), full_page=False)
     # The time left stays in view at the bottom of the exam, on a desktop and on a phone.
     _assert_timer_in_view(page, "exams-04b-timer-bottom-desktop.png", screenshot_dir)
