@@ -38,45 +38,44 @@ API = "/api/v1/credentials/verify"
 # ------------------------------------------------------------------------------------ payloads
 def payloads(signed: dict) -> dict:
     """Candidates for the worst document within the limits, each a signed credential of the platform with
-    something added (its signature then fails, but only after the full canonicalisation: the work is done)."""
-    def variant(fn):
+    something added (its signature then fails, but only after the full canonicalisation: the work is done).
+    The sizes follow ``badges.jsonld.DEFAULT_LIMITS``: ``n`` values for one property is the most the array and
+    node-map bounds let through."""
+    from math import isqrt
+
+    from badges.jsonld import DEFAULT_LIMITS as L
+
+    n = min(L.max_array, isqrt(L.max_merge_work)) - 8
+
+    def variant(*fns):
         doc = copy.deepcopy(signed)
-        fn(doc)
+        for fn in fns:
+            fn(doc)
         return doc
 
-    ach = ("credentialSubject", "achievement")
+    def achievement_of(doc):
+        return doc["credentialSubject"]["achievement"]
 
-    def at(doc, path):
-        for p in path:
-            doc = doc[p]
-        return doc
-
-    def tags(n):
-        return lambda d: at(d, ach).__setitem__("tag", [f"padding-tag-{i:06d}" for i in range(n)])
+    def tags(count):
+        return lambda d: achievement_of(d).__setitem__("tag", [f"padding-tag-{i:06d}" for i in range(count)])
 
     def alignments(d):
-        at(d, ach)["alignment"] = [
+        achievement_of(d)["alignment"] = [
             {"type": ["Alignment"], "targetName": f"n{i}", "targetUrl": f"https://x.example/{i}", "targetCode": f"c{i}",
-             "targetFramework": f"f{i}", "targetDescription": f"d{i}", "targetType": "CFItem"} for i in range(240)]
+             "targetFramework": f"f{i}", "targetDescription": f"d{i}", "targetType": "CFItem"} for i in range(n)]
 
     def evidence(d):
         d["evidence"] = [{"type": ["Evidence"], "narrative": f"n{i}", "name": f"x{i}", "description": f"d{i}",
-                          "genre": "g", "audience": "a"} for i in range(250)]
+                          "genre": "g", "audience": "a"} for i in range(n)]
 
-    def same_evidence(d):  # 250 indistinguishable blank nodes: RDFC-1.0's n-degree hashing
-        d["evidence"] = [{"type": ["Evidence"], "narrative": "same", "name": "same"} for _ in range(250)]
+    def same_evidence(d):  # indistinguishable blank nodes: RDFC-1.0's n-degree hashing
+        d["evidence"] = [{"type": ["Evidence"], "narrative": "same", "name": "same"} for _ in range(n)]
+
+    def same_results(d):
+        d["credentialSubject"]["result"] = [{"type": ["Result"], "value": "1"} for _ in range(n)]
 
     def results(d):
-        at(d, ("credentialSubject",))["result"] = [{"type": ["Result"], "value": f"{i}"} for i in range(250)]
-
-    def chained(d):  # blank nodes that differ only by the blank nodes they point to
-        node = at(d, ach)
-        for _ in range(30):
-            child = {"type": ["Achievement"], "name": "same"}
-            node["related"] = [{"type": ["Related"], "version": "1"}]
-            node.setdefault("otherIdentifier", []).append({"type": ["IdentifierEntry"], "identifier": "x",
-                                                           "identifierType": "name"})
-            node = child
+        d["credentialSubject"]["result"] = [{"type": ["Result"], "value": f"{i}"} for i in range(n)]
 
     def issue_pad(kilobytes):
         size = len(json.dumps(signed, separators=(",", ":")).encode())
@@ -85,12 +84,12 @@ def payloads(signed: dict) -> dict:
     return {
         "issue: 37 KB of tags": variant(issue_pad(37)),
         "issue: 170 KB of tags": variant(issue_pad(170)),
-        "250 distinct tags (max one property)": variant(tags(250)),
-        "240 alignments x 6 fields": variant(alignments),
-        "250 evidence x 6 fields": variant(evidence),
-        "250 identical evidence (blank nodes)": variant(same_evidence),
-        "250 results": variant(results),
-        "30 nested identifiers": variant(chained),
+        f"{n} distinct tags (max one property)": variant(tags(n)),
+        f"{n} alignments x 6 fields": variant(alignments),
+        f"{n} evidence x 6 fields": variant(evidence),
+        f"{n} identical evidence (blank nodes)": variant(same_evidence),
+        f"{n} results": variant(results),
+        f"{n} identical evidence + {n} results": variant(same_evidence, same_results),
     }
 
 
