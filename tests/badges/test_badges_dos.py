@@ -311,3 +311,37 @@ def test_behind_a_trusted_proxy_the_forwarded_client_is_counted(client, rate_lim
                        HTTP_X_FORWARDED_FOR=_ip(8)).status_code == 200
     assert client.post(API, data=body, content_type="application/json", REMOTE_ADDR="10.0.0.1",
                        HTTP_X_FORWARDED_FOR=f"1.2.3.4, {_ip(7)}").status_code == 429
+
+
+# ------------------------------------------------------------------------------------ concurrency cap
+def test_verifications_beyond_the_server_wide_cap_answer_503_and_free_their_slot(client, settings):
+    from lms.throttle import concurrency_slot
+
+    settings.BADGES_VERIFY_CONCURRENCY = 2
+    body = issue().signed_json.encode()
+    with concurrency_slot("badges-verify", 2) as first, concurrency_slot("badges-verify", 2) as second:
+        assert first and second  # two verifications in flight (in other workers)
+        resp = client.post(API, data=body, content_type="application/json")
+        assert resp.status_code == 503 and resp["Retry-After"]
+        assert resp.json()["detail"] == "Le vérificateur est occupé. Veuillez réessayer dans quelques secondes."
+        page = client.post("/en/badges/verify/", {"text": body.decode()})
+        assert page.status_code == 503 and "The verifier is busy" in page.content.decode()
+        with concurrency_slot("badges-verify", 2) as third:
+            assert third is False
+    # the refused requests gave their slot back, and so did the finished ones
+    for _ in range(3):
+        resp = client.post(API, data=body, content_type="application/json")
+        assert resp.status_code == 200 and resp.json()["verdict"] == "VALID"
+    with concurrency_slot("badges-verify", 1) as only:
+        assert only
+
+
+def test_a_slot_is_given_back_when_the_verification_raises(monkeypatch):
+    from lms.throttle import concurrency_slot
+
+    with pytest.raises(RuntimeError):
+        with concurrency_slot("badges-verify-test", 1) as taken:
+            assert taken
+            raise RuntimeError("worker error")
+    with concurrency_slot("badges-verify-test", 1) as taken:
+        assert taken
