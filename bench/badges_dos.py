@@ -7,9 +7,10 @@
 2. Against a real server (gunicorn, 4 sync workers, PostgreSQL; the rate-limit counters in Redis so the
    four workers share them): times GET /healthz while idle, then while four parallel attackers (four client
    addresses, through X-Forwarded-For with one trusted proxy) POST the worst payload to
-   /api/v1/credentials/verify in a loop, once with the rate limit lifted (what the work bounds alone give)
-   and once with the platform's rate limit; prints the figures side by side, with the server's CPU time per
-   attack request (read from /proc: wall-clock latencies depend on what else the machine runs).
+   /api/v1/credentials/verify in a loop: with the work bounds alone (rate limit and concurrency cap lifted),
+   with the server-wide concurrency cap, and with the platform's defaults (cap and rate limit); prints the
+   figures side by side, with the server's CPU time per attack request (read from /proc: wall-clock latencies
+   depend on what else the machine runs).
 
     .venv/bin/python bench/badges_dos.py [--seconds 10] [--workers 4]
 
@@ -224,10 +225,13 @@ def against_server(body: bytes, valid: bytes, seconds: float, workers: int):
     import redis
 
     results = {}
-    for label, rate in (("bounds only (rate limit lifted)", "100000/m"), ("bounds + rate limit (default)", None)):
+    phases = (("work bounds only", "100000/m", "1000"), ("bounds + concurrency cap", "100000/m", None),
+              ("bounds + cap + rate limit (default)", None, None))
+    for label, rate, cap in phases:
         redis.Redis.from_url(REDIS).flushdb()  # the bench's own database: fresh rate-limit counters
         port = free_port()
         env = server_env(rate or os.environ.get("BADGES_VERIFY_RATE", "20/m"))
+        env["BADGES_VERIFY_CONCURRENCY"] = cap or os.environ.get("BADGES_VERIFY_CONCURRENCY", "2")
         proc = subprocess.Popen([GUNICORN, "lms.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}",
                                  "--timeout", "300", "--log-level", "warning"], cwd=ROOT, env=env,
                                 start_new_session=True)
@@ -272,13 +276,13 @@ def main():
     print(f"\n2. gunicorn {args.workers} sync workers, PostgreSQL, Redis; 4 attackers POST \"{worst_name}\" "
           f"({len(body)} bytes) to {API} for {args.seconds:.0f} s while /healthz is timed every 100 ms\n")
     results = against_server(body, cred.signed_json.encode(), args.seconds, args.workers)
-    print(f"{'':<34}{'/healthz idle (ms)':<42}{'/healthz under attack (ms)':<42}")
+    print(f"{'':<38}{'/healthz idle (ms)':<42}{'/healthz under attack (ms)':<42}")
     for label, (idle, busy, codes, lat, cpu) in results.items():
-        print(f"{label:<34}{summary(idle):<42}{summary(busy):<42}")
+        print(f"{label:<38}{summary(idle):<42}{summary(busy):<42}")
     print()
     for label, (idle, busy, codes, lat, cpu) in results.items():
         counts = {c: codes.count(c) for c in sorted(set(codes), key=str)}
-        print(f"{label:<34}attack answers {counts}, {len(codes) / args.seconds:.1f}/s, latency {summary(lat)}; "
+        print(f"{label:<38}attack answers {counts}, {len(codes) / args.seconds:.1f}/s, latency {summary(lat)}; "
               f"server CPU {cpu:.1f} s ({1000 * cpu / max(1, len(codes)):.0f} ms per attack request)")
     print(f"\nload average of the machine after the run: {os.getloadavg()[0]:.1f} (2 cores; other work shares them)")
 
