@@ -203,7 +203,7 @@ def _count_context(value: Any) -> int:
     while stack:
         node = stack.pop()
         if isinstance(node, list):
-            count += 1 if not node else 0  # an empty (or only nested) list still counts
+            count += node is not value  # a nested list counts (bounds its nesting), the outer one does not
             stack.extend(node)
         elif isinstance(node, dict):
             count += len(node)

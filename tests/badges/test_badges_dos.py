@@ -172,6 +172,12 @@ def test_many_context_entries_are_refused(pyld_calls):
     doc = copy.deepcopy(original)
     doc["credentialSubject"]["achievement"]["@context"] = [doc["@context"][1]] * 20  # nested, same bundled URL
     assert "@context entries" in _limit_failure(verify_doc(doc))
+    nested = doc["@context"]
+    for _ in range(100):
+        nested = [nested]
+    doc = copy.deepcopy(original)
+    doc["@context"] = nested  # lists in lists count too (their nesting is bounded)
+    assert "@context entries" in _limit_failure(verify_doc(doc))
     assert pyld_calls == []
 
 
