@@ -24,6 +24,7 @@ from badges import media, selectors, services
 from badges.models import Achievement, BulkIssuance, Credential, SigningKey, Skill
 from badges.resolver import verify
 from badges.verification import MAX_UPLOAD_BYTES
+from lms import confirm
 from lms.accounts.roles import FLOWSTAGE_STAFF, has_role
 from lms.throttle import busy_response, concurrency_slot, rate_limit_response, rate_limited
 
@@ -405,6 +406,19 @@ def staff_revoke(request, pk):
     if not form.is_valid():
         messages.error(request, _("A reason is required to revoke a credential."))
         return redirect("badges:staff")
+    if cred.revoked_at:
+        messages.info(request, _("This credential is already revoked."))
+        return redirect(reverse("badges:staff") + f"?q={cred.short_id}")
+    if not confirm.confirmed(request, "badges.revoke", cred.pk):
+        return confirm.ask(
+            request, "badges.revoke", cred.pk, title=_("Revoke this credential?"), danger=True,
+            lines=[_("You are about to revoke “%(badge)s” held by %(holder)s (%(short)s).")
+                   % {"badge": cred.achievement.text("name"), "holder": cred.user.get_display_name(),
+                      "short": cred.short_id},
+                   _("Revocation cannot be undone: every verifier will report the credential as revoked, "
+                     "with this reason: “%(reason)s”.") % {"reason": form.cleaned_data["reason"]}],
+            confirm_label=_("Revoke the credential"), carry=("reason",),
+            cancel_url=reverse("badges:staff") + f"?q={cred.short_id}")
     services.revoke_credential(cred, reason=form.cleaned_data["reason"], by=request.user)
     messages.success(request, _("The credential has been revoked."))
     return redirect(reverse("badges:staff") + f"?q={cred.short_id}")

@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 from exams import selectors, services
 from exams.models import Attempt, Exam
 from lms.converters import Id
+from lms.db_contention import retry_on_contention
 from lms.templatetags.i18n_messages import localize
 
 router = Router(tags=["exams"])
@@ -80,7 +81,8 @@ def save_answer(request, attempt_id: Id, question_id: Id, payload: AnswerIn):
     an item at two positions, a wrong number of positions) is refused with 422: `detail` is the reason in
     stable English, `localized` repeats it in the client's language (Accept-Language; French by default)."""
     try:
-        result = services.save_answer(attempt_id, request.user, question_id, payload.response)
+        # an autosave is idempotent (the same answer saved twice is saved once): safe to retry when busy
+        result = retry_on_contention(services.save_answer, attempt_id, request.user, question_id, payload.response)
     except services.ExamError as exc:
         if exc.reason is None:
             raise HttpError(exc.status, exc.message) from None
@@ -101,18 +103,23 @@ def submit(request, attempt_id: Id):
 
 @router.get("/attempts/{attempt_id}/result")
 def result(request, attempt_id: Id):
+    """The closed attempt as its review options allow now (`review`: the moment and what it shows): the
+    scores and verdict only with `score`, and the questions trimmed the same way as the result page."""
     attempt = _own_attempt(request, attempt_id)
     if attempt.status == Attempt.Status.OPEN:
         raise HttpError(409, "The attempt is still in progress.")
     out = _attempt_out(attempt)
-    s = lambda d: None if d is None else str(d)  # noqa: E731
-    out.update({
-        "theory_pct": s(attempt.theory_pct), "practical_pct": s(attempt.practical_pct),
-        "final_pct": s(attempt.final_pct), "passed": attempt.passed,
-        "weights": {"theory": str(attempt.exam.theory_weight), "practical": str(attempt.exam.practical_weight)},
-        "pass_mark": str(attempt.exam.pass_mark),
-    })
-    if attempt.exam.review != Exam.Review.NONE:
-        out["questions"] = selectors.attempt_questions(attempt, _lang(request), reveal=selectors.may_reveal(attempt),
-                                                       review=True)
+    shown = selectors.attempt_review(attempt, request.user, _lang(request))
+    scope = shown["scope"]
+    out["review"] = scope.as_dict()
+    if scope.score:
+        s = lambda d: None if d is None else str(d)  # noqa: E731
+        out.update({
+            "theory_pct": s(attempt.theory_pct), "practical_pct": s(attempt.practical_pct),
+            "final_pct": s(attempt.final_pct), "passed": attempt.passed,
+            "weights": {"theory": str(attempt.exam.theory_weight), "practical": str(attempt.exam.practical_weight)},
+            "pass_mark": str(attempt.exam.pass_mark),
+        })
+    if scope.any_question:
+        out["questions"] = shown["questions"]
     return out

@@ -7,6 +7,7 @@
 """
 import datetime
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -103,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # a busy database (SQLite "database is locked") raised by a view: 503 + Retry-After, not 500
+    "lms.db_contention.ContentionMiddleware",
     # last, as axes asks: turns a locked-out login into the 429 of lms/throttle.lockout_response
     "axes.middleware.AxesMiddleware",
 ]
@@ -131,15 +134,32 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------
+SQLITE_BUSY_TIMEOUT_SECONDS = 20
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # SQLite for concurrent use (several gunicorn workers or threads writing at once):
+    # - WAL journal: readers never wait for the writer, the writer never waits for readers;
+    #   synchronous=NORMAL is durable in WAL mode except for the last commits on a power cut.
+    # - a busy timeout (`timeout`, seconds): a writer waits for the lock instead of failing at once.
+    # - IMMEDIATE transactions: each atomic() takes the write lock when it begins. A DEFERRED transaction
+    #   that read first and writes later cannot wait for the lock (SQLite answers "database is locked" at
+    #   once to avoid a deadlock), which is what made parallel exam starts fail.
+    # What contention remains past the timeout is a 503 with Retry-After (lms/db_contention.py), never a 500.
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": {
+                "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            },
+            # The test database is a file too (not :memory:), so that live-server tests run the threads
+            # on connections of their own, as a real server does (tests/lms/test_sqlite_concurrency.py).
+            # One file per test process: parallel runs in the same checkout do not share it.
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"flowstage-test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -176,7 +176,7 @@ def busy_message() -> str:
     return _("The verifier is busy. Please try again in a few seconds.")
 
 
-def busy_response(request, seconds: int = 2, template: str = "429.html", context: dict | None = None):
+def busy_response(request, seconds: int = 2, template: str = "503.html", context: dict | None = None):
     """503 with Retry-After when every slot of an expensive endpoint is in use, in the client's language."""
     message = busy_message()
     if request.path.startswith("/api/"):
