@@ -28,7 +28,7 @@ from badges.verification import MAX_UPLOAD_BYTES
 from lms import confirm
 from lms.templatetags.i18n_messages import localize
 from lms.accounts.roles import FLOWSTAGE_STAFF, has_role
-from lms.throttle import rate_limit_response, rate_limited
+from lms.throttle import busy_response, concurrency_slot, rate_limit_response, rate_limited
 
 LD_JSON = "application/ld+json"
 
@@ -315,7 +315,10 @@ def verify_upload(request):
         else:
             form = UploadForm(request.POST, request.FILES)
             if form.is_valid():
-                report = verify(form.cleaned_data["credential"].encode("utf-8"))
+                with concurrency_slot("badges-verify", settings.BADGES_VERIFY_CONCURRENCY) as taken:
+                    if not taken:
+                        return busy_response(request, template="badges/verify_upload.html", context={"form": form})
+                    report = verify(form.cleaned_data["credential"].encode("utf-8"))
                 name = uploaded_name(report.summary)
                 holder, withheld = uploaded_holder(report.summary, report.verdict)
                 summary = report.summary
