@@ -311,10 +311,20 @@ def test_deleting_a_credential_holder_is_refused_with_erasure_offered(client, ho
 
 
 def test_wagtail_delete_of_a_credential_holder_is_not_a_500(client, holder, django_user_model):
+    from django.urls import reverse
+
     admin = django_user_model.objects.create_superuser(email="root2@example.test", password=TEST_PASSWORD)
     _login(client, admin)
     client.raise_request_exception = False
-    resp = client.post(f"/admin/users/{holder.pk}/delete/", follow=True)
-    assert resp.status_code < 500
+    url = reverse("wagtailusers_users:delete", args=[holder.pk])
+    assert client.get(url).status_code == 302  # told at once, before confirming
+    resp = client.post(url)  # was a 500 (ProtectedError)
+    assert resp.status_code == 302, resp.status_code
+    assert resp["Location"].startswith("/django-admin/accounts/user/?q=")
     assert User.objects.filter(pk=holder.pk).exists()
-
+    page = client.get(resp["Location"]).content.decode()
+    assert "ne peut pas être supprimé" in page and "erase_personal_data" in page
+    # a person without protected records is still deleted normally
+    plain = make_user("student")
+    assert client.post(reverse("wagtailusers_users:delete", args=[plain.pk])).status_code == 302
+    assert not User.objects.filter(pk=plain.pk).exists()
