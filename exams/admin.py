@@ -1,9 +1,11 @@
 """Django admin for exams, certifications, rubrics and audit records (staff work at /django-admin/)."""
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from exams import models as m
+from exams import review
 
 
 class FixedInline(admin.TabularInline):
@@ -17,11 +19,25 @@ class DrawInline(admin.TabularInline):
     extra = 0
 
 
+def _review_fieldset(moment, title):
+    """What the candidate sees of a closed attempt at one moment (exams/review.py)."""
+    return (title, {"fields": [review.field_name(moment, part) for part in review.PARTS]})
+
+
 @admin.register(m.Exam)
 class ExamAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "theory_weight", "practical_weight", "pass_mark", "time_limit_minutes", "max_attempts"]
     inlines = [FixedInline, DrawInline]
     prepopulated_fields = {"slug": ["title_fr"]}
+    fieldsets = [
+        (None, {"fields": ["title_fr", "title_en", "slug", "instructions_fr", "instructions_en", "theory_weight",
+                           "practical_weight", "pass_mark", "rubric", "time_limit_minutes", "available_from",
+                           "available_until", "max_attempts", "wait_between_attempts", "grace_seconds"]}),
+        _review_fieldset(review.IMMEDIATELY, _("Review immediately after the attempt (2 minutes)")),
+        _review_fieldset(review.OPEN, _("Review later, while the exam is still open to the candidate")),
+        _review_fieldset(review.CLOSED, _("Review after the exam is closed for the candidate (last attempt "
+                                          "used or passed, or window ended)")),
+    ]
 
 
 @admin.register(m.Certification)
@@ -66,7 +82,7 @@ class RubricAdmin(admin.ModelAdmin):
 
 @admin.register(m.QuestionCategory)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "school"]
+    list_display = ["name", "school", "flowstage_only"]
 
 
 class QuestionAdminForm(forms.ModelForm):

@@ -103,18 +103,23 @@ def submit(request, attempt_id: Id):
 
 @router.get("/attempts/{attempt_id}/result")
 def result(request, attempt_id: Id):
+    """The closed attempt as its review options allow now (`review`: the moment and what it shows): the
+    scores and verdict only with `score`, and the questions trimmed the same way as the result page."""
     attempt = _own_attempt(request, attempt_id)
     if attempt.status == Attempt.Status.OPEN:
         raise HttpError(409, "The attempt is still in progress.")
     out = _attempt_out(attempt)
-    s = lambda d: None if d is None else str(d)  # noqa: E731
-    out.update({
-        "theory_pct": s(attempt.theory_pct), "practical_pct": s(attempt.practical_pct),
-        "final_pct": s(attempt.final_pct), "passed": attempt.passed,
-        "weights": {"theory": str(attempt.exam.theory_weight), "practical": str(attempt.exam.practical_weight)},
-        "pass_mark": str(attempt.exam.pass_mark),
-    })
-    if attempt.exam.review != Exam.Review.NONE:
-        out["questions"] = selectors.attempt_questions(attempt, _lang(request), reveal=selectors.may_reveal(attempt),
-                                                       review=True)
+    shown = selectors.attempt_review(attempt, request.user, _lang(request))
+    scope = shown["scope"]
+    out["review"] = scope.as_dict()
+    if scope.score:
+        s = lambda d: None if d is None else str(d)  # noqa: E731
+        out.update({
+            "theory_pct": s(attempt.theory_pct), "practical_pct": s(attempt.practical_pct),
+            "final_pct": s(attempt.final_pct), "passed": attempt.passed,
+            "weights": {"theory": str(attempt.exam.theory_weight), "practical": str(attempt.exam.practical_weight)},
+            "pass_mark": str(attempt.exam.pass_mark),
+        })
+    if scope.any_question:
+        out["questions"] = shown["questions"]
     return out

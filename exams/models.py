@@ -35,7 +35,9 @@ def tr(obj, base: str, lang: str | None = None) -> str:
 
 
 class QuestionCategory(models.Model):
-    """A category of the bank, owned by a school or shared (school empty) across all schools."""
+    """A category of the bank, owned by a school or Flow Stage's (school empty). Flow Stage's are shared with
+    every school, except the certification banks (`exams.services.certification_bank`): those are Flow
+    Stage's alone."""
 
     name = models.CharField(_("name"), max_length=160)
     school = models.ForeignKey(
@@ -43,10 +45,20 @@ class QuestionCategory(models.Model):
         verbose_name=_("school"), help_text=_("Empty = shared with every school"),
     )
     description = models.TextField(_("description"), blank=True)
+    flowstage_only = models.BooleanField(
+        _("Flow Stage only"), default=False,
+        help_text=_("A certification bank: only Flow Stage's bank administrators see it (for instance while its "
+                    "questions are written). A category a certification exam draws from is always one."),
+    )
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["school", "name"], name="uniq_question_category_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="uniq_question_category_name"),
+            # A school's own bank is always the school's to use.
+            models.CheckConstraint(condition=Q(flowstage_only=False) | Q(school__isnull=True),
+                                   name="flowstage_only_category_not_a_schools"),
+        ]
         verbose_name = _("question category")
         verbose_name_plural = _("question categories")
 
@@ -218,11 +230,6 @@ class RubricLevel(models.Model):
 
 
 class Exam(models.Model):
-    class Review(models.TextChoices):
-        NONE = "none", _("Score only")
-        RESPONSES = "responses", _("Score and own responses")
-        FULL = "full", _("Responses, right answers and feedback")
-
     title_fr = models.CharField(_("title (French)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -243,8 +250,20 @@ class Exam(models.Model):
                                                     validators=[MinValueValidator(1)])
     wait_between_attempts = models.DurationField(_("waiting period between attempts"), default=timedelta(0))
     grace_seconds = models.PositiveIntegerField(_("grace period (seconds)"), default=30)
-    review = models.CharField(_("review after grading"), max_length=10, choices=Review.choices,
-                              default=Review.FULL)
+    # Review options (exams/review.py): what the candidate sees of a closed attempt, at each moment.
+    review_immediately_score = models.BooleanField(_("immediately after: score"), default=True)
+    review_immediately_responses = models.BooleanField(_("immediately after: their answers"), default=False)
+    review_immediately_right_answers = models.BooleanField(_("immediately after: right answers"), default=False)
+    review_immediately_feedback = models.BooleanField(_("immediately after: feedback"), default=False)
+    review_open_score = models.BooleanField(_("later, while the exam is open: score"), default=True)
+    review_open_responses = models.BooleanField(_("later, while the exam is open: their answers"), default=False)
+    review_open_right_answers = models.BooleanField(_("later, while the exam is open: right answers"),
+                                                    default=False)
+    review_open_feedback = models.BooleanField(_("later, while the exam is open: feedback"), default=False)
+    review_closed_score = models.BooleanField(_("after the exam is closed: score"), default=True)
+    review_closed_responses = models.BooleanField(_("after the exam is closed: their answers"), default=True)
+    review_closed_right_answers = models.BooleanField(_("after the exam is closed: right answers"), default=True)
+    review_closed_feedback = models.BooleanField(_("after the exam is closed: feedback"), default=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -285,6 +304,10 @@ class Exam(models.Model):
             raise ValidationError({"available_until": _("The window must end after it starts.")})
 
 
+# A certification bank is Flow Stage's alone, and a school's bank the school's: they never mix.
+SCHOOL_BANK_IN_CERTIFICATION = _("A certification exam draws only from Flow Stage's categories, not a school's.")
+
+
 class ExamFixedQuestion(models.Model):
     exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="fixed_questions")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
@@ -294,6 +317,11 @@ class ExamFixedQuestion(models.Model):
         ordering = ["exam_id", "position", "pk"]
         constraints = [models.UniqueConstraint(fields=["exam", "question"], name="uniq_exam_fixed_question")]
 
+    def clean(self):
+        if self.question_id and self.exam_id and self.question.category.school_id is not None \
+                and Certification.objects.filter(exam_id=self.exam_id).exists():
+            raise ValidationError({"question": SCHOOL_BANK_IN_CERTIFICATION})
+
 
 class ExamRandomDraw(models.Model):
     exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="random_draws")
@@ -302,6 +330,11 @@ class ExamRandomDraw(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["exam", "category"], name="uniq_exam_random_draw")]
+
+    def clean(self):
+        if self.category_id and self.exam_id and self.category.school_id is not None \
+                and Certification.objects.filter(exam_id=self.exam_id).exists():
+            raise ValidationError({"category": SCHOOL_BANK_IN_CERTIFICATION})
 
 
 class Certification(models.Model):
@@ -339,6 +372,13 @@ class Certification(models.Model):
     @property
     def name(self):
         return tr(self, "name")
+
+    def clean(self):
+        if self.exam_id and (
+                ExamRandomDraw.objects.filter(exam_id=self.exam_id, category__school__isnull=False).exists()
+                or ExamFixedQuestion.objects.filter(exam_id=self.exam_id,
+                                                    question__category__school__isnull=False).exists()):
+            raise ValidationError({"exam": SCHOOL_BANK_IN_CERTIFICATION})
 
     def requirements(self):
         from exams.prerequisites import Requirements

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Min, Prefetch
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from exams import grading
+from exams import grading, options, review
 from exams.models import (
     Attempt, AttemptQuestion, Certification, Exam, PracticalAssessment, QuestionCategory, Registration, tr,
 )
@@ -113,22 +114,21 @@ def question_payload(aq: AttemptQuestion, lang: str, reveal: bool = False, revie
     spelled out, each row marked right or wrong only when `reveal`."""
     v = aq.version
     key = v.key
+    opts = options.OptionMap(aq)  # opaque per-attempt ids, in the attempt's shuffled order
     data = {
         "id": aq.pk, "position": aq.position, "type": v.qtype, "text": tr(v, "text", lang),
-        "points": str(v.points), "response": aq.response or {},
+        "points": str(v.points), "response": opts.to_client(aq.response),
         "saved_at": aq.saved_at.isoformat() if aq.saved_at else None,
     }
     order = aq.option_order
-    if v.qtype in (grading.SINGLE, grading.MULTIPLE):
-        by_id = {c["id"]: c for c in key["choices"]}
-        data["options"] = [{"id": cid, "text": _texts(by_id[cid], "text", lang)} for cid in order if cid in by_id]
-    elif v.qtype == grading.ORDERING:
-        by_id = {i["id"]: i for i in key["items"]}
-        data["options"] = [{"id": iid, "text": _texts(by_id[iid], "text", lang)} for iid in order if iid in by_id]
+    columns = opts.shown()
+    if v.qtype in (grading.SINGLE, grading.MULTIPLE, grading.ORDERING):
+        by_id = {str(c["id"]): c for c in key["items" if v.qtype == grading.ORDERING else "choices"]}
+        data["options"] = [{"id": token, "text": _texts(by_id[b], "text", lang)} for token, b in columns["options"]]
     elif v.qtype == grading.MATCHING:
-        by_id = {p["id"]: p for p in key["pairs"]}
-        data["left"] = [{"id": pid, "text": _texts(by_id[pid], "left", lang)} for pid in order["left"]]
-        data["options"] = [{"id": pid, "text": _texts(by_id[pid], "right", lang)} for pid in order["right"]]
+        by_id = {str(p["id"]): p for p in key["pairs"]}
+        data["left"] = [{"id": token, "text": _texts(by_id[b], "left", lang)} for token, b in columns["left"]]
+        data["options"] = [{"id": token, "text": _texts(by_id[b], "right", lang)} for token, b in columns["options"]]
     if review and v.qtype in (grading.MATCHING, grading.ORDERING):
         data["given"] = given_answer(v.qtype, key, order, aq.response or {}, lang, reveal)
     if reveal:
@@ -188,12 +188,63 @@ def correct_answer_text(qtype: str, key: dict, lang: str) -> str:
 
 
 def attempt_questions(attempt: Attempt, lang: str, reveal: bool = False, review: bool = False) -> list[dict]:
-    rows = AttemptQuestion.objects.filter(attempt=attempt).select_related("version").order_by("position")
+    rows = list(AttemptQuestion.objects.filter(attempt=attempt).select_related("version").order_by("position"))
+    for aq in rows:
+        aq.attempt = attempt  # the option tokens derive from the attempt: no query per question
     return [question_payload(aq, lang, reveal, review) for aq in rows]
 
 
-def may_reveal(attempt: Attempt) -> bool:
-    return attempt.status != Attempt.Status.OPEN and attempt.exam.review == Exam.Review.FULL
+def review_scope(attempt: Attempt, viewer, now=None) -> review.Scope:
+    """What `viewer` sees of a closed `attempt` (exams/review.py): everything for one who may examine it,
+    the exam's review options at the present moment for the candidate, nothing for anyone else. 1 query
+    for the candidate."""
+    if viewer.pk != attempt.user_id:
+        return review.Scope.everything() if may_examine(viewer, attempt) else review.Scope.of(())
+    now = now or timezone.now()
+    exam = attempt.exam
+    rows = list(Attempt.objects.filter(exam=exam, user_id=attempt.user_id).values_list("status", "passed"))
+    closed = review.exam_closed_for(
+        now=now, available_until=exam.available_until, max_attempts=exam.max_attempts, attempts=len(rows),
+        any_open=any(st == Attempt.Status.OPEN for st, _p in rows), any_passed=any(p for _s, p in rows))
+    moment = review.moment(attempt.submitted_at, now, closed)
+    return review.Scope.of(review.options_of(exam)[moment], moment)
+
+
+def attempt_review(attempt: Attempt, viewer, lang: str, now=None) -> dict:
+    """The one reading of a closed attempt for the result page, the API and anything else that shows one:
+    `scope` (what may be shown), the `questions` trimmed to it, the `practical` assessments (levels and
+    points with the score, comments with the feedback) and `more_later` (the candidate will see more once
+    the exam is closed for them)."""
+    scope = review_scope(attempt, viewer, now)
+    questions = []
+    if scope.any_question:
+        rows = AttemptQuestion.objects.filter(attempt=attempt).select_related("version").order_by("position")
+        for aq in rows:
+            shown = question_payload(aq, lang, reveal=False, review=scope.responses)
+            if not scope.responses:
+                shown.pop("response", None)
+                shown.pop("saved_at", None)
+            if scope.right_answers or scope.feedback:
+                revealed = question_payload(aq, lang, reveal=True, review=scope.responses)
+                if scope.right_answers:
+                    for key in ("awarded", "full_marks", "correct", "given"):
+                        if key in revealed:
+                            shown[key] = revealed[key]
+                if scope.feedback:
+                    shown["feedback"] = revealed["feedback"]
+            questions.append(shown)
+    practical = []
+    if scope.score:
+        practical = practical_breakdown(attempt, lang)
+        if not scope.feedback:
+            for a in practical:
+                a["comment"] = ""
+                for c in a["criteria"]:
+                    c["comment"] = ""
+    now_shown = {p for p, on in scope.as_dict().items() if on is True}
+    more_later = (scope.moment is not None and scope.moment != review.CLOSED
+                  and bool(review.options_of(attempt.exam)[review.CLOSED] - now_shown))
+    return {"scope": scope, "questions": questions, "practical": practical, "more_later": more_later}
 
 
 # --- Question import: where each parsed question goes -------------------------------------------
@@ -260,14 +311,57 @@ def import_plan(parsed, category: QuestionCategory) -> ImportPlan:
     return plan
 
 
-def examiner_queue(examiner) -> list[Attempt]:
-    """Attempts awaiting a practical assessment this examiner may do. 2 queries whatever the size."""
+def examiner_turn(examiner_id: int, attempt: Attempt, assessments) -> int | None:
+    """The examiner's place on an attempt, from its assessments (no query): the order of the assessment
+    they hold (1 = first examiner, 2 = second), else the turn that waits for an examiner while the
+    attempt awaits its practical grading and nobody else holds that turn (1, or 2 once a second examiner
+    was asked for and the first signed off); None = the attempt is not assigned to them."""
+    mine = next((x for x in assessments if x.examiner_id == examiner_id), None)
+    if mine is not None:
+        return mine.order
+    if attempt.status != Attempt.Status.AWAITING:
+        return None
+    first = next((x for x in assessments if x.order == 1), None)
+    if first is None:
+        return 1
+    if attempt.second_examiner_required and first.signed_off_at and len(assessments) == 1:
+        return 2
+    return None
+
+
+def _sees_every_attempt(user) -> bool:
     from lms.accounts import roles
 
+    return user.is_superuser or roles.has_role(user, roles.FLOWSTAGE_STAFF)
+
+
+def may_examine(user, attempt: Attempt) -> bool:
+    """The one rule for who may examine an attempt that is not their own: its assessment page, its result
+    page (answers, key, feedback, rubric comments) and its practical scoring. Flow Stage staff may; an
+    examiner of the candidate's school may when the attempt is assigned to them (`examiner_turn`); nobody
+    examines their own attempt. 2 queries at most."""
+    from lms.accounts import roles
+    from partnerships.models import SchoolMember
+
+    if not user.is_authenticated or user.pk == attempt.user_id:
+        return False
+    if _sees_every_attempt(user):
+        return True
+    if not roles.has_role(user, roles.EXAMINER):
+        return False
+    if not SchoolMember.objects.filter(
+            user=user, role=SchoolMember.Role.EXAMINER,
+            school__programmes__cohorts__memberships__user_id=attempt.user_id).exists():
+        return False
+    return examiner_turn(user.pk, attempt, list(attempt.assessments.all())) is not None
+
+
+def examiner_queue(examiner) -> list[Attempt]:
+    """Attempts awaiting a practical assessment this examiner may do. 2 queries whatever the size."""
     qs = (Attempt.objects.filter(status=Attempt.Status.AWAITING)
           .select_related("exam", "user").order_by("submitted_at")
           .prefetch_related(Prefetch("assessments", queryset=PracticalAssessment.objects.select_related("examiner"))))
-    if not (examiner.is_superuser or roles.has_role(examiner, roles.FLOWSTAGE_STAFF)):
+    if not _sees_every_attempt(examiner):
         qs = qs.filter(user__cohort_memberships__cohort__programme__school__members__user=examiner,
                        user__cohort_memberships__cohort__programme__school__members__role="examiner").distinct()
     qs = qs.exclude(user=examiner)
@@ -275,17 +369,12 @@ def examiner_queue(examiner) -> list[Attempt]:
     for a in qs[:500]:
         assessments = list(a.assessments.all())
         mine = next((x for x in assessments if x.examiner_id == examiner.pk), None)
-        first = next((x for x in assessments if x.order == 1), None)
-        if mine is not None:
-            if mine.signed_off_at:
-                continue
-            a.queue_role = mine.order
-        elif first is None:
-            a.queue_role = 1
-        elif a.second_examiner_required and first.signed_off_at and len(assessments) == 1:
-            a.queue_role = 2
-        else:
+        if mine is not None and mine.signed_off_at:
+            continue
+        turn = examiner_turn(examiner.pk, a, assessments)
+        if turn is None:
             continue  # another examiner holds it
+        a.queue_role = turn
         a.my_assessment = mine
         out.append(a)
     return out

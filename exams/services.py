@@ -12,7 +12,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exams import grading
+from exams import grading, options, selectors
 from exams.models import (
     Accommodation, Attempt, AttemptQuestion, Certification, Exam, PracticalAssessment, PrerequisiteExemption,
     Question, QuestionVersion, RegradeAudit, Registration,
@@ -87,16 +87,27 @@ def is_entitled(user) -> bool:
     return school_has(student_school(user), FLOW_STAGE_READY_CERTIFICATION)
 
 
-def register(certification: Certification, user) -> Registration:
-    """Register a student: entitlement of their school, every prerequisite met (or exempted), fee 149 €."""
+def registration_refusal(certification: Certification, user, results=None) -> ExamError | None:
+    """Why ``user`` may not register for ``certification`` now (an ExamError to raise or show), or None."""
     if not certification.active:
-        raise ExamError(_("This certification is not open for registration."), 409)
+        return ExamError(_("This certification is not open for registration."), 409)
     if not is_entitled(user):
-        raise ExamError(_("Your school's partnership does not include the Flow Stage Ready certification."), 403)
-    results = prerequisite_status(certification, user)
+        return ExamError(_("Your school's partnership does not include the Flow Stage Ready certification."), 403)
+    results = prerequisite_status(certification, user) if results is None else results
     if not all_met(results):
         missing = "; ".join(localize(r.message) for r in results if not r.met)
-        raise ExamError(_("Prerequisites missing: %(missing)s") % {"missing": missing}, 409)
+        return ExamError(_("Prerequisites missing: %(missing)s") % {"missing": missing}, 409)
+    if Registration.objects.filter(certification=certification, user=user).exists():
+        return ExamError(_("You are already registered for this certification."), 409)
+    return None
+
+
+def register(certification: Certification, user) -> Registration:
+    """Register a student: entitlement of their school, every prerequisite met (or exempted), fee 149 €."""
+    results = prerequisite_status(certification, user)
+    refusal = registration_refusal(certification, user, results)
+    if refusal is not None:
+        raise refusal
     with transaction.atomic():
         reg, created = Registration.objects.get_or_create(
             certification=certification, user=user,
@@ -169,23 +180,6 @@ def _pick_questions(exam: Exam, rng: random.Random) -> list[Question]:
     return chosen
 
 
-def option_order(qtype: str, key: dict, rng: random.Random):
-    if qtype in (grading.SINGLE, grading.MULTIPLE):
-        ids = [c["id"] for c in key["choices"]]
-    elif qtype == grading.ORDERING:
-        ids = [i["id"] for i in key["items"]]
-    elif qtype == grading.MATCHING:
-        left = [p["id"] for p in key["pairs"]]
-        right = list(left)
-        rng.shuffle(left)
-        rng.shuffle(right)
-        return {"left": left, "right": right}
-    else:
-        return []
-    rng.shuffle(ids)
-    return ids
-
-
 def start_attempt(exam: Exam, user, now=None) -> Attempt:
     """Resume the open attempt, or start a new one (deadline stored now, seeded shuffles)."""
     now = now or timezone.now()
@@ -215,7 +209,7 @@ def start_attempt(exam: Exam, user, now=None) -> Attempt:
             for pos, q in enumerate(questions, start=1):
                 v = versions.get(q.pk) or q.sync_version()
                 rows.append(AttemptQuestion(attempt=attempt, version=v, position=pos,
-                                            option_order=option_order(v.qtype, v.key, rng)))
+                                            option_order=options.shuffle(v.qtype, v.key, rng)))
             AttemptQuestion.objects.bulk_create(rows)
     except IntegrityError:
         # Two tabs started at once: the partial unique index kept one open attempt; resume it.
@@ -262,7 +256,9 @@ def save_answer(attempt_id: int, user, question_id: int, response, now=None) -> 
             if aq is None:
                 raise ExamError(_("This question is not part of the attempt."), 404)
             try:
-                cleaned = grading.validate_response(aq.version.qtype, aq.version.key, response)
+                # The client names options by this attempt's tokens; the bank's ids are stored.
+                cleaned = grading.validate_response(aq.version.qtype, aq.version.key,
+                                                    options.from_client(aq, response))
             except grading.GradingError as exc:
                 raise ExamError(localize(exc.message), 422, reason=exc.message) from None
             if (aq.response or {}) == cleaned:
@@ -344,21 +340,6 @@ def _finalise(attempt: Attempt, now=None) -> None:
         transaction.on_commit(send)
 
 
-def examiner_may_assess(examiner, attempt: Attempt) -> bool:
-    from lms.accounts import roles
-    from partnerships.models import SchoolMember
-
-    if examiner.pk == attempt.user_id:
-        return False
-    if examiner.is_superuser or roles.has_role(examiner, roles.FLOWSTAGE_STAFF):
-        return True
-    if not roles.has_role(examiner, roles.EXAMINER):
-        return False
-    return SchoolMember.objects.filter(
-        user=examiner, role=SchoolMember.Role.EXAMINER,
-        school__programmes__cohorts__memberships__user_id=attempt.user_id).exists()
-
-
 def score_practical(attempt: Attempt, examiner, levels: dict, comments: dict | None = None,
                     overall_comment: str = "", sign_off: bool = False, now=None) -> PracticalAssessment:
     """Record an examiner's rubric scoring (one level per criterion); signing off finalises it."""
@@ -368,7 +349,7 @@ def score_practical(attempt: Attempt, examiner, levels: dict, comments: dict | N
         attempt = Attempt.objects.select_for_update(of=("self",)).select_related("exam__rubric").get(pk=attempt.pk)
         if attempt.status != Attempt.Status.AWAITING or not attempt.exam.has_practical:
             raise ExamError(_("This attempt is not awaiting a practical assessment."), 409)
-        if not examiner_may_assess(examiner, attempt):
+        if not selectors.may_examine(examiner, attempt):
             raise ExamError(_("You may not assess this attempt."), 403)
         rubric = attempt.exam.rubric
         existing = {a.order: a for a in attempt.assessments.all()}
@@ -535,8 +516,20 @@ def is_bank_admin(user) -> bool:
     return user.is_superuser or roles.has_role(user, roles.FLOWSTAGE_STAFF)
 
 
+def certification_bank():
+    """The categories that are Flow Stage's alone: flagged Flow Stage only, drawn from by a certification
+    exam, or holding a question fixed on one. Ids, as a subquery."""
+    from exams.models import ExamFixedQuestion, ExamRandomDraw, QuestionCategory
+
+    drawn = ExamRandomDraw.objects.filter(exam__certification__isnull=False).values("category_id")
+    fixed = ExamFixedQuestion.objects.filter(exam__certification__isnull=False).values("question__category_id")
+    return QuestionCategory.objects.filter(Q(flowstage_only=True) | Q(pk__in=drawn) | Q(pk__in=fixed)).values("pk")
+
+
 def categories_for(user, write: bool = False):
-    """Categories a user may see (their schools' + shared) or write (their schools'; shared = staff)."""
+    """The one rule for who sees which bank: the categories a user may see (their schools' + Flow Stage's
+    shared ones) or write (their schools'). Flow Stage's bank administrators see and write every category;
+    nobody else ever sees a certification bank (`certification_bank`), even one of their school."""
     from lms.accounts import roles
     from exams.models import QuestionCategory
     from partnerships.models import SchoolMember
@@ -547,7 +540,8 @@ def categories_for(user, write: bool = False):
         return QuestionCategory.objects.none()
     schools = SchoolMember.objects.filter(user=user).values("school_id")
     mine = Q(school_id__in=schools)
-    return QuestionCategory.objects.filter(mine if write else (mine | Q(school__isnull=True)))
+    return (QuestionCategory.objects.filter(mine if write else (mine | Q(school__isnull=True)))
+            .exclude(pk__in=certification_bank()))
 
 
 def questions_for(user):
@@ -582,7 +576,11 @@ def import_questions(parsed, category, user, lang: str = "fr") -> list[Question]
             targets = {t.category.pk for _pq, t in plan.rows if t.category is not None}
             if writable.filter(pk__in=targets).count() != len(targets):
                 raise ExamError(_("You may not add questions to this category."), 403)
-            new = {name: QuestionCategory.objects.create(name=name, school_id=category.school_id)
+            # Categories a file names are created beside the chosen one; beside a certification bank they
+            # are Flow Stage's alone too, until an exam draws from them.
+            reserved = category.school_id is None and certification_bank().filter(pk=category.pk).exists()
+            new = {name: QuestionCategory.objects.create(name=name, school_id=category.school_id,
+                                                         flowstage_only=reserved)
                    for name in plan.new_names}
             for pq, target in plan.rows:
                 q = Question(category=target.category or new[target.name], name=pq.name[:200], qtype=pq.qtype,

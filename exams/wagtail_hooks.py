@@ -1,6 +1,7 @@
 """The question bank in the Wagtail admin, scoped per school by us (Wagtail snippets are global):
-teachers, examiners and school staff see their schools' categories and the shared ones, and change
-only their schools'; Flow Stage staff manage everything. Import/export has its own page."""
+teachers, examiners and school staff see their schools' categories and Flow Stage's shared ones except
+the certification banks, and change only their schools'; Flow Stage staff manage everything
+(the rule: `exams.services.categories_for`). Import/export has its own page."""
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
@@ -68,6 +69,8 @@ class ScopedForm(WagtailAdminModelForm):
         if user is not None:
             if "category" in self.fields:
                 self.fields["category"].queryset = services.categories_for(user, write=True)
+            if "flowstage_only" in self.fields and not services.is_bank_admin(user):
+                self.fields["flowstage_only"].disabled = True  # a school's category is always the school's
             if "school" in self.fields and not services.is_bank_admin(user):
                 from partnerships.models import School
 
@@ -80,8 +83,8 @@ class CategoryViewSet(SnippetViewSet):
     icon = "folder-open-inverse"
     menu_label = _("Categories")
     list_display = ["name", "school"]
-    edit_handler = ObjectList([FieldPanel("name"), FieldPanel("school"), FieldPanel("description")],
-                              base_form_class=ScopedForm)
+    edit_handler = ObjectList([FieldPanel("name"), FieldPanel("school"), FieldPanel("flowstage_only"),
+                               FieldPanel("description")], base_form_class=ScopedForm)
 
     def get_queryset(self, request):
         return services.categories_for(request.user).select_related("school")

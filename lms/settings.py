@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "axes",
+    "django_ratelimit",
     "csp",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -229,6 +230,21 @@ AXES_CLIENT_IP_CALLABLE = "lms.throttle.client_ip"
 AXES_LOCKOUT_CALLABLE = "lms.throttle.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
+# --- Rate limit of the public verification endpoints (django-ratelimit; lms/throttle.py) --------------------
+# Per client address (client_ip below), counted in the "default" cache: Redis in the services mode (shared by
+# every gunicorn process), the process's memory in the embedded mode (one process: runserver). POST
+# /api/v1/credentials/verify and the upload page's POST share one budget; the public page of a stored
+# credential (/verify/<id>/) has its own, larger one. Values as django-ratelimit reads them ("20/m").
+BADGES_VERIFY_RATE = os.environ.get("BADGES_VERIFY_RATE", "20/m")
+BADGES_VERIFY_PAGE_RATE = os.environ.get("BADGES_VERIFY_PAGE_RATE", "60/m")
+RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit lists only django_redis and memcached as supported: Django's own Redis backend has the
+    # atomic incr it needs (services mode). The embedded mode's local memory is "not shared", which is right
+    # for its single process.
+    "django_ratelimit.W001",
+    "django_ratelimit.E003",
+]
 # Reverse proxies in front of the platform whose X-Forwarded-For is trusted (one in production by default).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
 LOGIN_REDIRECT_URL = "dashboard"

@@ -3,7 +3,7 @@ import datetime
 import itertools
 from decimal import Decimal
 
-from exams import services
+from exams import review, services
 from exams.models import (
     Certification, Exam, ExamFixedQuestion, ExamRandomDraw, PrerequisiteExemption, Question, QuestionCategory, Rubric,
     RubricCriterion, RubricLevel,
@@ -87,8 +87,22 @@ def make_question(category, qtype="single", points="1", **extra):
     return q
 
 
+# The former single review setting, by name: what the candidate sees at every moment.
+REVIEW = {"none": {review.SCORE}, "responses": {review.SCORE, review.RESPONSES}, "full": set(review.PARTS)}
+
+
+def review_options(parts_by_moment: dict) -> dict:
+    """Exam field values from `{moment: parts}` (a moment left out shows nothing)."""
+    return {review.field_name(m, p): p in parts_by_moment.get(m, ()) for m in review.MOMENTS for p in review.PARTS}
+
+
 def make_certification(types=("single", "multiple", "truefalse", "numeric", "short", "matching", "ordering"),
                        practical=True, **exam_kwargs):
+    """A certification exam with one fixed question of each type. `review="none"|"responses"|"full"`: that
+    review at every moment; otherwise the certification's default."""
+    if "review" in exam_kwargs:
+        shown = REVIEW[exam_kwargs.pop("review")]
+        exam_kwargs.update(review_options({m: shown for m in review.MOMENTS}))
     cat = QuestionCategory.objects.create(name=f"Cat {QuestionCategory.objects.count()}")
     rubric = make_rubric() if practical else None
     defaults = {"theory_weight": Decimal(60), "practical_weight": Decimal(40) if practical else Decimal(0)}
@@ -112,12 +126,31 @@ def registered_student(cert, school=None):
     return user
 
 
+def as_client(aq, response):
+    """A response written with the bank's ids, as the candidate's client sends it (the attempt's tokens)."""
+    from exams import options
+
+    return options.to_client(aq, response)
+
+
+def tok(aq, column, bank_id):
+    """The attempt's opaque id of one option ("choice", "item", "left" or "right" column)."""
+    from exams import options
+
+    return options.OptionMap(aq).out(column, bank_id)
+
+
+def save(attempt, aq, response, **kwargs):
+    """Save a response written with the bank's ids through the service, as the client would send it."""
+    return services.save_answer(attempt.pk, attempt.user, aq.pk, as_client(aq, response), **kwargs)
+
+
 def all_right(attempt):
     from exams import grading
     from exams.models import AttemptQuestion
 
-    for aq in AttemptQuestion.objects.filter(attempt=attempt).select_related("version"):
-        services.save_answer(attempt.pk, attempt.user, aq.pk, grading.right_response(aq.version.qtype, aq.version.key))
+    for aq in AttemptQuestion.objects.filter(attempt=attempt).select_related("attempt", "version"):
+        save(attempt, aq, grading.right_response(aq.version.qtype, aq.version.key))
 
 
 __all__ = ["ExamRandomDraw", "PrerequisiteExemption"]
