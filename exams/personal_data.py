@@ -35,13 +35,10 @@ def export(user) -> dict:
 def anonymise(user) -> dict:
     from exams.models import Accommodation, PrerequisiteExemption
 
-    accommodations = Accommodation.objects.filter(user=user)
-    history = pd.purge_history(accommodations)
-    count = accommodations.delete()[0]
-    exemptions = list(PrerequisiteExemption.objects.filter(user=user))
-    history += pd.purge_history(exemptions)
-    PrerequisiteExemption.objects.filter(pk__in=[e.pk for e in exemptions]).update(reason="—")
-    return {"accommodations": count, "exemption_reasons": len(exemptions), "history_versions": history}
+    count = pd.delete_with_history(Accommodation.objects.filter(user=user))
+    exemptions = PrerequisiteExemption.objects.filter(user=user)
+    PrerequisiteExemption.history.filter(id__in=exemptions.values_list("pk", flat=True)).update(reason="—")
+    return {"accommodations": count, "exemption_reasons": exemptions.update(reason="—")}
 
 
 def register() -> None:
