@@ -66,3 +66,47 @@ def test_busy_server_and_lost_connection_are_told_apart(live_server, browser, sc
     page.wait_for_function(f"document.getElementById('state-{short.pk}').dataset.state === 'offline'")
     assert "vérifiez votre connexion" in page.inner_text(f"#state-{short.pk}")
     page.screenshot(path=str(screenshot_dir / "exams-save-offline.png"), full_page=False)
+
+
+def test_a_change_made_while_a_save_is_on_its_way_waits_and_the_latest_answer_wins(live_server, browser):
+    """Two saves of one question never race (an older answer landing after a newer one was silent answer loss):
+    the first PUT is held on its way; the second change is sent only once the first is answered, with the state of
+    the question at that moment."""
+    import time
+
+    cert = h.make_certification(types=("numeric",), practical=False)
+    student = h.registered_student(cert)
+    attempt = services.start_attempt(cert.exam, student)
+    numeric = AttemptQuestion.objects.get(attempt=attempt, version__qtype="numeric")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    login_in_browser(page, live_server.url, student.email)
+    page.goto(f"{live_server.url}/exams/attempts/{attempt.pk}/")
+    page.wait_for_selector("#exam-form")
+    held, sent, release = [], [], {"go": False}
+
+    def hold_the_first(route):
+        sent.append(route.request.post_data)
+        if release["go"]:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(f"**/answers/{numeric.pk}", hold_the_first)
+    field = page.locator(f"#question-{numeric.pk} input[type=text]")
+    field.fill("1")
+    field.press("Tab")
+    page.wait_for_function(f"document.getElementById('state-{numeric.pk}').dataset.state === 'saving'")
+    field.fill("2")
+    field.press("Tab")
+    page.wait_for_timeout(1500)  # longer than the typing debounce: a racing script would have sent it by now
+    assert len(sent) == 1 and '"1"' in sent[0], sent
+    release["go"] = True
+    held[0].continue_()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+        numeric.refresh_from_db()
+        if numeric.response == {"value": "2"}:
+            break
+    assert numeric.response == {"value": "2"}
+    assert len(sent) == 2 and '"2"' in sent[1], sent

@@ -38,10 +38,25 @@
     if (el) { el.dataset.state = state; el.textContent = text; }
   }
 
+  // One save in flight per question: a change made while one is on its way waits for it, then sends the
+  // question's state at that moment. Two PUTs of one question never race, so an older answer (a partial
+  // ordering, say) can never land after a newer one.
+  var inFlight = {}, queued = {};
   function save(fs) {
     var id = fs.dataset.qid;
+    if (inFlight[id]) {
+      if (!queued[id]) {
+        queued[id] = inFlight[id].then(function () { queued[id] = null; return save(fs); });
+      }
+      return queued[id];
+    }
     var body = JSON.stringify({ response: responseOf(fs) });
     if (lastSent[id] === body) return Promise.resolve(true);  // unchanged: skip
+    inFlight[id] = send(fs, id, body).finally(function () { inFlight[id] = null; });
+    return inFlight[id];
+  }
+
+  function send(fs, id, body) {
     setState(fs, "saving", form.dataset.msgSaving);
     return fetch(api + "/answers/" + id, {
       method: "PUT", credentials: "same-origin",
