@@ -199,14 +199,22 @@ def review_scope(attempt: Attempt, viewer, now=None) -> review.Scope:
     for the candidate."""
     if viewer.pk != attempt.user_id:
         return review.Scope.everything() if may_examine(viewer, attempt) else review.Scope.of(())
+    return own_review_scopes(viewer, attempt.exam, [attempt], now)[attempt.pk]
+
+
+def own_review_scopes(user, exam: Exam, attempts, now=None) -> dict[int, review.Scope]:
+    """The candidate's review scope of each of their closed `attempts` of `exam`, by attempt id. 1 query."""
     now = now or timezone.now()
-    exam = attempt.exam
-    rows = list(Attempt.objects.filter(exam=exam, user_id=attempt.user_id).values_list("status", "passed"))
+    rows = list(Attempt.objects.filter(exam=exam, user_id=user.pk).values_list("status", "passed"))
     closed = review.exam_closed_for(
         now=now, available_until=exam.available_until, max_attempts=exam.max_attempts, attempts=len(rows),
         any_open=any(st == Attempt.Status.OPEN for st, _p in rows), any_passed=any(p for _s, p in rows))
-    moment = review.moment(attempt.submitted_at, now, closed)
-    return review.Scope.of(review.options_of(exam)[moment], moment)
+    options = review.options_of(exam)
+    out = {}
+    for a in attempts:
+        moment = review.moment(a.submitted_at, now, closed)
+        out[a.pk] = review.Scope.of(options[moment], moment)
+    return out
 
 
 def attempt_review(attempt: Attempt, viewer, lang: str, now=None) -> dict:

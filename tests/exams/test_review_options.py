@@ -210,3 +210,23 @@ def test_review_options_are_edited_in_the_exam_admin(client):
     assert review.options_of(exam) == {review.IMMEDIATELY: frozenset(), review.OPEN: {review.RESPONSES},
                                        review.CLOSED: {review.SCORE}}
     assert exam.history.count() >= 2  # audited like every change of an exam
+
+
+@pytest.mark.django_db
+def test_certification_page_shows_an_attempts_score_only_when_the_options_do(client):
+    from exams import grading
+
+    cert = _cert(**h.review_options({review.CLOSED: set(review.PARTS)}))  # nothing until the exam closes
+    student = h.registered_student(cert)
+    attempt = services.start_attempt(cert.exam, student)
+    single = AttemptQuestion.objects.select_related("version").get(attempt=attempt, version__qtype="single")
+    services.save_answer(attempt.pk, student, single.pk, grading.right_response("single", single.version.key))
+    attempt = services.submit_attempt(attempt)
+    assert attempt.passed is False and round(attempt.final_pct, 1) == Decimal("33.3")
+    client.force_login(student)
+    url = reverse("exams:certification", kwargs={"code": cert.code})
+    html = client.get(url).content.decode()
+    assert "33.3" not in html and "Not passed" not in html
+    Exam.objects.filter(pk=cert.exam.pk).update(available_until=timezone.now() - timedelta(seconds=1))
+    html = client.get(url).content.decode()
+    assert "33.3" in html and "Not passed" in html
