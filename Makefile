@@ -12,7 +12,7 @@ PORT ?= 8000
 # the served address unless given.
 PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test test-services test-e2e install migrate seed messages bench clean
+.PHONY: run test test-services test-e2e install migrate seed messages bench clean chromium
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -32,22 +32,38 @@ seed: migrate
 run: seed
 	PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
+CHROMIUM ?= /usr/bin/chromium
+
+## Debian's chromium for the e2e tests: installed when missing and this user may (root with apt-get);
+## otherwise say which tests will be skipped and how to get them.
+chromium:
+	@test -x $(CHROMIUM) && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "== installing Debian's chromium for the e2e tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core >/dev/null \
+	  || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core >/dev/null; } \
+	  || echo "!! could not install chromium: the e2e tests will be skipped"; \
+	else \
+	  echo "!! $(CHROMIUM) is missing: the e2e (browser) tests will be skipped and listed as such."; \
+	  echo "   To run them: sudo apt-get install chromium fonts-dejavu-core"; \
+	fi
+
 ## The whole test suite on the embedded default (services tests need `make test-services`).
-test: install
+test: install chromium
 	$(PY) -m pytest -n 2 -q
 
 ## Same suite against PostgreSQL and Redis with a real Celery worker, services tests included.
 test-services: install
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(PY) -m pytest -q -m "not e2e"
 
-test-e2e: install
+test-e2e: install chromium
 	$(PY) -m pytest -q -m e2e
 
 ## Recompile translations after editing the .po files.
 messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
-BENCHES := courses_rps exams_autosave exams_regrade badges_verify badges_bulk dashboard_render careers_matching
+BENCHES := courses_rps exams_autosave exams_regrade badges_verify badges_dos badges_bulk dashboard_render careers_matching
 
 ## Benchmarks (PostgreSQL + Redis on this machine; minutes each). One: make bench BENCHES=exams_regrade
 bench: install

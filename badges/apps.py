@@ -7,6 +7,9 @@ class BadgesConfig(AppConfig):
     verbose_name = _("Badges")
 
     def ready(self):
+        from badges import personal_data
+
+        personal_data.register()  # this app's section of a person's data (lms/accounts/personal_data.py)
         from badges import receivers
 
         receivers.connect()

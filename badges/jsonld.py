@@ -9,11 +9,21 @@ Pure Python, no Django. Everything here may be fed an untrusted upload, so:
   ``canonicalize`` refuses such a document instead (``UndefinedTermError`` for an undefined
   property or type, ``UnsafeDocumentError`` for other data that would vanish from the RDF, such
   as a relative ``id`` or a ``@direction``).
-* Bounds (``Limits``): the JSON size and nesting depth are checked before any JSON-LD work, the
-  number of quads and blank nodes before canonicalization, and the canonicalization itself is
-  bounded in calls to "Hash N-Degree Quads", in the size of the blank node groups it permutes
-  and in wall-clock time (``DocumentLimitError``). These defeat the RDFC-1.0 "dataset poisoning"
-  attack, which would otherwise make canonicalization take exponential time.
+* Bounds (``Limits``), each refused with a ``DocumentLimitError`` that names it. Before any JSON-LD
+  work (``check_shape``, one linear walk): the JSON size, the nesting depth, the number of values
+  and objects outside ``@context`` (each becomes about one quad: the estimate of the quads), the
+  length of any one array and the number of ``@context`` entries (context URLs and inline term
+  definitions). After the expansion, before building the RDF (``_check_merge_work``): the work
+  pyld's node map will do, which compares every value of a property of a node with the values
+  already there (quadratic: a few thousand distinct ``achievement.tag`` values took 11 s at
+  37 KB, minutes at 170 KB); the estimate is the sum over (node, property) of the square of its
+  number of values, nodes with one ``@id`` merged. Before the canonicalization: the quads and
+  blank nodes. Inside every step (``Budget``): a step counter ticked in pyld's expansion and
+  node map and in RDFC-1.0's hashing loops, and a CPU-time budget of the calling thread
+  (``time.thread_time``: a loaded machine slows the wall clock, not the thread's own CPU time,
+  so an honest verification or the platform's own issuance never fails because the server is
+  busy). RDFC-1.0 is also bounded in calls to "Hash N-Degree Quads" and in the size of the
+  blank node groups it permutes, which defeats the "dataset poisoning" attack (exponential time).
 
 Caching: the loader parses each bundled file once per process and returns the same document
 with pyld's ``tag: static``, which makes pyld keep the *processed* context in its own shared
@@ -30,6 +40,7 @@ import functools
 import json
 import re
 import time
+from collections import Counter, deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +53,8 @@ from badges.contexts import PRODUCTION_CONTEXTS, BundledContext
 __all__ = [
     "CANONICALIZATION_ALGORITHM",
     "DEFAULT_LIMITS",
+    "Budget",
+    "Shape",
     "ContextNotBundledError",
     "CredentialJsonLdError",
     "DocumentLimitError",
@@ -54,6 +67,7 @@ __all__ = [
     "check_contexts",
     "check_shape",
     "expand",
+    "measure",
     "parse_json",
 ]
 
@@ -113,25 +127,125 @@ class UndefinedTermError(UnsafeDocumentError):
 # ---------------------------------------------------------------------------------- limits
 @dataclass(frozen=True)
 class Limits:
-    """Bounds applied to every document; the defaults suit an Open Badges credential.
+    """Bounds applied to every document; the defaults suit an Open Badges credential (the platform's
+    own have about 60 values, 12 objects, depth 6, 2 context URLs and 70 quads), leaving ample room
+    for honest third-party credentials while keeping the worst document within them to a fraction of
+    a second of CPU (``bench/badges_dos.py``).
 
-    ``max_bytes`` is the UTF-8 size of the compact JSON serialisation.
+    ``max_bytes`` is the UTF-8 size of the compact JSON serialisation; ``max_values`` counts the
+    scalars and objects outside ``@context`` (the estimate of the quads before expansion);
+    ``max_array`` the items of any one array; ``max_context_entries`` the context URLs and inline
+    term definitions of every ``@context`` in the document; ``max_merge_work`` the node map's
+    comparisons (see the module docstring); ``max_steps`` the ticks of the ``Budget`` (about one
+    per element expanded, per node mapped, per blank node hashed); ``max_cpu_seconds`` the CPU
+    time of the calling thread for one canonicalization.
     """
 
     max_bytes: int = 256 * 1024
     max_depth: int = 32
+    max_values: int = 2048
+    max_array: int = 256
+    max_context_entries: int = 16
+    max_merge_work: int = 65536
     max_quads: int = 4096
     max_blank_nodes: int = 256
     max_ndegree_calls: int = 2000
     max_permutation_group: int = 8
-    max_seconds: float = 5.0
+    max_steps: int = 100_000
+    max_cpu_seconds: float = 1.0
 
 
 DEFAULT_LIMITS = Limits()
 
 
+class Budget:
+    """The work and CPU-time bound of one canonicalization, checked inside its loops.
+
+    ``tick(n)`` counts ``n`` steps and raises ``DocumentLimitError`` past ``max_steps`` or past
+    ``max_cpu_seconds`` of the calling thread's CPU time (checked every 64 ticks: reading the
+    clock costs more than a step). ``steps`` is the work done so far (the tests assert on it).
+    """
+
+    __slots__ = ("limits", "steps", "_cpu_deadline", "_next_clock")
+
+    def __init__(self, limits: Limits = DEFAULT_LIMITS):
+        self.limits = limits
+        self.steps = 0
+        self._cpu_deadline = time.thread_time() + limits.max_cpu_seconds
+        self._next_clock = 0
+
+    def tick(self, n: int = 1) -> None:
+        self.steps += n
+        if self.steps > self.limits.max_steps:
+            raise DocumentLimitError(f"work limit exceeded ({self.limits.max_steps} steps)")
+        if self.steps >= self._next_clock:
+            self._next_clock = self.steps + 64
+            self.check_time()
+
+    def check_time(self) -> None:
+        if time.thread_time() > self._cpu_deadline:
+            raise DocumentLimitError(f"CPU time limit exceeded ({self.limits.max_cpu_seconds} s)")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What ``measure`` counts in one linear walk of a parsed document."""
+
+    depth: int = 0
+    values: int = 0  # scalars and objects outside @context: the estimate of the quads
+    max_array: int = 0
+    context_entries: int = 0
+
+
+def _count_context(value: Any) -> int:
+    """Context URLs and inline term definitions of an ``@context`` value (nested contexts too)."""
+    count, stack = 0, [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            count += 1 if not node else 0  # an empty (or only nested) list still counts
+            stack.extend(node)
+        elif isinstance(node, dict):
+            count += len(node)
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        else:
+            count += 1
+    return count
+
+
+def measure(doc: Any, limits: Limits = DEFAULT_LIMITS) -> Shape:
+    """Count what ``Limits`` bounds, refusing as soon as a bound is passed (so the walk itself is
+    bounded by the limits, not by the document). Iterative: no recursion on untrusted nesting."""
+    depth = values = widest = contexts = 0
+    stack: list[tuple[Any, int]] = [(doc, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > limits.max_depth:
+            raise DocumentLimitError(f"document nesting deeper than {limits.max_depth}")
+        depth = max(depth, level)
+        values += 1
+        if values > limits.max_values:
+            raise DocumentLimitError(f"more than {limits.max_values} values and objects in the document")
+        if isinstance(node, dict):
+            for key, item in node.items():
+                if key == "@context":
+                    contexts += _count_context(item)
+                    if contexts > limits.max_context_entries:
+                        raise DocumentLimitError(
+                            f"more than {limits.max_context_entries} @context entries in the document")
+                else:
+                    stack.append((item, level + 1))
+        elif isinstance(node, list):
+            values -= 1  # an array is not a value itself: its items are
+            if len(node) > limits.max_array:
+                raise DocumentLimitError(f"an array of {len(node)} items, limit {limits.max_array}")
+            widest = max(widest, len(node))
+            stack.extend((item, level + 1) for item in node)
+    return Shape(depth=depth, values=values, max_array=widest, context_entries=contexts)
+
+
 def parse_json(raw: bytes | str, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Parse untrusted JSON with the size bound checked *before* parsing, then the depth bound."""
+    """Parse untrusted JSON with the size bound checked *before* parsing, then the shape bounds."""
     data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
     if len(data) > limits.max_bytes:
         raise DocumentLimitError(f"document is {len(data)} bytes, limit {limits.max_bytes}")
@@ -145,23 +259,16 @@ def parse_json(raw: bytes | str, limits: Limits = DEFAULT_LIMITS) -> Any:
     return doc
 
 
-def check_shape(doc: Any, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Check the depth and the serialised size of an already parsed document."""
-    stack = [(doc, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limits.max_depth:
-            raise DocumentLimitError(f"document nesting deeper than {limits.max_depth}")
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
+def check_shape(doc: Any, limits: Limits = DEFAULT_LIMITS) -> Shape:
+    """Check every bound that can be checked before JSON-LD work (``measure``), then the serialised size."""
+    shape = measure(doc, limits)
     try:
         size = len(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     except (TypeError, ValueError) as exc:
         raise InvalidJsonLdError(f"not a JSON document: {exc}") from exc
     if size > limits.max_bytes:
         raise DocumentLimitError(f"document is {size} bytes, limit {limits.max_bytes}")
+    return shape
 
 
 # ---------------------------------------------------------------------------------- loader
@@ -239,9 +346,9 @@ def _path(parts: list[Any]) -> str:
 
 def _find_key(doc: Any, key: str) -> str:
     """JSON path of the first occurrence of ``key`` as an object key (outside @context)."""
-    stack: list[tuple[Any, list[Any]]] = [(doc, [])]
+    stack: deque[tuple[Any, list[Any]]] = deque([(doc, [])])
     while stack:
-        node, parts = stack.pop(0)
+        node, parts = stack.popleft()
         if isinstance(node, dict):
             for k, v in node.items():
                 if k == "@context":
@@ -256,9 +363,9 @@ def _find_key(doc: Any, key: str) -> str:
 
 def _find_value(doc: Any, value: str) -> str:
     """JSON path of the first string equal to ``value`` (outside @context)."""
-    stack: list[tuple[Any, list[Any]]] = [(doc, [])]
+    stack: deque[tuple[Any, list[Any]]] = deque([(doc, [])])
     while stack:
-        node, parts = stack.pop(0)
+        node, parts = stack.popleft()
         if node == value:
             return _path(parts)
         if isinstance(node, dict):
@@ -328,16 +435,30 @@ def _check_expanded(node: Any, doc: Any, parts: list[Any]) -> None:
             _check_expanded(value, doc, here)
 
 
-def expand(doc: Any, loader: OfflineDocumentLoader = PRODUCTION_LOADER) -> list:
+class _BoundedProcessor(_pyld.JsonLdProcessor):
+    """pyld's processor with the ``Budget`` ticked once per element expanded and per node mapped."""
+
+    def __init__(self, budget: Budget, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._budget = budget
+
+    def _expand(self, *args: Any, **kwargs: Any):
+        self._budget.tick()
+        return super()._expand(*args, **kwargs)
+
+    def _create_node_map(self, *args: Any, **kwargs: Any):
+        self._budget.tick()
+        return super()._create_node_map(*args, **kwargs)
+
+
+def expand(doc: Any, loader: OfflineDocumentLoader = PRODUCTION_LOADER, budget: Budget | None = None) -> list:
     """Expand ``doc`` with bundled contexts only, refusing anything JSON-LD would drop."""
     check_contexts(doc, loader)
+    budget = budget or Budget()
     dropped: list[str | None] = []
     try:
-        expanded = _pyld.expand(
-            doc,
-            {"documentLoader": loader, "base": None, "processingMode": "json-ld-1.1"},
-            on_property_dropped=dropped.append,
-        )
+        expanded = _BoundedProcessor(budget, on_property_dropped=dropped.append).expand(
+            doc, {"documentLoader": loader, "base": None, "processingMode": "json-ld-1.1"})
     except _pyld.JsonLdError as exc:
         raise _translate(exc) from exc
     if dropped:
@@ -347,6 +468,47 @@ def expand(doc: Any, loader: OfflineDocumentLoader = PRODUCTION_LOADER) -> list:
         raise UndefinedTermError(term, _find_key(doc, term))
     _check_expanded(expanded, doc, [])
     return expanded
+
+
+def merge_work(expanded: Any, budget: Budget | None = None) -> int:
+    """The comparisons pyld's node map will make for this expanded document: it checks each new value
+    of a (node, property) against the values already there, so a (node, property) with k values
+    costs about k² / 2; the objects that share an ``@id`` are one node. Returns the sum of k²."""
+    counts: Counter[tuple[str, str]] = Counter()
+    anonymous = 0
+    stack = [expanded]
+    while stack:
+        node = stack.pop()
+        if budget is not None:
+            budget.tick()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            if "@value" in node:
+                continue
+            if "@list" in node:
+                stack.append(node["@list"])
+                continue
+            ident = node.get("@id")
+            if not isinstance(ident, str):
+                anonymous += 1
+                ident = f"\x00{anonymous}"  # a node of its own (never a real IRI)
+            for key, value in node.items():
+                if key == "@id":
+                    continue
+                items = value if isinstance(value, list) else [value]
+                if key == "@reverse" and isinstance(value, dict):
+                    items = [value]
+                counts[(ident, key)] += len(items)
+                stack.extend(v for v in items if isinstance(v, (dict, list)))
+    return sum(k * k for k in counts.values())
+
+
+def _check_merge_work(expanded: Any, limits: Limits, budget: Budget) -> None:
+    work = merge_work(expanded, budget)
+    if work > limits.max_merge_work:
+        raise DocumentLimitError(f"too many values for one property of one node (node map work {work}, "
+                                 f"limit {limits.max_merge_work})")
 
 
 def _translate(exc: BaseException) -> CredentialJsonLdError:
@@ -366,20 +528,27 @@ def _translate(exc: BaseException) -> CredentialJsonLdError:
 
 # ---------------------------------------------------------------------------------- RDFC-1.0
 class _BoundedURDNA2015(URDNA2015):
-    """pyld's URDNA2015 (= RDFC-1.0) with a work and time bound on Hash N-Degree Quads."""
+    """pyld's URDNA2015 (= RDFC-1.0) with a work and time bound in its hashing loops."""
 
-    def __init__(self, limits: Limits, deadline: float):
+    def __init__(self, limits: Limits, budget: Budget):
         super().__init__()
         self._limits = limits
-        self._deadline = deadline
+        self._budget = budget
         self._calls = 0
+
+    def hash_first_degree_quads(self, id_):
+        self._budget.tick()
+        return super().hash_first_degree_quads(id_)
+
+    def hash_related_blank_node(self, related, quad, issuer, position):
+        self._budget.tick()
+        return super().hash_related_blank_node(related, quad, issuer, position)
 
     def hash_n_degree_quads(self, id_, issuer):
         self._calls += 1
         if self._calls > self._limits.max_ndegree_calls:
             raise DocumentLimitError("canonicalization work limit exceeded (blank node poisoning?)")
-        if time.monotonic() > self._deadline:
-            raise DocumentLimitError("canonicalization time limit exceeded")
+        self._budget.tick()
         groups = self.create_hash_to_related(id_, issuer)
         if any(len(g) > self._limits.max_permutation_group for g in groups.values()):
             raise DocumentLimitError("too many indistinguishable blank nodes to canonicalize")
@@ -390,20 +559,23 @@ def canonicalize(
     doc: Any,
     loader: OfflineDocumentLoader = PRODUCTION_LOADER,
     limits: Limits = DEFAULT_LIMITS,
+    budget: Budget | None = None,
 ) -> str:
     """RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document, in safe mode.
 
     Raises a ``CredentialJsonLdError`` subclass; never fetches anything. The result is what
     ``pyld.jsonld.normalize(doc, {"algorithm": "URDNA2015", "format": "application/n-quads"})``
     returns for a safe document (the tests check it); the steps are taken one by one here
-    so that each can be checked and bounded.
+    so that each can be checked and bounded. ``budget`` (a fresh one by default) may be shared
+    by several calls, e.g. the document and the proof configuration of one verification.
     """
-    deadline = time.monotonic() + limits.max_seconds
+    budget = budget or Budget(limits)
     check_shape(doc, limits)
-    expanded = expand(doc, loader)
+    expanded = expand(doc, loader, budget)
+    _check_merge_work(expanded, limits, budget)
     try:
-        dataset = _pyld.to_rdf(expanded, {"documentLoader": loader, "base": "",
-                                          "produceGeneralizedRdf": False})
+        dataset = _BoundedProcessor(budget).to_rdf(
+            expanded, {"documentLoader": loader, "base": "", "produceGeneralizedRdf": False})
     except _pyld.JsonLdError as exc:
         raise _translate(exc) from exc
     quads = [q for triples in dataset.values() for q in triples]
@@ -413,6 +585,5 @@ def canonicalize(
     blanks |= {g for g in dataset if g.startswith("_:")}
     if len(blanks) > limits.max_blank_nodes:
         raise DocumentLimitError(f"{len(blanks)} blank nodes, limit {limits.max_blank_nodes}")
-    if time.monotonic() > deadline:
-        raise DocumentLimitError("canonicalization time limit exceeded")
-    return _BoundedURDNA2015(limits, deadline).main(dataset, {"format": NQUADS})
+    budget.check_time()
+    return _BoundedURDNA2015(limits, budget).main(dataset, {"format": NQUADS})

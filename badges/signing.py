@@ -243,9 +243,10 @@ def hash_inputs(
     _check_options(proof_options)
     config = {k: v for k, v in proof_options.items() if k not in ("proofValue", "@context")}
     config["@context"] = copy.deepcopy(unsecured_document["@context"])
+    budget = jsonld.Budget(limits)  # one work and CPU-time budget for both canonicalizations
     return HashInputs(
-        canonical_document=jsonld.canonicalize(dict(unsecured_document), loader, limits),
-        canonical_proof_config=jsonld.canonicalize(config, loader, limits),
+        canonical_document=jsonld.canonicalize(dict(unsecured_document), loader, limits, budget),
+        canonical_proof_config=jsonld.canonicalize(config, loader, limits, budget),
     )
 
 

@@ -36,7 +36,8 @@ INVALID = "INVALID"
 
 
 CHECK_NAMES = ("structure", "proof", "verification_method", "issuer", "status", "validity")
-MAX_UPLOAD_BYTES = 256 * 1024
+#: The largest credential JSON accepted (the API's body, a pasted or extracted credential).
+MAX_UPLOAD_BYTES = jsonld.DEFAULT_LIMITS.max_bytes
 
 
 class Resolver(Protocol):
@@ -122,7 +123,7 @@ def _jsonld_message(exc: Exception) -> Message:
 def parse(raw: bytes | str) -> tuple[dict | None, Message | None]:
     """Parse untrusted JSON bytes (bounded); returns (document, None) or (None, the error)."""
     try:
-        doc = jsonld.parse_json(raw, jsonld.Limits(max_bytes=MAX_UPLOAD_BYTES))
+        doc = jsonld.parse_json(raw, jsonld.DEFAULT_LIMITS)
     except jsonld.CredentialJsonLdError as exc:
         return None, _jsonld_message(exc)
     except Exception as exc:  # noqa: BLE001
@@ -334,7 +335,7 @@ def _verify(doc: Any, resolver: Resolver, now: datetime) -> Report:
             return fail("structure", err)
     else:
         try:
-            jsonld.check_shape(doc, jsonld.Limits(max_bytes=MAX_UPLOAD_BYTES))
+            jsonld.check_shape(doc, jsonld.DEFAULT_LIMITS)
         except jsonld.CredentialJsonLdError as exc:
             return fail("structure", _jsonld_message(exc))
     why = _structure(doc)

@@ -23,7 +23,10 @@ from django.views.decorators.http import require_GET, require_POST
 from badges import media, selectors, services
 from badges.models import Achievement, BulkIssuance, Credential, SigningKey, Skill
 from badges.resolver import verify
+from badges.verification import MAX_UPLOAD_BYTES
+from lms import confirm
 from lms.accounts.roles import FLOWSTAGE_STAFF, has_role
+from lms.throttle import rate_limit_response, rate_limited
 
 LD_JSON = "application/ld+json"
 
@@ -187,6 +190,9 @@ def verify_page(request, pk):
         return render(request, "badges/verify_page.html", {"missing": True}, status=404)
     if cred.privacy == Credential.Privacy.HIDDEN:
         return render(request, "badges/verify_page.html", {"hidden": True}, status=404)
+    wait = rate_limited(request, "badges-verify-page", settings.BADGES_VERIFY_PAGE_RATE)
+    if wait:
+        return rate_limit_response(request, wait)
     report = verify(cred.signed_json.encode("utf-8"))
     return render(request, "badges/verify_page.html", {
         "cred": cred, "report": report, "texts": cred.texts(),
@@ -235,9 +241,10 @@ class UploadForm(forms.Form):
                 raise forms.ValidationError(_("No credential could be read from this file: %(reason)s")
                                             % {"reason": UNREADABLE[exc.kind]}) from exc
         else:
-            if len(text.encode("utf-8")) > media.MAX_FILE_BYTES:
+            if len(text.encode("utf-8")) > MAX_UPLOAD_BYTES:
                 self.too_large = True
-                raise forms.ValidationError(_("The pasted text is too large."))
+                raise forms.ValidationError(_("The pasted text is too large (the limit is %(limit)s bytes).")
+                                            % {"limit": MAX_UPLOAD_BYTES})
             data["credential"] = text
         return data
 
@@ -259,7 +266,11 @@ def verify_upload(request):
     report, status, upload_error, name = None, 200, "", ""
     form = UploadForm()
     if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > media.MAX_FILE_BYTES + 64 * 1024:
+        wait = rate_limited(request, "badges-verify", settings.BADGES_VERIFY_RATE)  # shared with the API
+        if wait:
+            return rate_limit_response(request, wait, "badges/verify_upload.html", {"form": form})
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if (int(length) if length.isdigit() else 0) > media.MAX_FILE_BYTES + 64 * 1024:
             # Refused before Django reads the body into memory or a temporary file.
             upload_error = _("The upload is too large (limit %(limit)s bytes).") % {"limit": media.MAX_FILE_BYTES}
             status = 413
@@ -392,6 +403,19 @@ def staff_revoke(request, pk):
     if not form.is_valid():
         messages.error(request, _("A reason is required to revoke a credential."))
         return redirect("badges:staff")
+    if cred.revoked_at:
+        messages.info(request, _("This credential is already revoked."))
+        return redirect(reverse("badges:staff") + f"?q={cred.short_id}")
+    if not confirm.confirmed(request, "badges.revoke", cred.pk):
+        return confirm.ask(
+            request, "badges.revoke", cred.pk, title=_("Revoke this credential?"), danger=True,
+            lines=[_("You are about to revoke “%(badge)s” held by %(holder)s (%(short)s).")
+                   % {"badge": cred.achievement.text("name"), "holder": cred.user.get_display_name(),
+                      "short": cred.short_id},
+                   _("Revocation cannot be undone: every verifier will report the credential as revoked, "
+                     "with this reason: “%(reason)s”.") % {"reason": form.cleaned_data["reason"]}],
+            confirm_label=_("Revoke the credential"), carry=("reason",),
+            cancel_url=reverse("badges:staff") + f"?q={cred.short_id}")
     services.revoke_credential(cred, reason=form.cleaned_data["reason"], by=request.user)
     messages.success(request, _("The credential has been revoked."))
     return redirect(reverse("badges:staff") + f"?q={cred.short_id}")

@@ -35,8 +35,8 @@ PORT = int(os.environ.get("BENCH_PORT") or _free_port())
 def prepare(n):
     from django.db import connection
 
-    from exams import services
-    from exams.models import Attempt, AttemptQuestion
+    from exams import selectors, services
+    from exams.models import Attempt
     from lms.accounts.models import ApiToken
 
     cert = bench_exam(60, tag="autosave")
@@ -49,20 +49,23 @@ def prepare(n):
     for u in users:
         a = services.start_attempt(cert.exam, u)
         token = ApiToken.issue(u)
-        qs = list(AttemptQuestion.objects.filter(attempt=a).select_related("version")
-                  .values_list("pk", "version__qtype", "version__key"))
+        # What the client is shown: the options under this attempt's opaque ids (exams.options).
+        qs = [(q["id"], q["type"], {"options": [o["id"] for o in q.get("options", [])],
+                                    "left": [o["id"] for o in q.get("left", [])]})
+              for q in selectors.attempt_questions(a, "fr")]
         plan.append({"attempt": a.pk, "token": token, "questions": qs})
     print(f"set-up: {n} candidates with an open 60-question attempt in {time.perf_counter() - t0:.1f} s")
     connection.close()
     return plan
 
 
-def responses_for(qtype, key, rng):
-    """A random valid response (changes from one save to the next, so the server really writes)."""
+def responses_for(qtype, shown, rng):
+    """A random valid response, in the ids the client was shown (changes from one save to the next, so
+    the server really writes)."""
+    ids = list(shown["options"])
     if qtype in ("single",):
-        return {"choice": rng.choice([c["id"] for c in key["choices"]])}
+        return {"choice": rng.choice(ids)}
     if qtype == "multiple":
-        ids = [c["id"] for c in key["choices"]]
         return {"choices": sorted(rng.sample(ids, rng.randint(1, len(ids))))}
     if qtype == "truefalse":
         return {"value": rng.random() < 0.5}
@@ -71,12 +74,9 @@ def responses_for(qtype, key, rng):
     if qtype == "short":
         return {"text": rng.choice(["FOH", "front of house", "régie", "façade", "monitor"]) + f" {rng.randint(0, 999)}"}
     if qtype == "matching":
-        ids = [p["id"] for p in key["pairs"]]
-        rights = ids[:]
-        rng.shuffle(rights)
-        return {"pairs": dict(zip(ids, rights))}
+        rng.shuffle(ids)
+        return {"pairs": dict(zip(shown["left"], ids))}
     if qtype == "ordering":
-        ids = [i["id"] for i in key["items"]]
         rng.shuffle(ids)
         return {"order": ids}
     return {}
@@ -100,8 +100,8 @@ async def candidate(c, interval, duration, start, results, acked, seed):
     await asyncio.sleep(rng.random() * interval)
     while time.monotonic() - start < duration:
         tick = time.monotonic()
-        qid, qtype, key = rng.choice(c["questions"])
-        response = responses_for(qtype, key, rng)
+        qid, qtype, shown = rng.choice(c["questions"])
+        response = responses_for(qtype, shown, rng)
         t0 = time.perf_counter()
         try:
             status, raw = await http_put(f"/api/v1/exams/attempts/{c['attempt']}/answers/{qid}", c["token"],
@@ -122,18 +122,19 @@ async def run_load(plan, interval, duration):
     return results, acked, time.monotonic() - start
 
 
-def normalise(qtype, key, response):
-    from exams import grading
-
-    return grading.validate_response(qtype, key, response)
-
-
 def verify(plan, acked):
+    """Every acknowledged answer is stored: the last one sent, mapped to the bank's ids and cleaned as
+    the server does (exams.options, then grading)."""
+    from exams import grading, options
     from exams.models import AttemptQuestion
 
-    kinds = {qid: (qtype, key) for c in plan for qid, qtype, key in c["questions"]}
-    stored = dict(AttemptQuestion.objects.filter(pk__in=[q for (_a, q) in acked]).values_list("pk", "response"))
-    missing = [(a, q) for (a, q), resp in acked.items() if stored.get(q) != normalise(*kinds[q], resp)]
+    rows = AttemptQuestion.objects.filter(pk__in=[q for (_a, q) in acked]).select_related("attempt", "version")
+    by_pk = {aq.pk: aq for aq in rows}
+
+    def normalise(aq, response):
+        return grading.validate_response(aq.version.qtype, aq.version.key, options.from_client(aq, response))
+
+    missing = [(a, q) for (a, q), resp in acked.items() if by_pk[q].response != normalise(by_pk[q], resp)]
     return len(acked), missing
 
 

@@ -7,6 +7,9 @@ class CareersConfig(AppConfig):
     verbose_name = _("Internships and apprenticeships")
 
     def ready(self):
+        from careers import personal_data
+
+        personal_data.register()  # this app's section of a person's data (lms/accounts/personal_data.py)
         from careers import receivers
 
         receivers.connect()

@@ -53,6 +53,8 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
+from typing import NamedTuple
 
 from lms import scoring
 from lms.messages import Message, gettext_noop
@@ -923,8 +925,7 @@ def _improvements(s: StudentFacts, o: OfferFacts, current: Decimal, lang: str):
 
 # --- ranking ----------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class Ranked:
+class Ranked(NamedTuple):
     offer: OfferFacts
     score: Decimal
     excluded: bool
@@ -933,15 +934,27 @@ class Ranked:
 
 def rank(s: StudentFacts, offers, today: date, *, matches_only: bool = False) -> list[Ranked]:
     """Every offer scored and ordered: priority matches first, then by score (highest first), start date, id.
-    Excluded offers come last (or are left out with ``matches_only``, like offers under ``MATCH_THRESHOLD``)."""
+    Excluded offers come last (or are left out with ``matches_only``, like offers under ``MATCH_THRESHOLD``).
+
+    Run on every live offer for each page view: a tuple per offer and stable sorts by attribute, last key first
+    (no per-offer key function)."""
     day = today.toordinal()
     out = []
     zones: dict = {}
+    threshold = MATCH_THRESHOLD
     for o in offers:
         value, excluded = score(s, o, zones)
-        matched = not excluded and value >= MATCH_THRESHOLD
+        matched = not excluded and value >= threshold
         if matches_only and not matched:
             continue
-        out.append(Ranked(o, value, excluded, matched and bool(o.priority) and o.priority[0] <= day <= o.priority[1]))
-    out.sort(key=lambda r: (r.excluded, not r.priority, -r.score, r.offer.start, r.offer.id))
+        priority = matched and bool(o.priority) and o.priority[0] <= day <= o.priority[1]
+        out.append(Ranked(o, value, excluded, priority))
+    out.sort(key=_START_ID)
+    out.sort(key=_SCORE, reverse=True)
+    out.sort(key=_PRIORITY, reverse=True)
+    out.sort(key=_EXCLUDED)
     return out
+
+
+_START_ID = attrgetter("offer.start", "offer.id")
+_SCORE, _PRIORITY, _EXCLUDED = attrgetter("score"), attrgetter("priority"), attrgetter("excluded")

@@ -17,7 +17,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms import confirm
 from lms.accounts import roles
+from lms.money import format_money
 from partnerships.models import Cohort, School, SchoolMember
 
 from . import page_cache, selectors, services
@@ -318,6 +320,13 @@ def my_learning(request):
 @require_POST
 def enrol(request, course_id):
     course = get_object_or_404(CoursePage, pk=course_id)
+    price = services.canonical(course).price
+    if price and not confirm.confirmed(request, "courses.enrol", course.pk):
+        return confirm.ask(
+            request, "courses.enrol", course.pk, title=_("Enrol in “%(course)s”?") % {"course": course.title},
+            lines=[_("You are about to enrol in “%(course)s”. The course costs %(price)s excl. VAT.")
+                   % {"course": course.title, "price": format_money(price)}],
+            confirm_label=_("Enrol and pay %(price)s") % {"price": format_money(price)}, cancel_url=course.url)
     try:
         services.self_enrol(request.user, course)
     except ValidationError as exc:

@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 from exams import selectors, services
 from exams.models import Attempt, Exam
 from lms.converters import Id
+from lms.db_contention import retry_on_contention
 from lms.templatetags.i18n_messages import localize
 
 router = Router(tags=["exams"])
@@ -80,7 +81,8 @@ def save_answer(request, attempt_id: Id, question_id: Id, payload: AnswerIn):
     an item at two positions, a wrong number of positions) is refused with 422: `detail` is the reason in
     stable English, `localized` repeats it in the client's language (Accept-Language; French by default)."""
     try:
-        result = services.save_answer(attempt_id, request.user, question_id, payload.response)
+        # an autosave is idempotent (the same answer saved twice is saved once): safe to retry when busy
+        result = retry_on_contention(services.save_answer, attempt_id, request.user, question_id, payload.response)
     except services.ExamError as exc:
         if exc.reason is None:
             raise HttpError(exc.status, exc.message) from None

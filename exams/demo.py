@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from exams import grading, services
+from exams import grading, options, services
 from exams.demo_questions import QUESTIONS
 from exams.models import (
     Attempt, AttemptQuestion, Certification, Exam, ExamRandomDraw, PrerequisiteExemption, Question, QuestionCategory,
@@ -133,7 +133,10 @@ def _sit(cert, user, examiner, right_share: float, levels: list[int], days_ago: 
             response = {"choice": wrong} if v.qtype == "single" else {"choices": [wrong]}
         else:
             continue
-        services.save_answer(attempt.pk, user, aq.pk, response, now=start + timedelta(minutes=1 + i))
+        aq.attempt = attempt
+        # Sent as the candidate's client would: in the attempt's option tokens.
+        services.save_answer(attempt.pk, user, aq.pk, options.to_client(aq, response),
+                             now=start + timedelta(minutes=1 + i))
     services.submit_attempt(attempt, now=start + timedelta(minutes=40))
     rubric = exam.rubric
     chosen = {}

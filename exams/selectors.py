@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from exams import grading, review
+from exams import grading, options, review
 from exams.models import (
     Attempt, AttemptQuestion, Certification, Exam, PracticalAssessment, QuestionCategory, Registration, tr,
 )
@@ -114,22 +114,21 @@ def question_payload(aq: AttemptQuestion, lang: str, reveal: bool = False, revie
     spelled out, each row marked right or wrong only when `reveal`."""
     v = aq.version
     key = v.key
+    opts = options.OptionMap(aq)  # opaque per-attempt ids, in the attempt's shuffled order
     data = {
         "id": aq.pk, "position": aq.position, "type": v.qtype, "text": tr(v, "text", lang),
-        "points": str(v.points), "response": aq.response or {},
+        "points": str(v.points), "response": opts.to_client(aq.response),
         "saved_at": aq.saved_at.isoformat() if aq.saved_at else None,
     }
     order = aq.option_order
-    if v.qtype in (grading.SINGLE, grading.MULTIPLE):
-        by_id = {c["id"]: c for c in key["choices"]}
-        data["options"] = [{"id": cid, "text": _texts(by_id[cid], "text", lang)} for cid in order if cid in by_id]
-    elif v.qtype == grading.ORDERING:
-        by_id = {i["id"]: i for i in key["items"]}
-        data["options"] = [{"id": iid, "text": _texts(by_id[iid], "text", lang)} for iid in order if iid in by_id]
+    columns = opts.shown()
+    if v.qtype in (grading.SINGLE, grading.MULTIPLE, grading.ORDERING):
+        by_id = {str(c["id"]): c for c in key["items" if v.qtype == grading.ORDERING else "choices"]}
+        data["options"] = [{"id": token, "text": _texts(by_id[b], "text", lang)} for token, b in columns["options"]]
     elif v.qtype == grading.MATCHING:
-        by_id = {p["id"]: p for p in key["pairs"]}
-        data["left"] = [{"id": pid, "text": _texts(by_id[pid], "left", lang)} for pid in order["left"]]
-        data["options"] = [{"id": pid, "text": _texts(by_id[pid], "right", lang)} for pid in order["right"]]
+        by_id = {str(p["id"]): p for p in key["pairs"]}
+        data["left"] = [{"id": token, "text": _texts(by_id[b], "left", lang)} for token, b in columns["left"]]
+        data["options"] = [{"id": token, "text": _texts(by_id[b], "right", lang)} for token, b in columns["options"]]
     if review and v.qtype in (grading.MATCHING, grading.ORDERING):
         data["given"] = given_answer(v.qtype, key, order, aq.response or {}, lang, reveal)
     if reveal:
@@ -189,7 +188,9 @@ def correct_answer_text(qtype: str, key: dict, lang: str) -> str:
 
 
 def attempt_questions(attempt: Attempt, lang: str, reveal: bool = False, review: bool = False) -> list[dict]:
-    rows = AttemptQuestion.objects.filter(attempt=attempt).select_related("version").order_by("position")
+    rows = list(AttemptQuestion.objects.filter(attempt=attempt).select_related("version").order_by("position"))
+    for aq in rows:
+        aq.attempt = attempt  # the option tokens derive from the attempt: no query per question
     return [question_payload(aq, lang, reveal, review) for aq in rows]
 
 

@@ -12,7 +12,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exams import grading, selectors
+from exams import grading, options, selectors
 from exams.models import (
     Accommodation, Attempt, AttemptQuestion, Certification, Exam, PracticalAssessment, PrerequisiteExemption,
     Question, QuestionVersion, RegradeAudit, Registration,
@@ -87,16 +87,27 @@ def is_entitled(user) -> bool:
     return school_has(student_school(user), FLOW_STAGE_READY_CERTIFICATION)
 
 
-def register(certification: Certification, user) -> Registration:
-    """Register a student: entitlement of their school, every prerequisite met (or exempted), fee 149 €."""
+def registration_refusal(certification: Certification, user, results=None) -> ExamError | None:
+    """Why ``user`` may not register for ``certification`` now (an ExamError to raise or show), or None."""
     if not certification.active:
-        raise ExamError(_("This certification is not open for registration."), 409)
+        return ExamError(_("This certification is not open for registration."), 409)
     if not is_entitled(user):
-        raise ExamError(_("Your school's partnership does not include the Flow Stage Ready certification."), 403)
-    results = prerequisite_status(certification, user)
+        return ExamError(_("Your school's partnership does not include the Flow Stage Ready certification."), 403)
+    results = prerequisite_status(certification, user) if results is None else results
     if not all_met(results):
         missing = "; ".join(localize(r.message) for r in results if not r.met)
-        raise ExamError(_("Prerequisites missing: %(missing)s") % {"missing": missing}, 409)
+        return ExamError(_("Prerequisites missing: %(missing)s") % {"missing": missing}, 409)
+    if Registration.objects.filter(certification=certification, user=user).exists():
+        return ExamError(_("You are already registered for this certification."), 409)
+    return None
+
+
+def register(certification: Certification, user) -> Registration:
+    """Register a student: entitlement of their school, every prerequisite met (or exempted), fee 149 €."""
+    results = prerequisite_status(certification, user)
+    refusal = registration_refusal(certification, user, results)
+    if refusal is not None:
+        raise refusal
     with transaction.atomic():
         reg, created = Registration.objects.get_or_create(
             certification=certification, user=user,
@@ -169,23 +180,6 @@ def _pick_questions(exam: Exam, rng: random.Random) -> list[Question]:
     return chosen
 
 
-def option_order(qtype: str, key: dict, rng: random.Random):
-    if qtype in (grading.SINGLE, grading.MULTIPLE):
-        ids = [c["id"] for c in key["choices"]]
-    elif qtype == grading.ORDERING:
-        ids = [i["id"] for i in key["items"]]
-    elif qtype == grading.MATCHING:
-        left = [p["id"] for p in key["pairs"]]
-        right = list(left)
-        rng.shuffle(left)
-        rng.shuffle(right)
-        return {"left": left, "right": right}
-    else:
-        return []
-    rng.shuffle(ids)
-    return ids
-
-
 def start_attempt(exam: Exam, user, now=None) -> Attempt:
     """Resume the open attempt, or start a new one (deadline stored now, seeded shuffles)."""
     now = now or timezone.now()
@@ -215,7 +209,7 @@ def start_attempt(exam: Exam, user, now=None) -> Attempt:
             for pos, q in enumerate(questions, start=1):
                 v = versions.get(q.pk) or q.sync_version()
                 rows.append(AttemptQuestion(attempt=attempt, version=v, position=pos,
-                                            option_order=option_order(v.qtype, v.key, rng)))
+                                            option_order=options.shuffle(v.qtype, v.key, rng)))
             AttemptQuestion.objects.bulk_create(rows)
     except IntegrityError:
         # Two tabs started at once: the partial unique index kept one open attempt; resume it.
@@ -262,7 +256,9 @@ def save_answer(attempt_id: int, user, question_id: int, response, now=None) -> 
             if aq is None:
                 raise ExamError(_("This question is not part of the attempt."), 404)
             try:
-                cleaned = grading.validate_response(aq.version.qtype, aq.version.key, response)
+                # The client names options by this attempt's tokens; the bank's ids are stored.
+                cleaned = grading.validate_response(aq.version.qtype, aq.version.key,
+                                                    options.from_client(aq, response))
             except grading.GradingError as exc:
                 raise ExamError(localize(exc.message), 422, reason=exc.message) from None
             if (aq.response or {}) == cleaned:

@@ -1,18 +1,24 @@
 """Student, examiner and staff pages of the exams app."""
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from exams import grading, prerequisites, selectors, services
-from exams.models import Attempt, Certification, Exam, Registration
+from exams import grading, prerequisites, selectors, services, signals
+from exams.templatetags.exams_tags import pct
+from exams.models import Attempt, Certification, Exam, Registration, tr
 from exams.prerequisites import all_met
+from lms import confirm
 from lms.accounts import roles
-from lms.money import format_money
+from lms.money import format_money, localized_number
 from lms.templatetags.i18n_messages import localize
 
 
@@ -41,6 +47,20 @@ def certifications(request):
 def certification_detail(request, code):
     cert = get_object_or_404(Certification.objects.select_related("exam", "preparation_course"), code=code)
     if request.method == "POST":
+        refusal = services.registration_refusal(cert, request.user)
+        if refusal is not None:
+            messages.error(request, refusal.message)
+            return redirect("exams:certification", code=code)
+        if not confirm.confirmed(request, "exams.register", cert.pk):
+            return confirm.ask(
+                request, "exams.register", cert.pk,
+                title=_("Register for %(cert)s") % {"cert": tr(cert, "name", _lang())},
+                lines=[_("You are about to register for the certification “%(cert)s”. The registration fee is "
+                         "%(fee)s excl. VAT.") % {"cert": tr(cert, "name", _lang()), "fee": format_money(cert.price)},
+                       ngettext("The exam allows %(n)s attempt.", "The exam allows %(n)s attempts.",
+                                cert.exam.max_attempts) % {"n": cert.exam.max_attempts}],
+                confirm_label=_("Register and pay %(fee)s") % {"fee": format_money(cert.price)},
+                cancel_url=reverse("exams:certification", kwargs={"code": cert.code}))
         try:
             services.register(cert, request.user)
             messages.success(request, _("You are registered. The registration fee is %(fee)s.")
@@ -104,11 +124,36 @@ def response_from_post(question: dict, data) -> dict:
     return {}
 
 
+def clock(seconds: int) -> str:
+    """The time left as exam.js shows it: "m:ss", or "h:mm:ss" from an hour (the page without JavaScript)."""
+    h, rest = divmod(max(0, seconds), 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
 def _own_attempt(request, attempt_id) -> Attempt:
     attempt = get_object_or_404(Attempt.objects.select_related("exam"), pk=attempt_id)
     if attempt.user_id != request.user.pk:
         raise PermissionDenied
     return services.ensure_fresh(attempt)
+
+
+def _confirm_submit(request, attempt):
+    """The step before submitting: how many questions are still unanswered, and the time left."""
+    questions = selectors.attempt_questions(attempt, _lang(), reveal=False)
+    unanswered = sum(1 for q in questions if not q["response"])
+    minutes = max(0, int((attempt.deadline - timezone.now()).total_seconds()) // 60)
+    lines = [
+        ngettext("%(n)s question of %(total)s is unanswered.", "%(n)s questions of %(total)s are unanswered.",
+                 unanswered) % {"n": unanswered, "total": len(questions)}
+        if unanswered else ngettext("Your only question has an answer.", "All %(total)s questions have an answer.",
+                                    len(questions)) % {"total": len(questions)},
+        _("Once the exam is submitted, your answers can no longer be changed."),
+        ngettext("You still have %(n)s minute.", "You still have %(n)s minutes.", minutes) % {"n": minutes},
+    ]
+    return confirm.ask(request, "exams.submit", attempt.pk, title=_("Submit the exam?"), lines=lines,
+                       confirm_label=_("Submit the exam"), cancel_label=_("Back to the exam"),
+                       cancel_url=reverse("exams:take", kwargs={"attempt_id": attempt.pk}), carry=("submit",))
 
 
 @login_required
@@ -118,21 +163,25 @@ def take(request, attempt_id):
         return redirect("exams:result", attempt_id=attempt.pk)
     questions = selectors.attempt_questions(attempt, _lang(), reveal=False)
     if request.method == "POST":
-        # Without JavaScript: save every answer of the form, then submit if asked.
-        errors = []
-        for q in questions:
-            try:
-                services.save_answer(attempt.pk, request.user, q["id"], response_from_post(q, request.POST))
-            except services.ExamError as exc:
-                if exc.status == 409:
-                    messages.error(request, exc.message)
-                    return redirect("exams:result", attempt_id=attempt.pk)
-                errors.append(_("Question %(n)s: %(reason)s") % {"n": q["position"], "reason": exc.message})
-        if errors:
-            for e in errors:
-                messages.error(request, e)
-            return redirect("exams:take", attempt_id=attempt.pk)
+        # Without JavaScript: save every answer of the form, then submit if asked (and confirmed). The
+        # confirmation page posts no answers: its POST saves nothing (it would blank them).
+        if confirm.FIELD not in request.POST:
+            errors = []
+            for q in questions:
+                try:
+                    services.save_answer(attempt.pk, request.user, q["id"], response_from_post(q, request.POST))
+                except services.ExamError as exc:
+                    if exc.status == 409:
+                        messages.error(request, exc.message)
+                        return redirect("exams:result", attempt_id=attempt.pk)
+                    errors.append(_("Question %(n)s: %(reason)s") % {"n": q["position"], "reason": exc.message})
+            if errors:
+                for e in errors:
+                    messages.error(request, e)
+                return redirect("exams:take", attempt_id=attempt.pk)
         if "submit" in request.POST:
+            if not confirm.confirmed(request, "exams.submit", attempt.pk):
+                return _confirm_submit(request, attempt)
             services.submit_attempt(attempt)
             return redirect("exams:result", attempt_id=attempt.pk)
         messages.success(request, _("Your answers are saved."))
@@ -145,6 +194,7 @@ def take(request, attempt_id):
             q["order_at"] = {i + 1: oid for i, oid in enumerate(order)}
     return render(request, "exams/take.html", {
         "attempt": attempt, "exam": attempt.exam, "questions": questions, "seconds_left": seconds_left,
+        "time_left": clock(seconds_left),
     })
 
 
@@ -165,7 +215,11 @@ def result(request, attempt_id):
     shown = selectors.attempt_review(attempt, request.user, _lang())
     return render(request, "exams/result.html", {
         "attempt": attempt, "exam": exam, "questions": shown["questions"], "practical": shown["practical"],
-        "review": shown["scope"], "more_later": shown["more_later"], "cert": Certification.objects.filter(exam=exam).first(),
+        "review": shown["scope"], "more_later": shown["more_later"],
+        # The badge a pass earned, for the candidate only and only when the review shows the score (a badge tells it).
+        "rewards": [r for _receiver, r in signals.attempt_rewards.send(sender=Attempt, attempt=attempt) if r]
+        if own and shown["scope"].score else [],
+        "cert": Certification.objects.filter(exam=exam).first(),
     })
 
 
@@ -178,6 +232,22 @@ def _require_examiner(user):
 def examiner_queue(request):
     _require_examiner(request.user)
     return render(request, "exams/examiner_queue.html", {"attempts": selectors.examiner_queue(request.user)})
+
+
+def _confirm_sign_off(request, attempt, draft, criteria):
+    """The step before signing an assessment off: the score it gives, and that it is final."""
+    maximum = sum((c.max_points() for c in criteria), Decimal(0))
+    lines = [
+        _("You are about to sign off your assessment of %(student)s (attempt %(n)s): practical score %(pct)s %% "
+          "(%(points)s / %(max)s pt).") % {
+            "student": attempt.user.get_display_name(), "n": attempt.number, "pct": pct(draft.percent),
+            "points": localized_number(draft.points), "max": localized_number(maximum)},
+        _("A signed-off assessment can no longer be changed; your draft is saved meanwhile."),
+    ]
+    carry = ["sign_off", "overall", *(f"level-{c.pk}" for c in criteria), *(f"comment-{c.pk}" for c in criteria)]
+    return confirm.ask(request, "exams.sign_off", attempt.pk, title=_("Sign off this assessment?"), lines=lines,
+                       confirm_label=_("Sign off"), cancel_label=_("Back to the assessment"),
+                       cancel_url=reverse("exams:assess", kwargs={"attempt_id": attempt.pk}), carry=carry)
 
 
 @login_required
@@ -202,13 +272,22 @@ def assess(request, attempt_id):
             return redirect("exams:assess", attempt_id=attempt.pk)
         levels = {str(c.pk): request.POST.get(f"level-{c.pk}", "") for c in criteria}
         comments = {str(c.pk): request.POST.get(f"comment-{c.pk}", "") for c in criteria}
+        sign_off = "sign_off" in request.POST
+        confirmed = sign_off and confirm.confirmed(request, "exams.sign_off", attempt.pk)
         try:
-            services.score_practical(attempt, request.user, levels, comments, request.POST.get("overall", ""),
-                                     sign_off="sign_off" in request.POST)
+            draft = services.score_practical(attempt, request.user, levels, comments, request.POST.get("overall", ""),
+                                             sign_off=confirmed)
         except services.ExamError as exc:
             error = exc.message
         else:
-            if "sign_off" in request.POST:
+            if sign_off and not confirmed:
+                # The draft is saved; signing cannot be undone: ask first (or say what is missing).
+                if any(not levels[str(c.pk)] for c in criteria):
+                    error = _("Score every criterion before signing off.")
+                else:
+                    return _confirm_sign_off(request, attempt, draft, criteria)
+        if error is None:
+            if confirmed:
                 messages.success(request, _("Assessment signed off."))
                 return redirect("exams:examiner_queue")
             messages.success(request, _("Draft saved."))

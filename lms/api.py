@@ -4,6 +4,7 @@ Each app contributes a `router` in its `api.py`; they are mounted here."""
 from datetime import datetime
 
 from django.contrib.auth import authenticate
+from django.db import OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Swagger
@@ -12,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 
 from lms.accounts.models import ApiToken
 from lms.converters import Id
+from lms.db_contention import contention_response, is_contention
 
 
 class BearerToken(HttpBearer):
@@ -160,6 +162,15 @@ def invalid_input(request, exc: ValidationError):
     if any((error.get("loc") or [None])[0] == "path" for error in exc.errors):
         return api.create_response(request, {"detail": "Not Found"}, status=404)
     return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(OperationalError)
+def database_error(request, exc: OperationalError):
+    """A busy database (SQLite's "database is locked") is a 503 with Retry-After and a clear message, as
+    for the pages (lms/db_contention.py); any other database error stays an error."""
+    if is_contention(exc):
+        return contention_response(request)
+    raise exc
 
 
 _mount_routers()

@@ -7,6 +7,7 @@
 """
 import datetime
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "axes",
+    "django_ratelimit",
     "csp",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -102,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # a busy database (SQLite "database is locked") raised by a view: 503 + Retry-After, not 500
+    "lms.db_contention.ContentionMiddleware",
     # last, as axes asks: turns a locked-out login into the 429 of lms/throttle.lockout_response
     "axes.middleware.AxesMiddleware",
 ]
@@ -130,15 +134,32 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------
+SQLITE_BUSY_TIMEOUT_SECONDS = 20
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # SQLite for concurrent use (several gunicorn workers or threads writing at once):
+    # - WAL journal: readers never wait for the writer, the writer never waits for readers;
+    #   synchronous=NORMAL is durable in WAL mode except for the last commits on a power cut.
+    # - a busy timeout (`timeout`, seconds): a writer waits for the lock instead of failing at once.
+    # - IMMEDIATE transactions: each atomic() takes the write lock when it begins. A DEFERRED transaction
+    #   that read first and writes later cannot wait for the lock (SQLite answers "database is locked" at
+    #   once to avoid a deadlock), which is what made parallel exam starts fail.
+    # What contention remains past the timeout is a 503 with Retry-After (lms/db_contention.py), never a 500.
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": {
+                "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            },
+            # The test database is a file too (not :memory:), so that live-server tests run the threads
+            # on connections of their own, as a real server does (tests/lms/test_sqlite_concurrency.py).
+            # One file per test process: parallel runs in the same checkout do not share it.
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"flowstage-test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -209,6 +230,21 @@ AXES_CLIENT_IP_CALLABLE = "lms.throttle.client_ip"
 AXES_LOCKOUT_CALLABLE = "lms.throttle.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
+# --- Rate limit of the public verification endpoints (django-ratelimit; lms/throttle.py) --------------------
+# Per client address (client_ip below), counted in the "default" cache: Redis in the services mode (shared by
+# every gunicorn process), the process's memory in the embedded mode (one process: runserver). POST
+# /api/v1/credentials/verify and the upload page's POST share one budget; the public page of a stored
+# credential (/verify/<id>/) has its own, larger one. Values as django-ratelimit reads them ("20/m").
+BADGES_VERIFY_RATE = os.environ.get("BADGES_VERIFY_RATE", "20/m")
+BADGES_VERIFY_PAGE_RATE = os.environ.get("BADGES_VERIFY_PAGE_RATE", "60/m")
+RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit lists only django_redis and memcached as supported: Django's own Redis backend has the
+    # atomic incr it needs (services mode). The embedded mode's local memory is "not shared", which is right
+    # for its single process.
+    "django_ratelimit.W001",
+    "django_ratelimit.E003",
+]
 # Reverse proxies in front of the platform whose X-Forwarded-For is trusted (one in production by default).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
 LOGIN_REDIRECT_URL = "dashboard"

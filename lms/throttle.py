@@ -1,5 +1,6 @@
-"""Throttling of password logins (login page, Wagtail and Django admin logins, POST /api/v1/auth/token)
-with django-axes. Settings in lms/settings.py ("Login throttling"); README "Security" explains the policy.
+"""Throttling: password logins with django-axes, and the rate limit of public endpoints that do expensive work
+on untrusted input (credential verification) with django-ratelimit. Settings in lms/settings.py ("Login
+throttling", "Rate limit of the public verification endpoints"); README "Security" explains the policy.
 
 Two counters, each kept by axes in the database (AccessAttempt):
 - per account from one client (e-mail + IP): LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT failures lock that pair;
@@ -23,6 +24,7 @@ from django.utils.translation import ngettext
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off, get_failure_limit
+from django_ratelimit.core import get_usage
 
 
 def normalised_username(request, credentials) -> str | None:
@@ -93,5 +95,42 @@ def lockout_response(request, original_response=None, credentials=None):
     else:
         response = render(request, "registration/lockout.html",
                           {"message": message, "retry_at": local, "minutes": minutes}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+# ------------------------------------------------------------------------------- rate limits (django-ratelimit)
+def _client_key(group, request) -> str:
+    return client_ip(request) or "unknown"
+
+
+def rate_limited(request, group: str, rate: str) -> int | None:
+    """Count this request against ``rate`` ("20/m") for its client in ``group``; the seconds until the client may
+    try again when it is over the limit, else None. The requests refused are counted too (a client that keeps
+    hammering stays refused until the window ends)."""
+    usage = get_usage(request, group=group, key=_client_key, rate=rate, increment=True)
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(1, int(usage["time_left"]))
+
+
+def rate_limit_message(seconds: int) -> str:
+    return ngettext(
+        "Too many verification requests from your connection. Please wait %(seconds)s second and try again.",
+        "Too many verification requests from your connection. Please wait %(seconds)s seconds and try again.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+def rate_limit_response(request, seconds: int, template: str = "429.html", context: dict | None = None):
+    """429 with Retry-After, in the client's language: JSON ``{"detail", "retry_after"}`` under /api/, else
+    ``template`` rendered with ``message`` (and ``context``)."""
+    message = rate_limit_message(seconds)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message, "retry_after": seconds}, status=429,
+                                json_dumps_params={"ensure_ascii": False})
+    else:
+        response = render(request, template, {**(context or {}), "message": message, "retry_after": seconds},
+                          status=429)
     response["Retry-After"] = str(seconds)
     return response

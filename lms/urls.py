@@ -45,3 +45,6 @@ urlpatterns += i18n_patterns(
 
 if settings.DEBUG:
     urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
+
+# A busy database is a 503 with Retry-After, wherever it was raised (lms/db_contention.py).
+handler500 = "lms.db_contention.server_error"

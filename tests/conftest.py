@@ -45,6 +45,14 @@ def _fresh_cached_content():
 
 
 @pytest.fixture(autouse=True)
+def _rate_limits_off(settings):
+    """The public endpoints' rate limits (django-ratelimit) count per client address in the shared cache, and
+    every test client is 127.0.0.1: off by default, so tests do not depend on what ran before them in the same
+    minute. The rate-limit tests turn it on (settings.RATELIMIT_ENABLE = True) with their own addresses."""
+    settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language (French), as a fresh thread does: a test client request to an /en/
     page leaves English active in the thread, and a later test's reverse() or formatting would follow it."""

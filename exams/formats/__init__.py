@@ -122,7 +122,9 @@ def category_path(name: str) -> str:
     return "/".join(s.replace("/", "//") for s in segments if s)
 
 
-def _pct(d) -> str:
+def plain_decimal(d) -> str:
+    """A number as GIFT and Moodle XML write it: "5", "0", "0.25" (no exponent, no trailing zeros on
+    integers). Takes a Decimal, an int (a tolerance of 0 may be the int 0) or a numeric string."""
     d = Decimal(d)
     return f"{d.normalize():f}" if d == d.to_integral() else f"{d:f}"
 
@@ -131,15 +133,16 @@ def to_key(pq: ParsedQuestion, lang: str = "fr") -> dict:
     """The answer key stored on a question for a parsed question (texts go into `*_<lang>`)."""
     t = lambda s: {f"text_{lang}": s}  # noqa: E731
     if pq.qtype in (grading.SINGLE, grading.MULTIPLE):
-        return {"choices": [{"id": f"c{i}", **t(a.text), "fraction": _pct(a.fraction),
+        return {"choices": [{"id": f"c{i}", **t(a.text), "fraction": plain_decimal(a.fraction),
                              f"feedback_{lang}": a.feedback} for i, a in enumerate(pq.answers, start=1)]}
     if pq.qtype == grading.TRUEFALSE:
         return {"answer": bool(pq.truth)}
     if pq.qtype == grading.NUMERIC:
-        return {"answers": [{"value": a.text, "tolerance": _pct(a.tolerance or 0), "fraction": _pct(a.fraction),
-                             f"feedback_{lang}": a.feedback} for a in pq.answers]}
+        return {"answers": [{"value": a.text, "tolerance": plain_decimal(a.tolerance or 0),
+                             "fraction": plain_decimal(a.fraction), f"feedback_{lang}": a.feedback}
+                            for a in pq.answers]}
     if pq.qtype == grading.SHORT:
-        return {"answers": [{"text": a.text, "fraction": _pct(a.fraction), f"feedback_{lang}": a.feedback}
+        return {"answers": [{"text": a.text, "fraction": plain_decimal(a.fraction), f"feedback_{lang}": a.feedback}
                             for a in pq.answers]}
     if pq.qtype == grading.MATCHING:
         return {"pairs": [{"id": f"p{i}", f"left_{lang}": left, f"right_{lang}": right}

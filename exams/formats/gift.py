@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from exams import grading
 from exams.formats import (
     Answer, FormatError, ParsedQuestion, ParseResult, Rejected, category_name, category_path, check,
+    plain_decimal,
 )
 from lms.messages import Message, gettext_noop
 
@@ -264,10 +265,6 @@ def parse(source: str) -> ParseResult:
     return result
 
 
-def _fmt_pct(d: Decimal) -> str:
-    return f"{d.normalize():f}" if d == d.to_integral() else f"{d:f}"
-
-
 def _answer_fb(a: Answer) -> str:
     return f"#{_escape(a.feedback)}" if a.feedback else ""
 
@@ -287,18 +284,18 @@ def export_question(pq: ParsedQuestion) -> str | None:
             elif a.fraction == 0:
                 parts.append(f"~{_escape(a.text)}{_answer_fb(a)}")
             else:
-                parts.append(f"~%{_fmt_pct(a.fraction)}%{_escape(a.text)}{_answer_fb(a)}")
+                parts.append(f"~%{plain_decimal(a.fraction)}%{_escape(a.text)}{_answer_fb(a)}")
         body = "\n  " + "\n  ".join(parts) + "\n"
     elif pq.qtype == grading.MULTIPLE:
-        body = "\n  " + "\n  ".join(f"~%{_fmt_pct(a.fraction)}%{_escape(a.text)}{_answer_fb(a)}"
+        body = "\n  " + "\n  ".join(f"~%{plain_decimal(a.fraction)}%{_escape(a.text)}{_answer_fb(a)}"
                                      for a in pq.answers) + "\n"
     elif pq.qtype == grading.SHORT:
         body = " ".join(
-            (f"={_escape(a.text)}" if a.fraction == 100 else f"=%{_fmt_pct(a.fraction)}%{_escape(a.text)}")
+            (f"={_escape(a.text)}" if a.fraction == 100 else f"=%{plain_decimal(a.fraction)}%{_escape(a.text)}")
             + _answer_fb(a) for a in pq.answers)
     elif pq.qtype == grading.NUMERIC:
-        parts = [f"={'' if a.fraction == 100 else f'%{_fmt_pct(a.fraction)}%'}{a.text}:{_fmt_pct(a.tolerance or 0)}"
-                 f"{_answer_fb(a)}" for a in pq.answers]
+        parts = [f"={'' if a.fraction == 100 else f'%{plain_decimal(a.fraction)}%'}{a.text}"
+                 f":{plain_decimal(a.tolerance or 0)}{_answer_fb(a)}" for a in pq.answers]
         body = "#" + " ".join(parts)
     elif pq.qtype == grading.MATCHING:
         body = "\n  " + "\n  ".join(f"={_escape(left)} -> {_escape(right)}" for left, right in pq.pairs) + "\n"

@@ -10,7 +10,9 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from .personal_data import register_accounts_sections
         from .roles import connect_access_signals, sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
         connect_access_signals()
+        register_accounts_sections()

@@ -511,3 +511,38 @@ class ReadinessSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.month:%Y-%m}: {self.score}"
+
+
+class ErasureRequest(models.Model):
+    """A person's request that their personal data be erased (lms/accounts/personal_data.py), and what Flow
+    Stage's staff did with it. Every step (asked, carried out, refused) is a version in its history, with who
+    did it; the request survives the erasure (its user is then the anonymised account)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Carried out")
+        REFUSED = "refused", _("Refused")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="erasure_requests")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(_("reason given by the person"), max_length=2000, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    staff_note = models.TextField(_("note from the staff"), max_length=2000, blank=True)
+    summary = models.JSONField(_("what was done"), default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        constraints = [
+            # one open request per person at a time
+            models.UniqueConstraint(fields=["user"], condition=models.Q(status="pending"),
+                                    name="uniq_pending_erasure_request"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_status_display()})"

@@ -7,11 +7,13 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import roles
 from .models import (
     Connection,
+    ErasureRequest,
     PeerReview,
     ReadinessSnapshot,
     SoftwareSkill,
@@ -115,3 +117,58 @@ def record_readiness_snapshot(user, month: datetime.date, score: Decimal, compon
         defaults={"score": Decimal(score).quantize(Decimal("0.01")), "components": components},
     )
     return snap
+
+
+# --- Personal data: erasure (lms/accounts/personal_data.py) ------------------------------------------
+class ErasureError(ValidationError):
+    pass
+
+
+def request_erasure(user, reason: str = "") -> ErasureRequest:
+    """The person asks for the erasure of their personal data; Flow Stage's staff carry it out or refuse it.
+    Asking twice while a request is pending returns the pending one."""
+    pending = ErasureRequest.objects.filter(user=user, status=ErasureRequest.Status.PENDING).first()
+    if pending is not None:
+        return pending
+    req = ErasureRequest(user=user, reason=(reason or "").strip()[:2000])
+    req._history_user = user
+    req._change_reason = "requested"
+    try:
+        with transaction.atomic():
+            req.save()
+    except IntegrityError:  # two clicks at once: the partial unique index kept one
+        return ErasureRequest.objects.get(user=user, status=ErasureRequest.Status.PENDING)
+    return req
+
+
+def _decide(req: ErasureRequest, by, status: str, note: str, reason_for_history: str):
+    locked = ErasureRequest.objects.select_for_update().select_related("user").get(pk=req.pk)
+    if locked.status != ErasureRequest.Status.PENDING:
+        raise ErasureError(_("This request was already decided."))
+    locked.status, locked.decided_at, locked.decided_by = status, timezone.now(), by
+    locked.staff_note = (note or "").strip()[:2000]
+    locked._history_user = by
+    locked._change_reason = reason_for_history
+    return locked
+
+
+@transaction.atomic
+def carry_out_erasure(req: ErasureRequest, by, note: str = "") -> ErasureRequest:
+    """Erase the person's personal data (every registered section, all or nothing) and record it."""
+    from . import personal_data
+
+    locked = _decide(req, by, ErasureRequest.Status.DONE, note, "carried out")
+    result = personal_data.erase(locked.user)
+    locked.summary = result.done
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def refuse_erasure(req: ErasureRequest, by, note: str) -> ErasureRequest:
+    """Refuse a request (a reason is required: the person is told why)."""
+    if not (note or "").strip():
+        raise ErasureError(_("Say why the request is refused: the person will read it."))
+    locked = _decide(req, by, ErasureRequest.Status.REFUSED, note, "refused")
+    locked.save()
+    return locked

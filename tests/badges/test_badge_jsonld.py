@@ -213,4 +213,4 @@ def test_poisoned_dataset_is_bounded(vector_loader, n):
 def test_time_bound(vector_loader):
     with pytest.raises(DocumentLimitError):
         jsonld.canonicalize(_clique(6), vector_loader,
-                            Limits(max_seconds=0.0, max_ndegree_calls=10**9))
+                            Limits(max_cpu_seconds=0.0, max_ndegree_calls=10**9))

@@ -189,7 +189,7 @@ def test_api_rejects_bad_input_with_4xx_or_invalid(client):
     assert resp.status_code == 400
     big = b'{"x":"' + b"a" * (20 * 1024 * 1024) + b'"}'
     resp = client.post(url, data=big, content_type="application/json")
-    assert resp.status_code == 413 and "too large" in resp.json()["detail"]
+    assert resp.status_code == 413 and "trop volumineuse" in resp.json()["detail"]
 
 
 def test_upload_of_20_megabytes_is_refused(client):

@@ -9,7 +9,8 @@ from django.core.management import call_command
 
 from badges import media, selectors, services
 from badges.models import BulkIssuance, Credential
-from badges_testkit import celery_eager, credential, doc_of, issue, make_achievement  # noqa: F401 (fixtures)
+from badges_testkit import celery_eager, credential, doc_of, issue, make_achievement, passed_attempt  # noqa: F401
+from tests.confirming import confirm_form, post_confirmed
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
@@ -185,11 +186,51 @@ def test_staff_issues_and_revokes(client, fs_staff):
     assert client.post(f"/badges/staff/{cred.pk}/revoke/", {"reason": ""}).status_code == 302
     cred.refresh_from_db()
     assert cred.revoked_at is None
-    client.post(f"/badges/staff/{cred.pk}/revoke/", {"reason": "Issued by mistake"})
+    post_confirmed(client, f"/badges/staff/{cred.pk}/revoke/", {"reason": "Issued by mistake"})
     cred.refresh_from_db()
     assert cred.revoked_at and cred.revocation_reason == "Issued by mistake"
     resp = client.post("/badges/staff/", {"action": "rotate"})
     assert resp.status_code == 302
+
+
+def test_revoking_asks_first_and_a_token_for_another_badge_revokes_nothing(client, fs_staff):
+    first, second = issue(), issue()
+    client.force_login(fs_staff)
+    resp = client.post(f"/badges/staff/{first.pk}/revoke/", {"reason": "Issued by mistake"})
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "Révoquer cette attestation ?" in html and "Issued by mistake" in html
+    assert first.user.get_display_name() in html
+    first.refresh_from_db()
+    assert first.revoked_at is None  # asking changed nothing
+    action, fields = confirm_form(resp)
+    # the same confirmation posted to another badge's address does not revoke it
+    again = client.post(f"/badges/staff/{second.pk}/revoke/", fields)
+    assert again.status_code == 200 and 'id="confirm"' in again.content.decode()
+    second.refresh_from_db()
+    assert second.revoked_at is None
+    assert client.post(action, fields).status_code == 302
+    first.refresh_from_db()
+    assert first.revoked_at and first.revocation_reason == "Issued by mistake"
+
+
+def test_a_passed_exam_result_links_to_the_badge_issued(client, celery_eager, django_capture_on_commit_callbacks):
+    from exams.models import Attempt
+    from exams.signals import certification_passed
+
+    attempt = passed_attempt()
+    make_achievement(certification=attempt.exam.certification)
+    client.force_login(attempt.user)
+    url = f"/exams/attempts/{attempt.pk}/result/"
+    html = client.get(url).content.decode()
+    assert "est en cours de délivrance" in html and 'href="/badges/mine/"' in html  # the task has not run yet
+    with django_capture_on_commit_callbacks(execute=True):
+        certification_passed.send(sender=Attempt, attempt=attempt)
+    cred = Credential.objects.get(attempt=attempt)
+    html = client.get(url).content.decode()
+    assert "vous a été délivré" in html and f'href="/badges/{cred.pk}/"' in html
+    failed = passed_attempt(passed=False, final_pct="60")
+    client.force_login(failed.user)
+    assert 'class="alert alert--success reward"' not in client.get(f"/exams/attempts/{failed.pk}/result/").content.decode()
 
 
 def test_student_cannot_revoke(client, student, credential):

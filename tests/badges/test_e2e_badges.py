@@ -82,9 +82,13 @@ def test_pass_badge_qr_verify_revoke(live_server, browser, screenshot_dir, setti
     login_in_browser(staff_page, live_server.url, staff.email)
     staff_page.goto(f"{live_server.url}/badges/staff/")
     staff_page.screenshot(path=str(screenshot_dir / "badges_staff_fr.png"), full_page=True)
-    staff_page.on("dialog", lambda dialog: dialog.accept())
     staff_page.fill(f"#reason-{cred.pk}", "Fraude constatée lors de l'épreuve pratique")
     staff_page.click(f"form[action$='/{cred.pk}/revoke/'] button[type=submit]")
+    staff_page.wait_for_load_state("networkidle")
+    # Revocation cannot be undone: a confirmation page first (no JavaScript needed), then revoked.
+    assert "Fraude constatée" in staff_page.inner_text("#confirm") and cred.revoked_at is None
+    staff_page.screenshot(path=str(screenshot_dir / "badges_staff_confirm_revoke_fr.png"), full_page=True)
+    staff_page.click("#confirm-yes")
     staff_page.wait_for_load_state("networkidle")
     assert staff_page.locator(".alert--success").count() == 1
     cred.refresh_from_db()

@@ -67,7 +67,8 @@ def test_write_review_publish_enrol_read_complete(demo, live_server, browser, sc
     page.wait_for_timeout(300)
     page.click("footer .w-dropdown__toggle")
     page.locator("button[name=action-submit]").wait_for(state="visible")
-    page.click("button[name=action-submit]")
+    with page.expect_navigation():  # the POST's answer, not the editor page that is already idle
+        page.click("button[name=action-submit]")
     page.wait_for_load_state("networkidle")
     ctx.close()
     lesson = LessonPage.objects.get(title="Prise de son en extérieur")
@@ -79,7 +80,8 @@ def test_write_review_publish_enrol_read_complete(demo, live_server, browser, sc
     ctx, page = _login(browser, base, "staff@demo.flowstage.test")
     page.goto(f"{base}/admin/pages/{lesson.pk}/edit/")
     page.click("footer .w-dropdown__toggle")
-    page.click("footer button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])")
+    with page.expect_navigation():  # the POST's answer, not the editor page that is already idle
+        page.click("footer button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])")
     page.wait_for_load_state("networkidle")
     ctx.close()
     lesson.refresh_from_db()

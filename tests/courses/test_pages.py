@@ -173,3 +173,22 @@ def test_grading_page_marks_entry_and_history(client, student, fs_staff):
 def test_grading_is_for_teachers_only(client, student):
     client.force_login(student)
     assert client.get(reverse("courses:grading")).status_code == 403
+
+
+def test_enrolling_in_a_paid_course_asks_first_with_its_price(client, student):
+    from tests.confirming import confirm_form
+
+    course = make_course(n_units=1, lessons_per_unit=1, kind=CoursePage.Kind.CONTINUING, price=Decimal("199.00"),
+                         open_enrolment=True)
+    client.force_login(student)
+    resp = client.post(reverse("courses:enrol", args=[course.pk]))
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "199,00" in html and "M’inscrire et payer" in html
+    assert not Enrolment.objects.filter(user=student).exists()
+    action, fields = confirm_form(resp)
+    fields["confirm_token"] = [fields["confirm_token"][0][:-2] + "xx"]  # tampered: asked again, nothing done
+    assert 'id="confirm"' in client.post(action, fields).content.decode()
+    assert not Enrolment.objects.filter(user=student).exists()
+    action, fields = confirm_form(client.post(reverse("courses:enrol", args=[course.pk])))
+    assert client.post(action, fields).status_code == 302
+    assert Enrolment.objects.get(user=student).price_paid == Decimal("199.00")

@@ -126,12 +126,31 @@ def registered_student(cert, school=None):
     return user
 
 
+def as_client(aq, response):
+    """A response written with the bank's ids, as the candidate's client sends it (the attempt's tokens)."""
+    from exams import options
+
+    return options.to_client(aq, response)
+
+
+def tok(aq, column, bank_id):
+    """The attempt's opaque id of one option ("choice", "item", "left" or "right" column)."""
+    from exams import options
+
+    return options.OptionMap(aq).out(column, bank_id)
+
+
+def save(attempt, aq, response, **kwargs):
+    """Save a response written with the bank's ids through the service, as the client would send it."""
+    return services.save_answer(attempt.pk, attempt.user, aq.pk, as_client(aq, response), **kwargs)
+
+
 def all_right(attempt):
     from exams import grading
     from exams.models import AttemptQuestion
 
-    for aq in AttemptQuestion.objects.filter(attempt=attempt).select_related("version"):
-        services.save_answer(attempt.pk, attempt.user, aq.pk, grading.right_response(aq.version.qtype, aq.version.key))
+    for aq in AttemptQuestion.objects.filter(attempt=attempt).select_related("attempt", "version"):
+        save(attempt, aq, grading.right_response(aq.version.qtype, aq.version.key))
 
 
 __all__ = ["ExamRandomDraw", "PrerequisiteExemption"]

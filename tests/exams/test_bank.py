@@ -121,8 +121,8 @@ def test_regrade_dry_run_then_apply_with_audit(client, django_capture_on_commit_
             a = services.start_attempt(cert.exam, s)
             tf = AttemptQuestion.objects.get(attempt=a, version__qtype="truefalse")
             single = AttemptQuestion.objects.get(attempt=a, version__qtype="single")
-            services.save_answer(a.pk, s, single.pk, {"choice": "a"})
-            services.save_answer(a.pk, s, tf.pk, {"value": i != 0})  # student 0 answers False
+            h.save(a, single, {"choice": "a"})
+            h.save(a, tf, {"value": i != 0})  # student 0 answers False
             attempts.append(services.submit_attempt(a))
         before = {a.pk: Attempt.objects.get(pk=a.pk).final_pct for a in attempts}
         assert before[attempts[0].pk] == 50 and before[attempts[1].pk] == 100

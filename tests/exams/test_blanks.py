@@ -14,6 +14,7 @@ from django.urls import reverse
 from exams import grading as g
 from exams import services
 from exams.models import AttemptQuestion
+from tests.confirming import post_confirmed
 from tests.exams import helpers as h
 
 KEY = h.KEYS["ordering"]  # i1 Line check, i2 Gains, i3 Retours
@@ -85,9 +86,11 @@ def _awarded(aqs):
 def test_no_js_form_keeps_a_blank_position_and_a_blank_pair(client, setup):
     attempt, student, aqs = setup
     o, m = aqs["ordering"].pk, aqs["matching"].pk
+    item, left, right = _ids(aqs)  # the form names the options by the attempt's opaque ids
     client.force_login(student)
-    form = {f"q-{o}-1": "i1", f"q-{o}-2": "", f"q-{o}-3": "i3",  # position 2 left blank
-            f"q-{m}-p1": "p1", f"q-{m}-p2": "", f"q-{m}-p3": "p3"}  # D112 left without a choice
+    form = {f"q-{o}-1": item("i1"), f"q-{o}-2": "", f"q-{o}-3": item("i3"),  # position 2 left blank
+            f"q-{m}-{left('p1')}": right("p1"), f"q-{m}-{left('p2')}": "",  # D112 left without a choice
+            f"q-{m}-{left('p3')}": right("p3")}
     resp = client.post(reverse("exams:take", kwargs={"attempt_id": attempt.pk}), {**form, "save": "1"})
     assert resp.status_code == 302
     assert AttemptQuestion.objects.get(pk=o).response == {"order": ["i1", None, "i3"]}
@@ -96,8 +99,8 @@ def test_no_js_form_keeps_a_blank_position_and_a_blank_pair(client, setup):
     page = client.get(reverse("exams:take", kwargs={"attempt_id": attempt.pk})).content.decode()
     sel3 = page[page.index(f'id="q-{o}-3"'):page.index("</select>", page.index(f'id="q-{o}-3"'))]
     sel2 = page[page.index(f'id="q-{o}-2"'):page.index("</select>", page.index(f'id="q-{o}-2"'))]
-    assert 'value="i3" selected' in sel3 and "selected" not in sel2
-    resp = client.post(reverse("exams:take", kwargs={"attempt_id": attempt.pk}), {**form, "submit": "1"})
+    assert f'value="{item("i3")}" selected' in sel3 and "selected" not in sel2
+    resp = post_confirmed(client, reverse("exams:take", kwargs={"attempt_id": attempt.pk}), {**form, "submit": "1"})
     assert resp.status_code == 302
     # 2 of 3 positions right, 2 of 3 pairs right (1 point each).
     assert _awarded(aqs) == {"ordering": Decimal("0.6667"), "matching": Decimal("0.6667")}
@@ -105,6 +108,12 @@ def test_no_js_form_keeps_a_blank_position_and_a_blank_pair(client, setup):
     assert _given(html, aqs["ordering"]) == ["Position 1: Line check ✓ right", "Position 2: no item ✗ wrong",
                                              "Position 3: Retours ✓ right"]
     assert "D112 → no answer ✗ wrong" in _given(html, aqs["matching"])
+
+
+def _ids(aqs):
+    """Bank id -> the attempt's opaque id, for the ordering items and both matching columns."""
+    return (lambda i: h.tok(aqs["ordering"], "item", i), lambda p: h.tok(aqs["matching"], "left", p),
+            lambda p: h.tok(aqs["matching"], "right", p))
 
 
 def put(client, headers, attempt, aq, response):
@@ -116,15 +125,19 @@ def test_api_null_is_a_blank_position(client, api_token, setup):
     attempt, student, aqs = setup
     headers = api_token(student)
     ordering, matching = aqs["ordering"], aqs["matching"]
-    for bad, reason in [(["i1", "i1", None], "at most once"), (["i1", "zzz", None], "unknown ordering item"),
-                        (["i1", "i3"], "one entry per position (3)"), ({"1": "i1"}, "must be a list")]:
+    item, left, right = _ids(aqs)
+    i1, i2, i3 = item("i1"), item("i2"), item("i3")
+    for bad, reason in [([i1, i1, None], "at most once"), ([i1, "zzz", None], "unknown ordering item"),
+                        ([i1, "i2", None], "unknown ordering item"),  # the bank's id is not an option here
+                        ([i1, i3], "one entry per position (3)"), ({"1": i1}, "must be a list")]:
         r = put(client, headers, attempt, ordering, {"order": bad})
         assert r.status_code == 422 and reason in r.json()["detail"], (bad, r.content)
     assert AttemptQuestion.objects.get(pk=ordering.pk).response is None
-    assert put(client, headers, attempt, ordering, {"order": [None, "i2", "i3"]}).status_code == 200
-    assert put(client, headers, attempt, matching, {"pairs": {"p1": None, "p2": "p2", "p3": "p3"}}).status_code == 200
+    assert put(client, headers, attempt, ordering, {"order": [None, i2, i3]}).status_code == 200
+    pairs = {left("p1"): None, left("p2"): right("p2"), left("p3"): right("p3")}
+    assert put(client, headers, attempt, matching, {"pairs": pairs}).status_code == 200
     got = client.get(f"/api/v1/exams/attempts/{attempt.pk}", **headers).json()
-    assert next(q for q in got["questions"] if q["type"] == "ordering")["response"] == {"order": [None, "i2", "i3"]}
+    assert next(q for q in got["questions"] if q["type"] == "ordering")["response"] == {"order": [None, i2, i3]}
     assert client.post(f"/api/v1/exams/attempts/{attempt.pk}/submit", **headers).status_code == 200
     assert _awarded(aqs) == {"ordering": Decimal("0.6667"), "matching": Decimal("0.6667")}
     res = client.get(f"/api/v1/exams/attempts/{attempt.pk}/result", **headers).json()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from exams import grading, selectors, services
 from exams.models import Attempt, AttemptQuestion, Exam, PrerequisiteExemption, Question, Registration
 from exams.signals import certification_passed
+from tests.confirming import post_confirmed
 from tests.exams import helpers as h
 from tests.factories import TEST_PASSWORD
 
@@ -106,7 +107,7 @@ def test_register_through_page(client, cert):
     user = h.sound_student(h.entitled_school("Reg school"))
     h.give_profile(user)
     client.force_login(user)
-    client.post(reverse("exams:certification", kwargs={"code": cert.code}))
+    post_confirmed(client, reverse("exams:certification", kwargs={"code": cert.code}))
     assert Registration.objects.get(user=user).fee == Decimal("149.00")
     assert client.get(reverse("exams:certifications")).status_code == 200
 
@@ -156,11 +157,12 @@ def test_full_flow_http_and_api(client, api_token, cert, candidate, examiner, fs
     assert "fraction" not in raw and "Explication secrète" not in raw and "Front of house" not in raw
     # Answer everything right through the API (theory 100 %).
     for q in data["questions"]:
-        aq = AttemptQuestion.objects.select_related("version").get(pk=q["id"])
-        r = put_answer(client, headers, attempt, q["id"], grading.right_response(aq.version.qtype, aq.version.key))
+        aq = AttemptQuestion.objects.select_related("attempt", "version").get(pk=q["id"])
+        right = h.as_client(aq, grading.right_response(aq.version.qtype, aq.version.key))  # the attempt's ids
+        r = put_answer(client, headers, attempt, q["id"], right)
         assert r.status_code == 200 and r.json()["changed"] is True
     # Unchanged answer: acknowledged, not rewritten.
-    r = put_answer(client, headers, attempt, q["id"], grading.right_response(aq.version.qtype, aq.version.key))
+    r = put_answer(client, headers, attempt, q["id"], right)
     assert r.json()["changed"] is False
     # The HTML page keeps the answers and never shows the key or feedback.
     client.force_login(candidate)
@@ -186,7 +188,7 @@ def test_full_flow_http_and_api(client, api_token, cert, candidate, examiner, fs
     form = {f"level-{c}": lv for c, lv in levels_for(rubric, [2, 1, 2]).items()}  # 30 + 10 + 15 = 55 / 80
     form["sign_off"] = "1"
     with django_capture_on_commit_callbacks(execute=True):
-        resp = client.post(reverse("exams:assess", kwargs={"attempt_id": attempt.pk}), form)
+        resp = post_confirmed(client, reverse("exams:assess", kwargs={"attempt_id": attempt.pk}), form)
     assert resp.status_code == 302
     attempt.refresh_from_db()
     assert attempt.practical_pct == Decimal("68.75")
@@ -212,8 +214,8 @@ def test_no_js_form_post_saves_and_submits(client, cert, candidate):
     questions = selectors.attempt_questions(attempt, "fr")
     form = {}
     for q in questions:
-        aq = AttemptQuestion.objects.select_related("version").get(pk=q["id"])
-        right = grading.right_response(aq.version.qtype, aq.version.key)
+        aq = AttemptQuestion.objects.select_related("attempt", "version").get(pk=q["id"])
+        right = h.as_client(aq, grading.right_response(aq.version.qtype, aq.version.key))  # the attempt's ids
         name = f"q-{q['id']}"
         if q["type"] == "single":
             form[name] = right["choice"]
@@ -227,12 +229,12 @@ def test_no_js_form_post_saves_and_submits(client, cert, candidate):
             form[name] = "  front OF house "
         elif q["type"] == "matching":
             for left in q["left"]:
-                form[f"{name}-{left['id']}"] = left["id"]
+                form[f"{name}-{left['id']}"] = right["pairs"][left["id"]]
         elif q["type"] == "ordering":
             for i, item in enumerate(right["order"], start=1):
                 form[f"{name}-{i}"] = item
     form["submit"] = "1"
-    resp = client.post(reverse("exams:take", kwargs={"attempt_id": attempt.pk}), form)
+    resp = post_confirmed(client, reverse("exams:take", kwargs={"attempt_id": attempt.pk}), form)
     assert resp.status_code == 302
     attempt.refresh_from_db()
     assert attempt.theory_pct == 100 and attempt.status == Attempt.Status.AWAITING
@@ -273,14 +275,16 @@ def test_abuse_cases(client, api_token, cert, candidate):
 def test_after_deadline_closed_by_server_with_saved_answers(client, api_token, cert, candidate):
     headers = api_token(candidate)
     attempt = services.start_attempt(cert.exam, candidate)
-    aq = AttemptQuestion.objects.select_related("version").filter(attempt=attempt, version__qtype="single").get()
-    assert put_answer(client, headers, attempt, aq.pk, {"choice": "a"}).status_code == 200
+    aq = AttemptQuestion.objects.select_related("attempt", "version").filter(attempt=attempt,
+                                                                             version__qtype="single").get()
+    a, b = h.as_client(aq, {"choice": "a"}), h.as_client(aq, {"choice": "b"})  # as the client names them
+    assert put_answer(client, headers, attempt, aq.pk, a).status_code == 200
     # Within the grace period: still accepted.
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=10))
-    assert put_answer(client, headers, attempt, aq.pk, {"choice": "b"}).status_code == 200
+    assert put_answer(client, headers, attempt, aq.pk, b).status_code == 200
     # Past deadline + grace: refused, attempt closed with what was saved.
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=31))
-    r = put_answer(client, headers, attempt, aq.pk, {"choice": "a"})
+    r = put_answer(client, headers, attempt, aq.pk, a)
     assert r.status_code == 409
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.AWAITING and attempt.closed_by_server

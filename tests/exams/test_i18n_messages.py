@@ -203,8 +203,9 @@ def test_answer_refusals_in_the_readers_language(client, api_token):
     student = h.registered_student(cert)
     attempt = services.start_attempt(cert.exam, student)
     aq = AttemptQuestion.objects.get(attempt=attempt)
+    i1, i2 = h.as_client(aq, {"order": ["i1", "i2", None]})["order"][:2]  # the attempt's ids of i1 and i2
     url = f"/api/v1/exams/attempts/{attempt.pk}/answers/{aq.pk}"
-    body = '{"response": {"order": ["i1", "i1", null]}}'
+    body = '{"response": {"order": ["%s", "%s", null]}}' % (i1, i1)
     fr = client.put(url, data=body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr", **api_token(student))
     en = client.put(url, data=body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en", **api_token(student))
     assert fr.status_code == en.status_code == 422
@@ -215,6 +216,6 @@ def test_answer_refusals_in_the_readers_language(client, api_token):
                          "localized": {"language": "en", "detail": "ordering answer must list each item at most once"}}
     # The no-JS form shows the refusal in French too.
     client.force_login(student)
-    resp = client.post(f"/exams/attempts/{attempt.pk}/", {f"q-{aq.pk}-1": "i2", f"q-{aq.pk}-2": "i2",
+    resp = client.post(f"/exams/attempts/{attempt.pk}/", {f"q-{aq.pk}-1": i2, f"q-{aq.pk}-2": i2,
                                                          f"q-{aq.pk}-3": "", "save": "1"}, follow=True)
     assert "Question 1 : chaque élément ne peut être placé qu&#x27;à une seule position" in resp.content.decode()

@@ -22,8 +22,8 @@ def _closed_attempt(review):
     student = h.registered_student(cert)
     attempt = services.start_attempt(cert.exam, student)
     aqs = {aq.version.qtype: aq for aq in AttemptQuestion.objects.filter(attempt=attempt).select_related("version")}
-    services.save_answer(attempt.pk, student, aqs["matching"].pk, MATCHING)
-    services.save_answer(attempt.pk, student, aqs["ordering"].pk, ORDERING)
+    h.save(attempt, aqs["matching"], MATCHING)
+    h.save(attempt, aqs["ordering"], ORDERING)
     return attempt, student, aqs
 
 
@@ -86,8 +86,8 @@ def test_blank_rows_and_french(client):
     student = h.registered_student(cert)
     attempt = services.start_attempt(cert.exam, student)
     aqs = {aq.version.qtype: aq for aq in AttemptQuestion.objects.filter(attempt=attempt).select_related("version")}
-    services.save_answer(attempt.pk, student, aqs["matching"].pk, {"pairs": {"p1": "p1"}})
-    services.save_answer(attempt.pk, student, aqs["ordering"].pk, {"order": ["i1", None, None]})
+    h.save(attempt, aqs["matching"], {"pairs": {"p1": "p1"}})
+    h.save(attempt, aqs["ordering"], {"order": ["i1", None, None]})
     services.submit_attempt(attempt)
     client.force_login(student)
     with translation.override("fr"):

@@ -1,0 +1,48 @@
+"""Careers' part of a person's data (registered with lms/accounts/personal_data.py by apps.ready)."""
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lms.accounts import personal_data as pd
+
+
+def export(user) -> dict:
+    from careers.models import Application, ApplicationMessage, CareerProfile, ContactRequest, StoredMatch
+
+    profile = CareerProfile.objects.filter(user=user).first()
+    applications = Application.objects.filter(student=user).select_related("offer")
+    return {
+        "career_profile": pd.row(profile) if profile else None,
+        "applications": [{**pd.row(a, exclude=("decided_by",)), "offer_title": a.offer.title} for a in applications],
+        "application_messages": pd.rows(ApplicationMessage.objects.filter(
+            Q(application__student=user) | Q(author=user))),
+        "requests_to_school": pd.rows(ContactRequest.objects.filter(student=user)),
+        "matches": pd.rows(StoredMatch.objects.filter(student=user)),
+    }
+
+
+def anonymise(user) -> dict:
+    from careers.models import Application, ApplicationMessage, CareerProfile, ContactRequest, StoredMatch
+
+    profiles = CareerProfile.objects.filter(user=user)
+    history = pd.purge_history(profiles)
+    done = {"career_profile": profiles.delete()[0]}
+    applications = Application.objects.filter(student=user)
+    history += pd.purge_history(applications)
+    done["applications"] = applications.update(message="", consent_parts=[],
+                                               consent_withdrawn_at=timezone.now())
+    done["messages"] = ApplicationMessage.objects.filter(author=user).update(body="—")
+    done["requests_to_school"] = ContactRequest.objects.filter(student=user).delete()[0]
+    done["matches"] = StoredMatch.objects.filter(student=user).delete()[0]
+    done["history_versions"] = history
+    return done
+
+
+def register() -> None:
+    pd.register(
+        "careers", order=50, title=_("Internships and applications"), export=export, anonymise=anonymise,
+        retained=_("Kept, under the anonymous account: your applications' offer, status, dates and agreed pay "
+                   "(the school's placement records). Emptied or deleted: your career preferences (city, date "
+                   "of birth…), your application messages, what employers could see of your profile (consent "
+                   "withdrawn), your requests to the school and your matches."),
+    )
