@@ -219,8 +219,9 @@ def test_certification_page_shows_an_attempts_score_only_when_the_options_do(cli
     cert = _cert(**h.review_options({review.CLOSED: set(review.PARTS)}))  # nothing until the exam closes
     student = h.registered_student(cert)
     attempt = services.start_attempt(cert.exam, student)
-    single = AttemptQuestion.objects.select_related("version").get(attempt=attempt, version__qtype="single")
-    services.save_answer(attempt.pk, student, single.pk, grading.right_response("single", single.version.key))
+    single = AttemptQuestion.objects.select_related("attempt", "version").get(attempt=attempt,
+                                                                             version__qtype="single")
+    h.save(attempt, single, grading.right_response("single", single.version.key))
     attempt = services.submit_attempt(attempt)
     assert attempt.passed is False and round(attempt.final_pct, 1) == Decimal("33.3")
     client.force_login(student)
