@@ -231,3 +231,41 @@ def test_certification_page_shows_an_attempts_score_only_when_the_options_do(cli
     Exam.objects.filter(pk=cert.exam.pk).update(available_until=timezone.now() - timedelta(seconds=1))
     html = client.get(url).content.decode()
     assert "33.3" in html and "Not passed" in html
+
+
+@pytest.mark.django_db
+def test_personal_data_export_follows_the_review_options():
+    """The student's data download shows an attempt as the result page does: attempt 1 of 3 carries the score
+    but neither the points per question nor the stored answer in the bank's ids (matching p1 → p1 is the key)."""
+    from exams import grading
+    from exams.personal_data import export
+
+    cert = h.make_certification(types=("matching", "single"), practical=False)
+    student = h.registered_student(cert)
+    attempt = services.start_attempt(cert.exam, student)
+    for aq in AttemptQuestion.objects.filter(attempt=attempt).select_related("attempt", "version"):
+        h.save(attempt, aq, grading.right_response(aq.version.qtype, aq.version.key))
+    services.submit_attempt(attempt)
+    item = export(student)["attempts"][0]
+    assert item["passed"] is True and item["review"]["moment"] == "closed"  # passed: the exam is closed for them
+    assert {q["type"] for q in item["answers"]} == {"matching", "single"} and all("correct" in q for q in item["answers"])
+    cert2 = h.make_certification(types=("matching", "single"), practical=False, pass_mark=Decimal(100))
+    other = h.registered_student(cert2)
+    first = services.start_attempt(cert2.exam, other)
+    for aq in AttemptQuestion.objects.filter(attempt=first).select_related("attempt", "version"):
+        if aq.version.qtype == "matching":
+            h.save(first, aq, grading.right_response(aq.version.qtype, aq.version.key))
+    services.submit_attempt(first)
+    item = export(other)["attempts"][0]
+    raw = json.dumps(item, ensure_ascii=False)
+    assert item["review"] == {"moment": "immediately", "score": True, "responses": False, "right_answers": False,
+                              "feedback": False}
+    assert Decimal(item["final_pct"]) == Decimal(50)
+    assert item["answers"] == [] and "awarded" not in raw and FEEDBACK not in raw and '"p1"' not in raw
+    # Once the window closes: what the options allow, with the attempt's opaque ids, never the bank's.
+    Exam.objects.filter(pk=cert2.exam.pk).update(available_until=timezone.now() - timedelta(seconds=1))
+    item = export(other)["attempts"][0]
+    matching = next(q for q in item["answers"] if q["type"] == "matching")
+    assert matching["correct"] and matching["awarded"] == "1.0000" and FEEDBACK in json.dumps(item, ensure_ascii=False)
+    assert set(matching["response"]["pairs"]) == {o["id"] for o in matching["left"]}
+    assert not set(matching["response"]["pairs"]) & {"p1", "p2", "p3"}
