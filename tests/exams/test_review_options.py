@@ -269,3 +269,25 @@ def test_personal_data_export_follows_the_review_options():
     assert matching["correct"] and matching["awarded"] == "1.0000" and FEEDBACK in json.dumps(item, ensure_ascii=False)
     assert set(matching["response"]["pairs"]) == {o["id"] for o in matching["left"]}
     assert not set(matching["response"]["pairs"]) & {"p1", "p2", "p3"}
+
+
+@pytest.mark.django_db
+def test_best_score_on_the_students_pages_follows_the_review_options(client):
+    from exams import grading
+
+    cert = _cert(**h.review_options({review.CLOSED: set(review.PARTS)}))  # nothing until the exam closes
+    student = h.registered_student(cert)
+    attempt = services.start_attempt(cert.exam, student)
+    single = AttemptQuestion.objects.select_related("attempt", "version").get(attempt=attempt,
+                                                                             version__qtype="single")
+    h.save(attempt, single, grading.right_response("single", single.version.key))
+    services.submit_attempt(attempt)
+    assert selectors.results_by_user([student.pk])[student.pk][0]["best_score"] is not None  # staff's view
+    assert selectors.own_results(student)[0]["best_score"] is None
+    client.force_login(student)
+    for url in (reverse("exams:certifications"), reverse("student_dashboard")):
+        assert "33.3" not in client.get(url).content.decode(), url
+    Exam.objects.filter(pk=cert.exam.pk).update(available_until=timezone.now() - timedelta(seconds=1))
+    assert round(selectors.own_results(student)[0]["best_score"], 1) == Decimal("33.3")
+    for url in (reverse("exams:certifications"), reverse("student_dashboard")):
+        assert "33.3" in client.get(url).content.decode(), url
