@@ -77,6 +77,30 @@ class QuestionType(models.TextChoices):
     ORDERING = grading.ORDERING, _("Ordering")
 
 
+STAGED_IMPORTS_PER_USER = 3
+STAGED_IMPORT_LIFETIME = timedelta(hours=24)
+
+
+class StagedImport(models.Model):
+    """A file waiting between the import preview and its confirmation: the text itself (at most
+    `exams.formats.MAX_SOURCE_BYTES`), re-read for each page of the preview and for the import, so
+    neither the session nor a hidden field carries it. Transient: a user keeps at most
+    `STAGED_IMPORTS_PER_USER`, older than `STAGED_IMPORT_LIFETIME` are deleted (see
+    `exams.services.stage_import`) and the import deletes its row."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    fmt = models.CharField(_("format"), max_length=4, choices=[("gift", "GIFT"), ("xml", "Moodle XML")])
+    category = models.ForeignKey(QuestionCategory, on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("category"))
+    language = models.CharField(_("language"), max_length=2)
+    source = models.TextField(_("source"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staged import")
+        verbose_name_plural = _("staged imports")
+
+
 class Question(models.Model):
     """The working copy of a question; its content is snapshotted into `QuestionVersion` rows."""
 

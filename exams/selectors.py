@@ -301,6 +301,13 @@ class ImportPlan:
         return bool(self.rows) and not self.rejected
 
 
+def staged_imports(user):
+    """The user's staged imports still alive (`exams.services.stage_import`)."""
+    from exams.models import STAGED_IMPORT_LIFETIME, StagedImport
+
+    return StagedImport.objects.filter(user=user, created_at__gte=timezone.now() - STAGED_IMPORT_LIFETIME)
+
+
 def import_plan(parsed, category: QuestionCategory) -> ImportPlan:
     """Resolve the category lines of a parsed file against the bank. 1 query.
 

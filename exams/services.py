@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
@@ -548,6 +549,38 @@ def questions_for(user):
     return Question.objects.filter(category__in=categories_for(user))
 
 
+def parse_import(fmt: str, source: str):
+    """The file parsed by the parser of its format (bounded: `exams.formats.MAX_QUESTIONS`)."""
+    from exams.formats import gift, moodlexml
+
+    return (gift.parse if fmt == "gift" else moodlexml.parse)(source)
+
+
+def stage_import(user, fmt: str, category, language: str, source: str):
+    """Keep a previewed file until it is confirmed (see `StagedImport`). Bounded: the user's staged
+    files past the last `STAGED_IMPORTS_PER_USER - 1` and everyone's expired ones are deleted."""
+    from exams.formats import MAX_SOURCE_BYTES
+    from exams.models import STAGED_IMPORT_LIFETIME, STAGED_IMPORTS_PER_USER, StagedImport
+
+    if len(source.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
+        raise ExamError(_("The file is too large (2 MB at most)."), 413)
+    with transaction.atomic():
+        StagedImport.objects.filter(created_at__lt=timezone.now() - STAGED_IMPORT_LIFETIME).delete()
+        keep = StagedImport.objects.filter(user=user).order_by("-created_at", "-pk").values_list("pk", flat=True)[
+            :STAGED_IMPORTS_PER_USER - 1]
+        StagedImport.objects.filter(user=user).exclude(pk__in=list(keep)).delete()
+        return StagedImport.objects.create(user=user, fmt=fmt, category=category, language=language, source=source)
+
+
+def import_staged(staged, user) -> list[Question]:
+    """Import a staged file (parsed again: what was previewed is what is imported), then forget it;
+    one transaction, all or nothing."""
+    with transaction.atomic():
+        created = import_questions(parse_import(staged.fmt, staged.source), staged.category, user, staged.language)
+        staged.delete()
+    return created
+
+
 def import_questions(parsed, category, user, lang: str = "fr") -> list[Question]:
     """Create every parsed question in one transaction; refuse if anything was rejected.
 
@@ -559,6 +592,8 @@ def import_questions(parsed, category, user, lang: str = "fr") -> list[Question]
     from exams.models import QuestionCategory
     from exams.selectors import import_plan
 
+    if parsed.truncated:
+        raise ExamError(too_many_questions_message(), 413)
     if parsed.rejected:
         raise ExamError(_("Fix the rejected lines first: the import is all-or-nothing."), 422)
     if not parsed.questions:
@@ -587,13 +622,26 @@ def import_questions(parsed, category, user, lang: str = "fr") -> list[Question]
                              points=pq.points, key=to_key(pq, lang),
                              **{f"text_{lang}": pq.text, f"feedback_{lang}": pq.feedback,
                                 f"text_{other}": "", f"feedback_{other}": ""})
-                q.full_clean()
+                try:
+                    q.full_clean()
+                except ValidationError as exc:
+                    # The parsers' `check` refuses what the model refuses; this is the last guard.
+                    raise ExamError(_("Line %(line)s cannot be stored (%(reason)s); nothing was imported.")
+                                    % {"line": pq.line, "reason": "; ".join(exc.messages)}, 422) from None
                 q.save()
                 created.append(q)
     except IntegrityError:
         # Someone created one of the new categories at the same moment: nothing was imported.
         raise ExamError(_("The bank changed during the import; nothing was imported, try again."), 409) from None
     return created
+
+
+def too_many_questions_message() -> str:
+    from exams.formats import MAX_QUESTIONS, MAX_SOURCE_BYTES
+
+    return _("The file is beyond what one import may hold (%(max)s questions, %(mb)s MB at most): "
+             "nothing will be imported; split it into several files.") % {
+        "max": MAX_QUESTIONS, "mb": MAX_SOURCE_BYTES // 1_000_000}
 
 
 def export_parsed(categories, lang: str = "fr"):

@@ -4,15 +4,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from exams import selectors, services
-from exams.formats import gift, moodlexml
+from exams.formats import MAX_QUESTIONS, MAX_SOURCE_BYTES, gift, moodlexml
 from exams.models import Question, QuestionCategory
 
-MAX_UPLOAD = 2_000_000
+MAX_UPLOAD = MAX_SOURCE_BYTES
+PAGE_SIZE = 50
 
 
 class ImportForm(forms.Form):
@@ -29,11 +31,14 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = services.categories_for(user, write=True)
 
+    too_large = False
+
     def clean(self):
         data = super().clean()
         upload = data.get("upload")
         if upload:
-            if upload.size > MAX_UPLOAD:
+            if upload.size > MAX_UPLOAD:  # checked before anything is read
+                self.too_large = True
                 raise forms.ValidationError(_("The file is too large (2 MB at most)."))
             raw = upload.read()
             try:
@@ -50,36 +55,75 @@ def _require_bank_user(user):
         raise PermissionDenied
 
 
+def _preview(request, form, parsed, category, staged):
+    """The preview context: the plan, paged (PAGE_SIZE questions and PAGE_SIZE refused blocks a page),
+    and the status (422 when something is refused, 413 when the file is beyond the limits)."""
+    plan = selectors.import_plan(parsed, category)
+    status = 200
+    if parsed.truncated:
+        form.add_error(None, services.too_many_questions_message())
+        status = 413
+    elif plan.rejected:
+        status = 422
+    rows = Paginator(plan.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    rejected = Paginator(plan.rejected, PAGE_SIZE).get_page(request.GET.get("rpage"))
+    return {"form": form, "parsed": parsed, "plan": plan, "staged": staged, "rows": rows,
+            "rejected": rejected}, status
+
+
+def _render(request, ctx, status):
+    return render(request, "exams/import.html", {
+        "form": ImportForm(user=request.user), "categories": services.categories_for(request.user),
+        "max_questions": MAX_QUESTIONS, "max_mb": MAX_SOURCE_BYTES // 1_000_000, **ctx,
+    }, status=status)
+
+
 @login_required
 def import_questions(request):
+    """The form; its preview stages the file (`services.stage_import`) and shows page 1. A confirmation
+    posted here with the text itself (an API-like client pasting the source) imports it directly."""
     _require_bank_user(request.user)
-    parsed = plan = None
-    status = 200
+    if request.method != "POST":
+        return _render(request, {}, 200)
+    form = ImportForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        return _render(request, {"form": form}, 413 if form.too_large else 422)
+    d = form.cleaned_data
+    parsed = services.parse_import(d["fmt"], d["source"])
+    if "confirm" in request.POST:
+        try:
+            created = services.import_questions(parsed, d["category"], request.user, d["language"])
+        except services.ExamError as exc:
+            messages.error(request, exc.message)
+            ctx, _status = _preview(request, form, parsed, d["category"], None)
+            return _render(request, ctx, exc.status)
+        messages.success(request, _("%(n)s questions imported.") % {"n": len(created)})
+        return redirect("exams:import")
+    staged = services.stage_import(request.user, d["fmt"], d["category"], d["language"], d["source"])
+    return _render(request, *_preview(request, form, parsed, d["category"], staged))
+
+
+@login_required
+def import_staged(request, staged_id):
+    """A staged file: GET shows a page of its preview (`?page=`, `?rpage=`), POST imports it."""
+    _require_bank_user(request.user)
+    staged = get_object_or_404(selectors.staged_imports(request.user), pk=staged_id)
     if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
-            d = form.cleaned_data
-            parser = gift.parse if d["fmt"] == "gift" else moodlexml.parse
-            parsed = parser(d["source"])
-            plan = selectors.import_plan(parsed, d["category"])
-            if "confirm" in request.POST:
-                try:
-                    created = services.import_questions(parsed, d["category"], request.user, d["language"])
-                except services.ExamError as exc:
-                    messages.error(request, exc.message)
-                    status = exc.status
-                else:
-                    messages.success(request, _("%(n)s questions imported.") % {"n": len(created)})
-                    return redirect("exams:import")
-            elif plan.rejected:
-                status = 422
+        try:
+            created = services.import_staged(staged, request.user)
+        except services.ExamError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
         else:
-            status = 422
+            messages.success(request, _("%(n)s questions imported.") % {"n": len(created)})
+            return redirect("exams:import")
     else:
-        form = ImportForm(user=request.user)
-    return render(request, "exams/import.html", {
-        "form": form, "parsed": parsed, "plan": plan, "categories": services.categories_for(request.user),
-    }, status=status)
+        status = None
+    form = ImportForm(user=request.user, initial={"fmt": staged.fmt, "category": staged.category_id,
+                                                  "language": staged.language})
+    ctx, preview_status = _preview(request, form, services.parse_import(staged.fmt, staged.source),
+                                   staged.category, staged)
+    return _render(request, ctx, status or preview_status)
 
 
 def _export_response(parsed, fmt, filename):

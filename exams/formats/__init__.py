@@ -15,6 +15,19 @@ from exams import grading
 from lms.messages import Message, MessageError, gettext_noop
 
 
+# --- What one import may hold (issue 10) --------------------------------------------------------
+#
+# Checked before parsing (the size of the text) and while parsing (the number of blocks: questions
+# and refused blocks alike, so a file of 100,000 broken blocks costs no more than one of 2,000
+# questions). The parser stops at the cap, refuses the rest on the line where it stopped and sets
+# `ParseResult.truncated`; the import page then refuses the file naming the limit.
+
+MAX_SOURCE_BYTES = 2_000_000
+MAX_QUESTIONS = 2_000
+TOO_MANY = gettext_noop("more than %(max)s questions in one import: reading stopped here; split the file")
+TOO_LARGE = gettext_noop("the file is larger than %(max)s bytes")
+
+
 class FormatError(MessageError):
     """Why a block is refused (its `message` is shown in the reader's language by the preview page)."""
 
@@ -66,6 +79,17 @@ class ParseResult:
     questions: list[ParsedQuestion] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     categories: list[tuple[int, str]] = field(default_factory=list)  # (line, name) of each accepted category line
+    truncated: bool = False  # reading stopped at MAX_QUESTIONS blocks (or the source was too large)
+
+    def full(self) -> bool:
+        """True when one more block would exceed MAX_QUESTIONS (questions, refused blocks and category
+        lines all count: each costs work in the preview)."""
+        return len(self.questions) + len(self.rejected) + len(self.categories) >= MAX_QUESTIONS
+
+    def stop(self, line: int, source: str, message: str = TOO_MANY, **params) -> None:
+        """Refuse the rest of the file from `line` on (a limit was reached)."""
+        self.truncated = True
+        self.rejected.append(Rejected(line, source[:200], Message(message, params or {"max": MAX_QUESTIONS})))
 
 
 # --- Category paths -----------------------------------------------------------------------------
@@ -180,12 +204,18 @@ def from_key(qtype: str, key: dict, *, text: str, name: str = "", points=Decimal
     return pq
 
 
+MAX_POINTS = Decimal("99999.99")  # what Question.points holds (7 digits, 2 decimals)
+
+
 def check(pq: ParsedQuestion) -> None:
-    """Raise FormatError when the parsed question cannot be graded."""
+    """Raise FormatError when the parsed question cannot be graded or stored."""
     if not pq.text.strip():
         raise FormatError(gettext_noop("the question has no text"))
     if pq.points <= 0:
         raise FormatError(gettext_noop("points must be positive"))
+    if pq.points > MAX_POINTS or pq.points != pq.points.quantize(Decimal("0.01")):
+        raise FormatError(gettext_noop("points must be at most %(max)s, with two decimals at most"),
+                          max=plain_decimal(MAX_POINTS))
     try:
         grading.validate_key(pq.qtype, to_key(pq))
     except grading.GradingError as exc:

@@ -17,13 +17,12 @@ from decimal import Decimal, InvalidOperation
 
 from exams import grading
 from exams.formats import (
-    Answer, FormatError, ParsedQuestion, ParseResult, Rejected, category_name, category_path, check,
-    plain_decimal,
+    MAX_SOURCE_BYTES, TOO_LARGE, Answer, FormatError, ParsedQuestion, ParseResult, Rejected, category_name,
+    category_path, check, plain_decimal,
 )
-from lms.messages import Message, gettext_noop
+from lms.messages import gettext_noop
 
 SPECIAL = "~=#{}:"
-MAX_SOURCE = 5_000_000
 
 
 def _unescape(s: str) -> str:
@@ -219,10 +218,13 @@ def parse_block(block: str, line: int, category: str) -> ParsedQuestion:
 
 
 def parse(source: str) -> ParseResult:
-    """Parse GIFT text; never raises on bad content (each bad block goes to `rejected`)."""
+    """Parse GIFT text; never raises on bad content (each bad block goes to `rejected`).
+
+    Bounded: a source over MAX_SOURCE_BYTES is refused unread; reading stops after MAX_QUESTIONS
+    blocks (the rest is refused on the line where it stopped, `truncated` is set)."""
     result = ParseResult()
-    if len(source) > MAX_SOURCE:
-        result.rejected.append(Rejected(1, source[:80], Message(gettext_noop("file too large"))))
+    if len(source) > MAX_SOURCE_BYTES or len(source.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
+        result.stop(1, source[:80], TOO_LARGE, max=MAX_SOURCE_BYTES)
         return result
     source = source.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     category, category_line = "", 0
@@ -232,21 +234,29 @@ def parse(source: str) -> ParseResult:
     def flush():
         nonlocal block
         raw = "\n".join(block).strip()
-        if raw:
-            try:
-                pq = parse_block(raw, start, category)
-                pq.category_line = category_line
-                result.questions.append(pq)
-            except FormatError as exc:
-                result.rejected.append(Rejected(start, raw[:200], exc.message))
         block = []
+        if not raw:
+            return
+        if result.full():
+            result.stop(start, raw)
+            return
+        try:
+            pq = parse_block(raw, start, category)
+            pq.category_line = category_line
+            result.questions.append(pq)
+        except FormatError as exc:
+            result.rejected.append(Rejected(start, raw[:200], exc.message))
 
     for no, line in enumerate(source.split("\n"), start=1):
+        if result.truncated:
+            break
         stripped = line.strip()
         if stripped.startswith("//"):
             continue
         if stripped.startswith("$CATEGORY:"):
             flush()
+            if result.truncated:
+                break
             category, category_line = "", no
             try:
                 category = category_name(stripped[len("$CATEGORY:"):])
@@ -261,7 +271,8 @@ def parse(source: str) -> ParseResult:
         if not block:
             start = no
         block.append(line)
-    flush()
+    if not result.truncated:
+        flush()
     return result
 
 

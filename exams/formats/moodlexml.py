@@ -17,11 +17,11 @@ from defusedxml.ElementTree import fromstring
 
 from exams import grading
 from exams.formats import (
-    Answer, FormatError, ParsedQuestion, ParseResult, Rejected, category_name, category_path, check,
+    MAX_SOURCE_BYTES, TOO_LARGE, Answer, FormatError, ParsedQuestion, ParseResult, Rejected, category_name,
+    category_path, check,
 )
 from lms.messages import Message, gettext_noop
 
-MAX_SOURCE = 10_000_000
 TYPES = {"multichoice", "truefalse", "numerical", "shortanswer", "matching", "ordering"}
 
 
@@ -91,10 +91,14 @@ def _question(q, category: str, index: int) -> ParsedQuestion:
 
 
 def parse(source: str | bytes) -> ParseResult:
-    """Parse Moodle XML; never raises on bad content (bad questions go to `rejected`)."""
+    """Parse Moodle XML; never raises on bad content (bad questions go to `rejected`).
+
+    Bounded: a source over MAX_SOURCE_BYTES is refused unparsed; after MAX_QUESTIONS questions the
+    rest is refused at the index where reading stopped (`truncated` is set)."""
     result = ParseResult()
-    if len(source) > MAX_SOURCE:
-        result.rejected.append(Rejected(0, "", Message(gettext_noop("file too large"))))
+    size = len(source) if isinstance(source, bytes) else len(source.encode("utf-8", "surrogatepass"))
+    if len(source) > MAX_SOURCE_BYTES or size > MAX_SOURCE_BYTES:
+        result.stop(0, "", TOO_LARGE, max=MAX_SOURCE_BYTES)
         return result
     if isinstance(source, str):
         source = source.lstrip("\ufeff \t\r\n")  # pasted text: the XML declaration must come first
@@ -110,6 +114,9 @@ def parse(source: str | bytes) -> ParseResult:
     category, category_line = "", 0
     for index, q in enumerate(root.findall("question"), start=1):
         qtype = q.get("type", "")
+        if result.full():
+            result.stop(index, f"[{qtype}] {_text(q.find('name'))}"[:200])
+            break
         if qtype == "category":
             category, category_line = "", index
             node = q.find("category")

@@ -162,8 +162,9 @@ def test_import_is_all_or_nothing_with_the_created_categories(bank, monkeypatch)
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(Question, "full_clean", failing)
-    with pytest.raises(ValidationError):
+    with pytest.raises(services.ExamError) as exc:  # a refusal with its line, not a 500
         services.import_questions(gift.parse(SOURCE), chosen, teacher, "fr")
+    assert exc.value.status == 422 and "boom" in str(exc.value.message)
     assert calls == ["Before", "Mix", "Ac"]
     assert Question.objects.count() == 0
     assert not QuestionCategory.objects.filter(name="Live sound / Mixing").exists()
