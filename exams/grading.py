@@ -10,10 +10,15 @@ Rules (stated once, used everywhere):
   each selected right choice earns +1/k, each selected wrong choice costs −1/k; the total is floored
   at 0 (so ticking everything earns 0 unless there is no wrong choice).
 - true/false: 1 if the value equals the key, else 0.
-- numeric: the best fraction among the answers with |value − answer| ≤ tolerance.
+- numeric: the best fraction among the answers with |value − answer| ≤ tolerance; an answer whose
+  value is `*` (WILDCARD, Moodle's "any other answer", e.g. GIFT `~#Completely wrong`) matches any
+  number (it carries its feedback, and usually 0 %).
 - short text: the best fraction among accepted answers equal after normalisation (case, accents,
-  whitespace, punctuation — see `normalise_text`).
-- matching: right pairs / number of pairs (a left item with no choice earns nothing).
+  whitespace, punctuation — see `normalise_text`); an answer `*` (WILDCARD) matches any non-blank
+  text (Moodle's catch-all, `=%0%*#feedback`).
+- matching: right pairs / number of pairs (a left item with no choice earns nothing). Extra right-hand
+  options (`key["distractors"]`, Moodle's right-hand answers with no left side) can be chosen and
+  are never right.
 - ordering: items in their correct position / number of items. A position left blank (null) earns
   nothing and moves nothing: the other items are graded at the positions they were put in.
 """
@@ -35,6 +40,7 @@ MATCHING = "matching"
 ORDERING = "ordering"
 TYPES = (SINGLE, MULTIPLE, TRUEFALSE, NUMERIC, SHORT, MATCHING, ORDERING)
 
+WILDCARD = "*"
 MAX_TEXT = 2000  # characters of a short-text answer
 MAX_NUMBER_TEXT = 40
 POINTS_QUANTUM = Decimal("0.0001")
@@ -86,6 +92,15 @@ def _frac_of_percent(value) -> Fraction:
 
 def _ids(items) -> list[str]:
     return [str(i["id"]) for i in items]
+
+
+def matching_right_ids(key: dict) -> list[str]:
+    """The right-hand options of a matching question: one per pair, then the distractors."""
+    return _ids(key["pairs"]) + _ids(key.get("distractors") or [])
+
+
+def is_wildcard(value) -> bool:
+    return isinstance(value, str) and value.strip() == WILDCARD
 
 
 def validate_response(qtype: str, key: dict, response) -> dict:
@@ -143,12 +158,12 @@ def validate_response(qtype: str, key: dict, response) -> dict:
         pairs = response.get("pairs", {})
         if not isinstance(pairs, dict):
             raise GradingError(gettext_noop("matching answer must map each item to a choice"))
-        valid = set(_ids(key["pairs"]))
+        valid, right_ids = set(_ids(key["pairs"])), set(matching_right_ids(key))
         cleaned = {}
         for left, right in pairs.items():
             if right in (None, ""):
                 continue
-            if str(left) not in valid or str(right) not in valid:
+            if str(left) not in valid or str(right) not in right_ids:
                 raise GradingError(gettext_noop("unknown matching item"))
             cleaned[str(left)] = str(right)
         return {"pairs": cleaned} if cleaned else {}
@@ -208,16 +223,17 @@ def grade(qtype: str, key: dict, response) -> Fraction:
         value = to_decimal(response["value"], "answer")
         best = Fraction(0)
         for a in key["answers"]:
-            if abs(value - to_decimal(a["value"])) <= abs(to_decimal(a.get("tolerance") or 0)):
+            if is_wildcard(a["value"]) or abs(value - to_decimal(a["value"])) <= abs(
+                    to_decimal(a.get("tolerance") or 0)):
                 best = max(best, _frac_of_percent(a.get("fraction", 100)))
         return min(Fraction(1), best)
     if qtype == SHORT:
         given = normalise_text(response["text"])
         best = Fraction(0)
         for a in key["answers"]:
-            if given and given == normalise_text(a["text"]):
+            if given and (given == normalise_text(a["text"]) or is_wildcard(a["text"])):
                 best = max(best, _frac_of_percent(a.get("fraction", 100)))
-        return min(Fraction(1), best)
+        return max(Fraction(0), min(Fraction(1), best))
     if qtype == MATCHING:
         pairs = key["pairs"]
         right = sum(1 for p in pairs if response["pairs"].get(str(p["id"])) == str(p["id"]))
@@ -261,13 +277,22 @@ def validate_key(qtype: str, key: dict) -> None:
             if not key["answers"]:
                 raise GradingError(gettext_noop("a numeric question needs an answer"))
             for a in key["answers"]:
-                to_decimal(a["value"]), to_decimal(a.get("tolerance") or 0)
+                if not is_wildcard(a["value"]):
+                    to_decimal(a["value"]), to_decimal(a.get("tolerance") or 0)
+            if all(is_wildcard(a["value"]) for a in key["answers"]):
+                raise GradingError(gettext_noop("a numeric question needs an answer other than “*”"))
         elif qtype == SHORT:
-            if not key["answers"] or not all(normalise_text(a["text"]) for a in key["answers"]):
+            if not key["answers"] or not all(normalise_text(a["text"]) or is_wildcard(a["text"])
+                                             for a in key["answers"]):
                 raise GradingError(gettext_noop("a short-answer question needs non-empty accepted answers"))
+            if all(is_wildcard(a["text"]) for a in key["answers"]):
+                raise GradingError(gettext_noop("a short-answer question needs an answer other than “*”"))
         elif qtype == MATCHING:
             if len(key["pairs"]) < 2 or len(set(_ids(key["pairs"]))) != len(key["pairs"]):
                 raise GradingError(gettext_noop("a matching question needs at least two distinct pairs"))
+            right_ids = matching_right_ids(key)
+            if len(set(right_ids)) != len(right_ids):
+                raise GradingError(gettext_noop("the right-hand options of a matching question need distinct ids"))
         elif qtype == ORDERING:
             if len(key["items"]) < 2 or len(set(_ids(key["items"]))) != len(key["items"]):
                 raise GradingError(gettext_noop("an ordering question needs at least two distinct items"))

@@ -9,7 +9,8 @@ JSON API and grading:
   HMAC-SHA256 of (attempt seed, attempt id, attempt question id, column, bank id) keyed with the
   site's secret, the first `TOKEN_LENGTH` hex digits (64 bits). Tokens are unguessable, unrelated
   across attempts and questions, independent for the left and right columns of a matching question
-  (`left` and `right` are different columns), and all of the same length. The seed is the attempt's
+  (`left` and `right` are different columns; the right column holds the distractors too), and all of
+  the same length. The seed is the attempt's
   own random number, which never leaves the server either.
 - Options are shown in the order `shuffle` drew when the attempt started (stored in
   `AttemptQuestion.option_order`, in bank ids), so a resumed attempt shows the same order.
@@ -50,8 +51,9 @@ def _bank_ids(qtype: str, key: dict) -> dict[str, list[str]]:
     if qtype == grading.ORDERING:
         return {ITEM: [str(i["id"]) for i in key["items"]]}
     if qtype == grading.MATCHING:
-        ids = [str(p["id"]) for p in key["pairs"]]
-        return {LEFT: ids, RIGHT: list(ids)}
+        # The right-hand column also holds the distractors (right-hand options with no left side); their
+        # tokens are made like the others', so nothing tells a distractor from a real answer.
+        return {LEFT: [str(p["id"]) for p in key["pairs"]], RIGHT: grading.matching_right_ids(key)}
     return {}
 
 

@@ -145,8 +145,9 @@ def question_payload(aq: AttemptQuestion, lang: str, reveal: bool = False, revie
         data["options"] = [{"id": token, "text": _texts(by_id[b], "text", lang)} for token, b in columns["options"]]
     elif v.qtype == grading.MATCHING:
         by_id = {str(p["id"]): p for p in key["pairs"]}
+        rights = {**by_id, **{str(d["id"]): d for d in key.get("distractors") or []}}
         data["left"] = [{"id": token, "text": _texts(by_id[b], "left", lang)} for token, b in columns["left"]]
-        data["options"] = [{"id": token, "text": _texts(by_id[b], "right", lang)} for token, b in columns["options"]]
+        data["options"] = [{"id": token, "text": _texts(rights[b], "right", lang)} for token, b in columns["options"]]
     if review and v.qtype in (grading.MATCHING, grading.ORDERING):
         data["given"] = given_answer(v.qtype, key, order, aq.response or {}, lang, reveal)
     if reveal:
@@ -167,12 +168,13 @@ def given_answer(qtype: str, key: dict, order, response: dict, lang: str, reveal
     rows = []
     if qtype == grading.MATCHING:
         by_id = {str(p["id"]): p for p in key["pairs"]}
+        rights = {**by_id, **{str(d["id"]): d for d in key.get("distractors") or []}}
         picked = response.get("pairs", {})
         shown = order.get("left", []) if isinstance(order, dict) else []
         for pid in [p for p in shown if p in by_id] or list(by_id):
             chosen = picked.get(pid)
             rows.append({"left": _texts(by_id[pid], "left", lang),
-                         "chosen": _texts(by_id[chosen], "right", lang) if chosen in by_id else None,
+                         "chosen": _texts(rights[chosen], "right", lang) if chosen in rights else None,
                          "ok": (chosen == pid) if reveal else None})
     elif qtype == grading.ORDERING:
         items = [str(i["id"]) for i in key["items"]]
@@ -193,7 +195,7 @@ def correct_answer_text(qtype: str, key: dict, lang: str) -> str:
     if qtype == grading.TRUEFALSE:
         return "true" if key["answer"] else "false"
     if qtype == grading.NUMERIC:
-        a = key["answers"][0]
+        a = next((x for x in key["answers"] if not grading.is_wildcard(x["value"])), key["answers"][0])
         tol = a.get("tolerance") or "0"
         return f"{a['value']} ± {tol}" if grading.to_decimal(tol) else str(a["value"])
     if qtype == grading.SHORT:

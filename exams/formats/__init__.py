@@ -50,6 +50,7 @@ class ParsedQuestion:
     answers: list[Answer] = field(default_factory=list)  # choices, accepted texts or numbers
     truth: bool | None = None  # true/false
     pairs: list[tuple[str, str]] = field(default_factory=list)  # matching
+    distractors: list[str] = field(default_factory=list)  # matching: right-hand options with no left side
     items: list[str] = field(default_factory=list)  # ordering, in the right order
     category: str = ""  # category name ("Parent / Child"); "" = the category chosen on the import form
     line: int = 0
@@ -59,7 +60,7 @@ class ParsedQuestion:
         """Equality used by round-trip tests (ignores the source lines)."""
         return (self.qtype, self.text, self.name, self.points, self.feedback,
                 [(a.text, a.fraction, a.feedback, a.tolerance) for a in self.answers],
-                self.truth, self.pairs, self.items, self.category)
+                self.truth, self.pairs, self.distractors, self.items, self.category)
 
 
 @dataclass
@@ -169,8 +170,12 @@ def to_key(pq: ParsedQuestion, lang: str = "fr") -> dict:
         return {"answers": [{"text": a.text, "fraction": plain_decimal(a.fraction), f"feedback_{lang}": a.feedback}
                             for a in pq.answers]}
     if pq.qtype == grading.MATCHING:
-        return {"pairs": [{"id": f"p{i}", f"left_{lang}": left, f"right_{lang}": right}
-                          for i, (left, right) in enumerate(pq.pairs, start=1)]}
+        key = {"pairs": [{"id": f"p{i}", f"left_{lang}": left, f"right_{lang}": right}
+                         for i, (left, right) in enumerate(pq.pairs, start=1)]}
+        if pq.distractors:
+            key["distractors"] = [{"id": f"d{i}", f"right_{lang}": right}
+                                  for i, right in enumerate(pq.distractors, start=1)]
+        return key
     if pq.qtype == grading.ORDERING:
         return {"items": [{"id": f"i{i}", **t(item)} for i, item in enumerate(pq.items, start=1)]}
     raise FormatError(gettext_noop("unknown question type “%(qtype)s”"), qtype=pq.qtype)
@@ -199,6 +204,7 @@ def from_key(qtype: str, key: dict, *, text: str, name: str = "", points=Decimal
                       for a in key["answers"]]
     elif qtype == grading.MATCHING:
         pq.pairs = [(_tr(p, "left", lang), _tr(p, "right", lang)) for p in key["pairs"]]
+        pq.distractors = [_tr(d, "right", lang) for d in key.get("distractors") or []]
     elif qtype == grading.ORDERING:
         pq.items = [_tr(i, "text", lang) for i in key["items"]]
     return pq

@@ -2,11 +2,15 @@
 
 Supported: single choice (`=right ~wrong`, `~%50%partial`), multiple choice (only `~%n%` weights, no
 `=`), true/false (`{T}`, `{FALSE}`), numeric (`{#3.14:0.01}`, `{#1..5}`, `{#=v:t =%50%v:t}`), short
-answer (only `=` answers), matching (`=a -> b`). `$CATEGORY: $course$/top/Live sound/Mixing` lines set
+answer (only `=` answers; `=%0%*#feedback`, the wildcard for any other answer, kept as a 0 % catch-all),
+matching (`=a -> b`; `= -> c`, a right-hand answer with no left side, is a distractor: an extra
+right-hand option), numeric feedback for any other answer (`{#3:2 ~#Completely wrong}`, kept as a 0 %
+answer `*`). `$CATEGORY: $course$/top/Live sound/Mixing` lines set
 the category of the questions that follow (see `exams.formats.category_name`; an empty path is rejected
 on its line, `$course$/top` goes back to the form's category) and the exporter writes them; `::title::`
 the name; `####` the general feedback; `#` after an answer its feedback; `// comments`; `[html]`
-/ `[moodle]` / `[plain]` / `[markdown]` format markers are dropped. Refused (with reason): essay
+/ `[moodle]` / `[plain]` / `[markdown]` format markers are dropped (before the question text, an
+answer, either side of a matching pair, a feedback). Refused (with reason): essay
 (`{}`), description (no answer block), unbalanced braces, unknown content. Ordering questions do not
 exist in GIFT: the exporter leaves them out and says so.
 """
@@ -82,6 +86,11 @@ def _strip_format(text: str) -> str:
     return re.sub(r"^\s*\[(html|moodle|plain|markdown)\]", "", text)
 
 
+def _text(chunk: str) -> str:
+    """An answer's (or feedback's) text: unescaped, its format marker (`[plain]`…) dropped."""
+    return _unescape(_strip_format(chunk)).strip()
+
+
 def _weight(chunk: str) -> tuple[Decimal | None, str]:
     m = re.match(r"\s*%(-?\d+(?:\.\d+)?)%", chunk)
     if not m:
@@ -107,16 +116,27 @@ def _number(text: str) -> Decimal:
 
 
 def _numeric(body: str) -> list[Answer]:
+    """`3:2`, `1..5`, `=v:t =%50%v:t`, and `~#feedback` for any other (wrong) answer: kept as a 0 %
+    answer `*` (`grading.WILDCARD`) with its feedback, as Moodle stores it."""
     answers = []
-    tokens = _split_unescaped(body, "=")
-    if tokens[0][1].strip() and len(tokens) > 1:
+    tokens = _split_unescaped(body, "=~")
+    if tokens[0][1].strip() and any(m == "=" for m, _c in tokens[1:]):
         raise FormatError(gettext_noop("numeric answers must all start with '=' when there are several"))
     for marker, chunk in tokens:
         if not chunk.strip():
             continue
         weight, chunk = _weight(chunk)
         chunk, fb = _feedback(chunk)
-        chunk = chunk.strip()
+        chunk = _strip_format(chunk).strip()
+        if marker == "~":
+            if chunk and chunk != grading.WILDCARD:
+                raise FormatError(gettext_noop("in a numeric question, '~' takes only the feedback for any other "
+                                               "answer (~#feedback), not “%(text)s”"), text=chunk[:40])
+            answers.append(Answer(grading.WILDCARD, weight or Decimal(0), _text(fb), Decimal(0)))
+            continue
+        if chunk == grading.WILDCARD:
+            answers.append(Answer(grading.WILDCARD, Decimal(0) if weight is None else weight, _text(fb), Decimal(0)))
+            continue
         if ".." in chunk:
             lo, hi = (_number(x) for x in chunk.split("..", 1))
             if hi < lo:
@@ -127,7 +147,7 @@ def _numeric(body: str) -> list[Answer]:
             value, tol = _number(v), abs(_number(t))
         else:
             value, tol = _number(chunk), Decimal(0)
-        answers.append(Answer(f"{value:f}", Decimal(100) if weight is None else weight, _unescape(fb).strip(), tol))
+        answers.append(Answer(f"{value:f}", Decimal(100) if weight is None else weight, _text(fb), tol))
     if not answers:
         raise FormatError(gettext_noop("numeric question without an answer"))
     return answers
@@ -165,17 +185,20 @@ def _parse_answers(block: str, pq: ParsedQuestion) -> None:
             idx = _find(chunk, "->")
             if idx < 0:
                 raise FormatError(gettext_noop("a matching pair needs '->'"))
-            left, right = _unescape(chunk[:idx]).strip(), _unescape(chunk[idx + 2:]).strip()
-            if not left or not right:
-                raise FormatError(gettext_noop("a matching pair needs both sides"))
-            pq.pairs.append((left, right))
+            left, right = _text(chunk[:idx]), _text(chunk[idx + 2:])
+            if not right:
+                raise FormatError(gettext_noop("a matching pair needs a right-hand side"))
+            if left:
+                pq.pairs.append((left, right))
+            else:  # `= -> Chat`: a distractor, an extra right-hand option
+                pq.distractors.append(right)
         return
     answers = []
     for marker, chunk in tokens:
         weight, chunk = _weight(chunk)
         chunk, afb = _feedback(chunk)
         fraction = weight if weight is not None else (Decimal(100) if marker == "=" else Decimal(0))
-        answers.append((marker, Answer(_unescape(chunk).strip(), fraction, _unescape(afb).strip())))
+        answers.append((marker, Answer(_text(chunk), fraction, _text(afb))))
     markers = {m for m, _a in answers}
     if markers == {"="}:
         pq.qtype = grading.SHORT
@@ -305,11 +328,14 @@ def export_question(pq: ParsedQuestion) -> str | None:
             (f"={_escape(a.text)}" if a.fraction == 100 else f"=%{plain_decimal(a.fraction)}%{_escape(a.text)}")
             + _answer_fb(a) for a in pq.answers)
     elif pq.qtype == grading.NUMERIC:
-        parts = [f"={'' if a.fraction == 100 else f'%{plain_decimal(a.fraction)}%'}{a.text}"
-                 f":{plain_decimal(a.tolerance or 0)}{_answer_fb(a)}" for a in pq.answers]
+        parts = [(f"~{'' if a.fraction == 0 else f'%{plain_decimal(a.fraction)}%'}{_answer_fb(a)}"
+                  if grading.is_wildcard(a.text) else
+                  f"={'' if a.fraction == 100 else f'%{plain_decimal(a.fraction)}%'}{a.text}"
+                  f":{plain_decimal(a.tolerance or 0)}{_answer_fb(a)}") for a in pq.answers]
         body = "#" + " ".join(parts)
     elif pq.qtype == grading.MATCHING:
-        body = "\n  " + "\n  ".join(f"={_escape(left)} -> {_escape(right)}" for left, right in pq.pairs) + "\n"
+        body = "\n  " + "\n  ".join([f"={_escape(left)} -> {_escape(right)}" for left, right in pq.pairs]
+                                     + [f"= -> {_escape(right)}" for right in pq.distractors]) + "\n"
     else:
         return None
     return f"{head}{text} {{{body}{gfb}}}"

@@ -1,6 +1,8 @@
 """Moodle XML: parse into `ParsedQuestion`s and export. Parsed with defusedxml (no DTD, no entities).
 
-Supported types: multichoice (`<single>true</single>` → single choice, false → multiple), truefalse,
+Supported types (with Moodle's extras: a matching subquestion with an answer and no text is a distractor,
+an extra right-hand option; a numerical or shortanswer answer `*` is the catch-all for any other
+answer, kept with its fraction and feedback): multichoice (`<single>true</single>` → single choice, false → multiple), truefalse,
 numerical, shortanswer, matching, ordering; `category` pseudo-questions
 (`<category><text>$course$/top/Live sound/Mixing</text></category>`) set the category of the questions
 that follow (see `exams.formats.category_name`; an empty path is rejected at its index) and the exporter
@@ -67,8 +69,12 @@ def _question(q, category: str, index: int) -> ParsedQuestion:
     elif qtype == "numerical":
         pq.qtype = grading.NUMERIC
         for a in answers:
+            fraction, feedback = _dec(a.get("fraction", "100"), "fraction"), _text(a.find("feedback"))
+            if grading.is_wildcard(_text(a)):  # Moodle's "any other answer", with its feedback
+                pq.answers.append(Answer(grading.WILDCARD, fraction, feedback, Decimal(0)))
+                continue
             value = _dec(_text(a), "answer")
-            pq.answers.append(Answer(f"{value:f}", _dec(a.get("fraction", "100"), "fraction"), _text(a.find("feedback")),
+            pq.answers.append(Answer(f"{value:f}", fraction, feedback,
                                      abs(_dec(_text(a, "tolerance") or "0", "tolerance"))))
     elif qtype == "shortanswer":
         pq.qtype = grading.SHORT
@@ -80,6 +86,8 @@ def _question(q, category: str, index: int) -> ParsedQuestion:
             left, right = _text(sub), _text(sub.find("answer"))
             if left and right:
                 pq.pairs.append((left, right))
+            elif right:  # a right-hand answer with no question: a distractor (an extra right-hand option)
+                pq.distractors.append(right)
     elif qtype == "ordering":
         pq.qtype = grading.ORDERING
         ranked = sorted(answers, key=lambda a: _dec(a.get("fraction", "0"), "fraction"))
@@ -188,7 +196,7 @@ def export(questions: list[ParsedQuestion]) -> str:
                 el = _sub(q, "answer", a.text, fraction=_fmt(a.fraction))
                 _sub(el, "feedback", a.feedback)
         elif pq.qtype == grading.MATCHING:
-            for left, right in pq.pairs:
+            for left, right in pq.pairs + [("", d) for d in pq.distractors]:
                 sub = _sub(q, "subquestion", left, format="plain_text")
                 _sub(sub, "answer", right)
         elif pq.qtype == grading.ORDERING:
