@@ -156,7 +156,7 @@ def _numeric(body: str) -> list[Answer]:
 def _parse_answers(block: str, pq: ParsedQuestion) -> None:
     gidx = _find(block, "####")
     if gidx >= 0:
-        pq.feedback = _unescape(block[gidx + 4:]).strip()
+        pq.feedback = _text(block[gidx + 4:])
         block = block[:gidx]
     body = block.strip()
     if not body:
