@@ -227,3 +227,61 @@ def test_distractors_get_opaque_tokens_like_the_real_answers():
     assert len(set(positions["d1"])) == 5 and len(set(positions["p1"])) == 5
     mean = sum(positions["d1"]) / len(positions["d1"])
     assert Decimal(str(mean)).quantize(Decimal("1")) == 2  # centred: 0..4, mean ≈ 2
+
+
+# --- Over HTTP and in an attempt ----------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_preview_says_what_is_refused_and_why_in_french(client):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from exams.models import QuestionCategory
+    from partnerships.models import SchoolMember
+    from tests.exams import helpers as h
+    from tests.factories import make_user
+
+    school = h.entitled_school("Moodle school")
+    teacher = make_user("teacher")
+    SchoolMember.objects.create(school=school, user=teacher, role="teacher")
+    cat = QuestionCategory.objects.create(name="Mine", school=school)
+    client.force_login(teacher)
+    with translation.override("fr"):
+        url = reverse("exams:import")
+    resp = client.post(url, {"fmt": "gift", "category": cat.pk, "language": "fr", "source": GIFT_ALL,
+                             "preview": "1"})
+    assert resp.status_code == 422
+    html = resp.content.decode()
+    table = html.split('id="rejected"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 5  # head + the 4 refused blocks
+    assert "ne prend que le commentaire pour toute autre réponse" in table
+    assert "doit avoir un côté droit" in table
+    assert "11 questions lues" in html.split('id="parsed"')[1]
+
+
+@pytest.mark.django_db
+def test_an_attempt_shows_the_distractors_among_the_answers_and_grades_them_wrong():
+    from exams import selectors, services
+    from exams.models import Attempt, AttemptQuestion, Exam, ExamFixedQuestion, Question, QuestionCategory
+    from tests.factories import make_user
+
+    pq = _by_name(gift.parse(GIFT_ALL))["Matching"]
+    cat = QuestionCategory.objects.create(name="Moodle")
+    q = Question.objects.create(category=cat, qtype=pq.qtype, text_fr=pq.text, key=to_key(pq))
+    exam = Exam.objects.create(title_fr="Appariement", slug="appariement", theory_weight=100, practical_weight=0,
+                               max_attempts=3, time_limit_minutes=30)
+    ExamFixedQuestion.objects.create(exam=exam, question=q, position=0)
+    student = make_user("student")
+    attempt = services.start_attempt(exam, student)
+    aq = AttemptQuestion.objects.select_related("attempt", "version").get(attempt=attempt)
+    payload = selectors.question_payload(aq, "fr")
+    assert sorted(o["text"] for o in payload["options"]) == ["Aboie", "Cancane", "Hennit", "Meugle", "Miaule"]
+    assert "d1" not in str(payload) and "p1" not in str(payload)
+    by_text = {o["text"]: o["id"] for o in payload["options"]}
+    left = {x["text"]: x["id"] for x in payload["left"]}
+    answer = {left["Chien"]: by_text["Aboie"], left["Vache"]: by_text["Miaule"], left["Canard"]: by_text["Cancane"]}
+    services.save_answer(attempt.pk, student, aq.pk, {"pairs": answer})
+    attempt = services.submit_attempt(Attempt.objects.get(pk=attempt.pk))
+    aq.refresh_from_db()
+    assert aq.response == {"pairs": {"p1": "p1", "p2": "d1", "p3": "p3"}}
+    assert aq.awarded == Decimal("0.6667")
