@@ -173,7 +173,7 @@ def save_offer(employer: Employer, data: OfferData, *, by, offer: Offer | None =
     _require_member(by, employer)
     day = day or selectors.today()
     if offer is not None:
-        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        offer = Offer.objects.select_for_update(of=("self",)).get(pk=offer.pk)
         if offer.employer_id != employer.pk:
             raise CareersError(_("No such offer."), 404)
         if offer.status in (Offer.Status.FILLED, Offer.Status.CLOSED):
@@ -203,7 +203,7 @@ def save_offer(employer: Employer, data: OfferData, *, by, offer: Offer | None =
 @transaction.atomic
 def publish_offer(offer: Offer, *, by, day: datetime.date | None = None) -> Offer:
     """Publish a draft (checked again today: dates and French law)."""
-    offer = Offer.objects.select_for_update().select_related("employer", "programme").get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("employer", "programme").get(pk=offer.pk)
     _require_member(by, offer.employer)
     if offer.status != Offer.Status.DRAFT:
         raise CareersError(_("Only a draft can be published."), 409)
@@ -218,7 +218,7 @@ def publish_offer(offer: Offer, *, by, day: datetime.date | None = None) -> Offe
 @transaction.atomic
 def delete_offer(offer: Offer, *, by) -> None:
     """Delete a draft (a published offer is closed instead: its applications stay)."""
-    offer = Offer.objects.select_for_update().select_related("employer").get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("employer").get(pk=offer.pk)
     _require_member(by, offer.employer)
     if offer.status != Offer.Status.DRAFT or offer.applications.exists():
         raise CareersError(_("Only a draft can be deleted; close a published offer instead."), 409)
@@ -228,7 +228,7 @@ def delete_offer(offer: Offer, *, by) -> None:
 @transaction.atomic
 def close_offer(offer: Offer, *, by, reason: str = "") -> Offer:
     """Close an offer: its pending applications are declined with the reason, each student told."""
-    offer = Offer.objects.select_for_update().select_related("employer").get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("employer").get(pk=offer.pk)
     _require_member(by, offer.employer)
     if offer.status == Offer.Status.CLOSED:
         return offer
@@ -248,7 +248,7 @@ def _language(user) -> str:
 def _decline_pending(offer: Offer, by, reason) -> None:
     """Decline the offer's pending applications; a reason of ours is written in each student's language."""
     now = timezone.now()
-    for app in (Application.objects.select_for_update().select_related("student")
+    for app in (Application.objects.select_for_update(of=("self",)).select_related("student")
                 .filter(offer=offer, status__in=Application.PENDING)):
         with translation.override(_language(app.student)):
             text = str(reason)
@@ -262,7 +262,7 @@ def boost_offer(offer: Offer, *, by, day: datetime.date | None = None) -> Priori
     """Make a published offer a priority offer for ``selectors.PRIORITY_DAYS`` days, paid by one of the employer's
     live "priority offer" contracts that has a placement left (199 € an offer in the price list)."""
     day = day or selectors.today()
-    offer = Offer.objects.select_for_update().select_related("employer").get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("employer").get(pk=offer.pk)
     _require_member(by, offer.employer)
     if offer.status != Offer.Status.PUBLISHED:
         raise CareersError(_("Only a published offer can be made a priority offer."), 409)
@@ -293,7 +293,7 @@ def apply(offer: Offer, student, *, message: str, consent_parts, day: datetime.d
     day = day or selectors.today()
     if not roles.has_role(student, roles.STUDENT):
         raise CareersError(_("Only students can apply."), 403)
-    offer = Offer.objects.select_for_update().select_related("employer").get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("employer").get(pk=offer.pk)
     previous = Application.objects.filter(offer=offer, student=student).first()
     if previous is not None:
         raise CareersError(_("You already applied to this offer on %(date)s (status: %(status)s); one application "
@@ -328,7 +328,7 @@ def apply(offer: Offer, student, *, message: str, consent_parts, day: datetime.d
 @transaction.atomic
 def withdraw(application: Application, student) -> Application:
     """The student withdraws a pending application."""
-    app = Application.objects.select_for_update().get(pk=application.pk)
+    app = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if app.student_id != student.pk:
         raise CareersError(_("No such application."), 404)
     if not app.is_pending:
@@ -343,7 +343,7 @@ def withdraw(application: Application, student) -> Application:
 @transaction.atomic
 def withdraw_consent(application: Application, student) -> Application:
     """The student takes back what the employer may see of their profile (recorded with its date)."""
-    app = Application.objects.select_for_update().get(pk=application.pk)
+    app = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if app.student_id != student.pk:
         raise CareersError(_("No such application."), 404)
     if app.consent_withdrawn_at is None:
@@ -362,8 +362,8 @@ def decide(application: Application, *, by, action: str, reason: str = "", messa
     told by e-mail and on their page. When the accepted applications fill the places, the offer is filled and the
     other pending applications are declined. An accepted apprentice's pay is the offer's, raised to their legal
     minimum when that is higher."""
-    app = Application.objects.select_for_update().select_related("offer__employer").get(pk=application.pk)
-    offer = Offer.objects.select_for_update().get(pk=app.offer_id)
+    app = Application.objects.select_for_update(of=("self",)).select_related("offer__employer").get(pk=application.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).get(pk=app.offer_id)
     if not selectors.is_employer_member(by, offer.employer_id):
         raise CareersError(_("No such application."), 404)
     if action not in ACTIONS:
@@ -435,7 +435,7 @@ def send_message(application: Application, *, author, body: str) -> ApplicationM
 @transaction.atomic
 def save_career_profile(user, **values) -> CareerProfile:
     """Save the student's careers settings; making the profile visible in the CV database is dated."""
-    cp, _created = CareerProfile.objects.select_for_update().get_or_create(user=user)
+    cp, _created = CareerProfile.objects.select_for_update(of=("self",)).get_or_create(user=user)
     for key in ("kinds", "genres", "venue_sizes", "cv_parts"):
         if key in values:
             values[key] = list(values[key] or [])
