@@ -649,7 +649,7 @@ def agreement_hash(agreement: Agreement) -> str:
     return agreement_document.digest(agreement_document.content(agreement))
 
 
-def _agreement_problems(agreement: Agreement) -> list:
+def agreement_problems(agreement: Agreement) -> list:
     offer = agreement.application.offer
     problems = []
     objectives = agreement.objectives or []
@@ -690,7 +690,7 @@ def _agreement_problems(agreement: Agreement) -> list:
     return problems
 
 
-def _may_edit_agreement(user, agreement: Agreement) -> bool:
+def may_edit_agreement(user, agreement: Agreement) -> bool:
     from partnerships import access
 
     return (user.is_authenticated and (access.can_manage(user, agreement.school_id)
@@ -748,7 +748,7 @@ def update_agreement(agreement: Agreement, terms: AgreementTerms, *, by, referen
     agreement = (Agreement.objects.select_for_update()
                  .select_related("application__offer__employer", "application__offer__programme",
                                  "application__student", "school", "referent").get(pk=agreement.pk))
-    if not _may_edit_agreement(by, agreement):
+    if not may_edit_agreement(by, agreement):
         raise CareersError(_("No such agreement."), 404)
     if agreement.status == Agreement.Status.CANCELLED:
         raise CareersError(_("This agreement is cancelled."), 409)
@@ -766,7 +766,7 @@ def update_agreement(agreement: Agreement, terms: AgreementTerms, *, by, referen
         if not access.can_manage(referent, agreement.school_id):
             raise CareersError(_("The referent must be a staff member of the school."), 422)
         agreement.referent = referent
-    problems = _agreement_problems(agreement)
+    problems = agreement_problems(agreement)
     if problems:
         raise AgreementRefused(problems)
     if agreement_hash(agreement) == before:
@@ -806,7 +806,7 @@ def _sign(agreement: Agreement, party: str, *, signer, name: str, email: str, vi
     party, on the document as it is now (``expected_hash``: the document the signer was shown)."""
     if agreement.status == Agreement.Status.CANCELLED:
         raise CareersError(_("This agreement is cancelled."), 409)
-    problems = _agreement_problems(agreement)
+    problems = agreement_problems(agreement)
     if problems:
         raise AgreementRefused(problems)
     if agreement.referent_id is None:
@@ -852,7 +852,7 @@ def sign_agreement(agreement: Agreement, *, by, party: str, document_hash: str |
     if party not in Party.values:
         raise CareersError(_("Unknown party."), 422)
     parties = signatory_parties(by, agreement)
-    if not parties and not _may_edit_agreement(by, agreement):
+    if not parties and not may_edit_agreement(by, agreement):
         raise CareersError(_("No such agreement."), 404)
     if party not in parties:
         raise CareersError(_("You cannot sign for %(party)s."), 403, party=_lower(Party(party).label))
@@ -868,7 +868,7 @@ def send_tutor_link(agreement: Agreement, *, by, authorised: bool = False) -> Tu
     """E-mail the tutor an expiring single-purpose link to sign the agreement as it is now (earlier links for
     another version stop working: they carry the hash of the document they were sent for)."""
     agreement = _locked_agreement(agreement)
-    if not authorised and not (_may_edit_agreement(by, agreement) or agreement.application.student_id == by.pk):
+    if not authorised and not (may_edit_agreement(by, agreement) or agreement.application.student_id == by.pk):
         raise CareersError(_("No such agreement."), 404)
     if not agreement.tutor_email:
         raise CareersError(_("Write the tutor's e-mail address first."), 422)
