@@ -220,6 +220,7 @@ def attempt_review(attempt: Attempt, viewer, lang: str, now=None) -> dict:
     if scope.any_question:
         rows = AttemptQuestion.objects.filter(attempt=attempt).select_related("version").order_by("position")
         for aq in rows:
+            aq.attempt = attempt  # the option ids derive from the attempt (exams/options.py): no query per row
             shown = question_payload(aq, lang, reveal=False, review=scope.responses)
             if not scope.responses:
                 shown.pop("response", None)

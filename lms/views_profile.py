@@ -24,7 +24,7 @@ from lms.accounts import selectors as profile_selectors
 from lms.accounts import services as profile_services
 from lms.accounts.forms import SECTIONS, ReviewForm
 from lms.accounts.models import Level, StudentProfile
-from lms.readiness import trend
+from lms.readiness import trend, trend_points
 
 
 def student_required(view):
@@ -86,7 +86,10 @@ def readiness_context(user):
         tr["delta_current"] = result.rounded - int(tr["first"])
     chart = ""
     if snaps:
-        chart = mark_safe(charts.score_trend_svg(snaps, _("Job-readiness score by month"), _short_month))
+        today = timezone.localdate()
+        chart = mark_safe(charts.score_trend_svg(
+            trend_points(snaps, today, result.score), _("Job-readiness score by month"),
+            lambda d: _("today") if d == today else _short_month(d)))
     return {"result": result, "components": readiness_inputs.explained(result), "trend": tr, "trend_chart": chart}
 
 

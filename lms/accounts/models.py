@@ -68,6 +68,12 @@ class User(AbstractUser):
     def get_display_name(self) -> str:
         return self.display_name or self.get_full_name() or self.email.split("@")[0]
 
+    @property
+    def is_activated(self) -> bool:
+        """The person has taken their account in hand: signed in once, or chose a password. An account created
+        for them (a cohort import, the demo) is not activated until then: they cannot see what it holds."""
+        return self.last_login is not None or self.has_usable_password()
+
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
         password_changed = self._password is not None  # set_password() was called (change, reset, admin)
