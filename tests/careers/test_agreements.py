@@ -350,3 +350,16 @@ def test_journey_open_complete_sign_in_turn_tutor_link_pdf_and_check(rates, clie
     client.logout()
     check = client.get(f"/careers/agreements/check/{h}/").content.decode()
     assert "Ce document correspond à la convention signée" in check and "Jean Martin" in check
+
+
+def test_the_students_personal_data_export_holds_the_agreement_and_signatures(world):
+    import json
+
+    from careers import personal_data
+
+    services.sign_agreement(world["agreement"], by=world["student"], party="student")
+    data = personal_data.export(world["student"])
+    assert [a["id"] for a in data["agreements"]] == [world["agreement"].pk]
+    assert data["agreement_signatures"][0]["document_hash"] == services.agreement_hash(
+        Agreement.objects.get(pk=world["agreement"].pk))
+    json.dumps(data, default=str)
