@@ -772,7 +772,11 @@ def update_agreement(agreement: Agreement, terms: AgreementTerms, *, by, referen
     if agreement_hash(agreement) == before:
         return agreement
     agreement.version += 1
-    voided = _live_signatures(agreement).update(voided_at=timezone.now())
+    now, voided = timezone.now(), 0
+    for sig in _live_signatures(agreement).select_for_update():
+        sig.voided_at = now
+        sig.save(update_fields=["voided_at"])  # one by one: each voiding is in the signatures' history
+        voided += 1
     agreement.status = Agreement.Status.DRAFT
     agreement.save()
     if voided:

@@ -551,9 +551,7 @@ def agreement_sign(request, pk):
     try:
         services.sign_agreement(agreement, by=request.user, party=request.POST.get("party", ""),
                                 document_hash=request.POST.get("document_hash") or None)
-    except services.OfferRefused as exc:
-        return _refused(request, exc, agreement)
-    except services.CareersError as exc:
+    except services.CareersError as exc:  # the law's refusals (AgreementRefused) included, each rule in full
         return _refused(request, exc, agreement)
     messages.success(request, _("Signed. The SHA-256 of the document you signed is recorded with your signature."))
     return redirect("careers:agreement", pk=agreement.pk)

@@ -363,3 +363,12 @@ def test_the_students_personal_data_export_holds_the_agreement_and_signatures(wo
     assert data["agreement_signatures"][0]["document_hash"] == services.agreement_hash(
         Agreement.objects.get(pk=world["agreement"].pk))
     json.dumps(data, default=str)
+
+
+def test_voiding_is_kept_in_the_signatures_history(world):
+    a = world["agreement"]
+    sig = services.sign_agreement(a, by=world["student"], party="student")
+    services.update_agreement(a, terms(leave_days=7), by=world["referent"])
+    versions = list(AgreementSignature.history.filter(id=sig.pk).order_by("history_date"))
+    assert [v.voided_at is None for v in versions] == [True, False]
+    assert Agreement.history.filter(id=a.pk).count() >= 3  # created, completed, changed
