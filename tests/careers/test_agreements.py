@@ -372,3 +372,26 @@ def test_voiding_is_kept_in_the_signatures_history(world):
     versions = list(AgreementSignature.history.filter(id=sig.pk).order_by("history_date"))
     assert [v.voided_at is None for v in versions] == [True, False]
     assert Agreement.history.filter(id=a.pk).count() >= 3  # created, completed, changed
+
+
+def test_an_apprenticeship_agreement_holds_its_contract_and_the_apprentices_own_minimum(world):
+    o = kit.offer(world["employer"], world["staff"], kind="apprenticeship", start_date=datetime.date(2027, 9, 1),
+                  end_date=datetime.date(2028, 8, 31), expires_on=datetime.date(2027, 8, 1), pay_monthly=Decimal(850),
+                  track="tech")
+    student = kit.student(world["school"])
+    services.save_career_profile(student, birth_date=datetime.date(2005, 3, 1))  # 22 at the start
+    app = services.apply(o, student, message="Bonjour", consent_parts=[], day=kit.TODAY)
+    services.decide(app, by=world["staff"], action="accept")
+    a = services.create_agreement(Application.objects.get(pk=app.pk), by=world["referent"])
+    assert a.kind == "apprenticeship" and a.track == "tech"
+    appr = dict(start_date=o.start_date, end_date=o.end_date, track="tech", rhythm="2/3", contract_year=1)
+    with pytest.raises(services.AgreementRefused) as exc:  # the offer's pay is below a 22-year-old's minimum
+        services.update_agreement(a, terms(monthly_pay=Decimal(850), **appr), by=world["referent"])
+    assert "This apprentice is 22" in exc.value.english and "966.21" in exc.value.english
+    a = services.update_agreement(a, terms(monthly_pay=Decimal("966.21"), **appr), by=world["referent"])
+    doc = agreement_document.content(a)
+    assert doc["apprenticeship"] == {"track": "tech", "rhythm": "2/3", "contract_year": 1}
+    from careers import agreement_pdf
+
+    title, parts = agreement_pdf.sections(a, {})
+    assert title == "Convention d'apprentissage" and any(h == "Contrat d'apprentissage" for h, _l in parts)
