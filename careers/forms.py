@@ -228,8 +228,8 @@ class AgreementForm(forms.Form):
         self.fields["referent"] = forms.TypedChoiceField(
             label=_("School's referent teacher"), coerce=int, required=False, empty_value=None,
             choices=[("", "—")] + [(u.pk, u.get_display_name()) for u in referents])
-        self.order_fields(["activities", "objectives"] + AGREEMENT_FIELDS[1:5] + ["presence_days"] + AGREEMENT_FIELDS[5:]
-                          + ["referent"])
+        self.order_fields(["activities", "objectives"] + AGREEMENT_FIELDS[1:5] + ["presence_days"]
+                          + AGREEMENT_FIELDS[5:] + ["referent"])
 
     def clean_objectives(self):
         rows = []

@@ -645,7 +645,8 @@ class AgreementSignature(models.Model):
         ordering = ["signed_at", "id"]
         verbose_name = _("agreement signature")
         verbose_name_plural = _("agreement signatures")
-        constraints = [models.UniqueConstraint(fields=["agreement", "party"], condition=models.Q(voided_at__isnull=True),
+        constraints = [models.UniqueConstraint(fields=["agreement", "party"],
+                                               condition=models.Q(voided_at__isnull=True),
                                                name="uniq_live_signature_per_party")]
         indexes = [models.Index(fields=["document_hash"], name="careers_sig_hash_idx")]
 

@@ -29,8 +29,8 @@ from partnerships.models import CohortMembership, Employer, EnterpriseContract, 
 
 from . import agreement_document, law, matching
 from .models import (
-    SIGNING_ORDER, Agreement, AgreementSignature, ApprenticePayRate, Application, CareerProfile, Kind, ConsentPart, ContactRequest, InternshipRate, LearningPath, Offer,
-    PriorityPlacement, SchoolCalendar, SchoolPartnerEmployer, SchoolReferent, SmicRate, StoredMatch,
+    SIGNING_ORDER, Agreement, AgreementSignature, ApprenticePayRate, Application, CareerProfile, Kind, ConsentPart,
+    ContactRequest, InternshipRate, LearningPath, Offer, PriorityPlacement, SchoolCalendar, SchoolPartnerEmployer, SchoolReferent, SmicRate, StoredMatch,
 )
 from .receivers import OFFERS_VERSION_KEY
 

@@ -29,8 +29,9 @@ from partnerships.models import Employer
 from . import agreement_document, law, legal_data, matching, programme_data, selectors
 from .models import (
     SIGNING_ORDER, Agreement, AgreementSignature, ApprenticePayRate, ApprenticeshipProgramme, Application,
-    ApplicationMessage, CareerProfile, ConsentPart, ContactRequest, InternshipRate, Kind, MatchRun, Offer, OfferCredential, OfferLanguage, OfferRequirement,
-    Party, PriorityPlacement, SchoolPartnerEmployer, SmicRate, StoredMatch, Track, TutorLink,
+    ApplicationMessage, CareerProfile, ConsentPart, ContactRequest, InternshipRate, Kind, MatchRun, Offer,
+    OfferCredential, OfferLanguage, OfferRequirement, Party, PriorityPlacement, SchoolPartnerEmployer, SmicRate,
+    StoredMatch, Track, TutorLink,
 )
 
 log = logging.getLogger(__name__)
