@@ -9,6 +9,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .validators import validate_upload_size, validate_year
@@ -525,9 +526,9 @@ class ErasureRequest(models.Model):
     did it; the request survives the erasure (its user is then the anonymised account)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        DONE = "done", _("Carried out")
-        REFUSED = "refused", _("Refused")
+        PENDING = "pending", pgettext_lazy("erasure request", "Pending")
+        DONE = "done", pgettext_lazy("erasure request", "Carried out")
+        REFUSED = "refused", pgettext_lazy("erasure request", "Refused")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="erasure_requests")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
