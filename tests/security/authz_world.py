@@ -21,7 +21,7 @@ def build() -> tuple[dict, dict]:
     from lms.accounts.forms import SECTIONS
     from careers import services as careers_services
     from courses import services as course_services
-    from courses.models import Submission, SchoolSectionPage
+    from courses.models import SchoolSectionPage
     from exams import services as exam_services
     from exams.models import Attempt
     from lms.accounts import services as account_services
@@ -82,8 +82,7 @@ def build() -> tuple[dict, dict]:
 
     lesson = lessons_of(course)[0]
     block_id = next(iter(course_services.assignment_blocks(lesson)))
-    course_services.submit_assignment(student, lesson, block_id, url="https://example.org/dossier")
-    submission = Submission.objects.get(user=student)
+    submission = course_services.submit_assignment(student, lesson, block_id, url="https://example.org/dossier")
 
     # a credential of the student and a bulk issuance by Flow Stage
     achievement = make_achievement()
