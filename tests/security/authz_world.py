@@ -36,7 +36,7 @@ def build() -> tuple[dict, dict]:
     from partnerships import entitlements as E
     from partnerships.models import Entitlement
 
-    school_a, school_b = entitled_school("École A"), entitled_school("École B")
+    school_a, school_b = entitled_school("Ecole A"), entitled_school("Ecole B")
     for s in (school_a, school_b):  # the careers and co-creation entitlements too, so no page is refused for want of them
         tier = Partnership.objects.get(school=s).tier
         for code in (E.INTERNSHIP_DATABASE, E.APPRENTICESHIP_PROGRAMME, E.CO_CREATED_MODULES):
