@@ -1,13 +1,13 @@
 """Fuzzing every operation of the JSON API with schemathesis (issue 10, "Done when": no 500 anywhere), in process
 against the WSGI application, as an anonymous client and as a signed-in student (bearer token): each generated
 request is sent both ways and neither may answer a server error. Bounded: a few examples per operation, no
-deadline (the machine is shared). schemathesis is a development dependency (requirements-dev.txt)."""
+deadline (the machine is shared). schemathesis is a development dependency (requirements-dev.txt, installed by
+`make install`), not a runtime one."""
 import pytest
 
-schemathesis = pytest.importorskip("schemathesis")
-
-from django.core.wsgi import get_wsgi_application  # noqa: E402
-from hypothesis import HealthCheck, settings  # noqa: E402
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
