@@ -19,6 +19,8 @@ A new URL pattern or API operation without a row fails the walk: add a Row here.
 - `method` other than GET: the request is sent (empty form, or `body` as JSON for the API) only for the roles whose
   expected answer is a refusal ("login" or a 4xx); ALLOWED marks the roles that may do it, which the walk never
   sends, so that it changes nothing (their behaviour is the apps' own tests').
+- Beyond the answer class, a page an outsider (OUTSIDERS) opens with a 200 that anonymous may not open must not
+  show school A's student (PRIVATE_MARKS): a list or a form scoped to the wrong school fails the walk too.
 """
 from dataclasses import dataclass, field
 
@@ -27,6 +29,10 @@ ROLES = (
     "other_staff", "employer", "other_employer", "flowstage_staff", "superuser",
 )
 ALLOWED = "allowed"
+# school B's people and the other employer: a page they may open (200) that is not public must not name school A's
+# student (their e-mail address or surname), whatever the list or form it shows
+OUTSIDERS = ("other_student", "other_teacher", "other_examiner", "other_staff", "other_employer")
+PRIVATE_MARKS = ("victime.authz@example.test", "Authzprivee")
 PREFIXES = ("admin/", "django-admin/")
 DEBUG_ONLY = {"^media/(?P<path>.*)$"}  # lms/urls.py serves media itself only with DEBUG on
 

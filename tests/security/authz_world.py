@@ -42,7 +42,9 @@ def build() -> tuple[dict, dict]:
         for code in (E.INTERNSHIP_DATABASE, E.APPRENTICESHIP_PROGRAMME, E.CO_CREATED_MODULES):
             tier.entitlements.add(Entitlement.objects.get_or_create(code=code, defaults={"name": code})[0])
 
-    student = sound_student(school_a)
+    student = sound_student(school_a, email="victime.authz@example.test")
+    student.first_name, student.last_name = "Victime", "Authzprivee"
+    student.save(update_fields=["first_name", "last_name"])
     give_profile(student)
     other_student = sound_student(school_b)
     give_profile(other_student)

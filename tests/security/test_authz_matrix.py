@@ -11,7 +11,7 @@ from django.urls import URLResolver, get_resolver
 from django.utils import translation
 
 from tests.security import authz_world
-from tests.security.authz_matrix import ALLOWED, DEBUG_ONLY, MATRIX, PREFIXES, ROLES
+from tests.security.authz_matrix import ALLOWED, DEBUG_ONLY, MATRIX, OUTSIDERS, PREFIXES, PRIVATE_MARKS, ROLES
 
 
 def resolver_routes(resolver=None, prefix=""):
@@ -58,6 +58,7 @@ def test_every_url_pattern_and_api_operation_has_a_row():
     assert not (operations - api_rows), f"API operations without a row: {sorted(operations - api_rows)}"
     assert len(MATRIX) * len(ROLES) >= 67 * 13 and len(ROLES) >= 13
     assert len({row.key for row in MATRIX}) == len(MATRIX), "two rows for one route and method"
+    assert not [row.route for row in MATRIX if "500" in row.expect.values()], "a server error is never expected"
 
 
 def test_the_walk_fails_on_a_wrong_row():
@@ -109,6 +110,11 @@ def test_matrix_walk(world):
             got = answer_class(response)
             if got != expected:
                 wrong.append(f"{row.method} {url} as {role}: expected {expected}, got {got}")
+            elif got == "200" and role in OUTSIDERS and row.expect["anonymous"] != "200":
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                shown = [m for m in PRIVATE_MARKS if m.lower().encode() in body.lower()]
+                if shown:
+                    wrong.append(f"{row.method} {url} as {role}: shows school A's student ({', '.join(shown)})")
     seconds = time.monotonic() - started
     print(f"authz walk: {requests} requests, {len(MATRIX)} rows × {len(ROLES)} roles, world {build_seconds:.1f} s, "
           f"walk {seconds:.1f} s")
