@@ -9,7 +9,7 @@ from ninja.errors import HttpError
 from badges import selectors, verification
 from badges.resolver import verify
 from lms.templatetags.i18n_messages import localize
-from lms.throttle import rate_limit_response, rate_limited
+from lms.throttle import busy_response, concurrency_slot, rate_limit_response, rate_limited
 
 router = Router(tags=["badges"])
 
@@ -23,7 +23,8 @@ def verify_credential(request):
     the client's language (Accept-Language; French by default). Never fetches anything from the
     network. The body is at most 256 KB (413 beyond); the credential's size and complexity are bounded
     before any JSON-LD work (README "Security"); each client may verify BADGES_VERIFY_RATE credentials
-    (429 with Retry-After beyond, shared with the upload page)."""
+    (429 with Retry-After beyond, shared with the upload page); at most BADGES_VERIFY_CONCURRENCY verifications
+    of uploads run at once on the whole server (503 with Retry-After beyond)."""
     wait = rate_limited(request, "badges-verify", settings.BADGES_VERIFY_RATE)
     if wait:
         return rate_limit_response(request, wait)
@@ -38,7 +39,10 @@ def verify_credential(request):
         raise HttpError(413, _("The credential is too large (more than %(limit)s bytes).") % {"limit": limit})
     if not body.strip():
         raise HttpError(400, _("Empty body: POST the credential JSON."))
-    report = verify(body)
+    with concurrency_slot("badges-verify", settings.BADGES_VERIFY_CONCURRENCY) as taken:
+        if not taken:
+            return busy_response(request)
+        report = verify(body)
     data = report.as_dict()
     data["localized"] = {"language": translation.get_language(), "reason": localize(report.message),
                          "checks": [{"name": c.name, "detail": localize(c.message)} for c in report.checks]}

@@ -143,10 +143,10 @@ class Limits:
 
     max_bytes: int = 256 * 1024
     max_depth: int = 32
-    max_values: int = 2048
-    max_array: int = 256
+    max_values: int = 1024
+    max_array: int = 128
     max_context_entries: int = 16
-    max_merge_work: int = 65536
+    max_merge_work: int = 16384
     max_quads: int = 4096
     max_blank_nodes: int = 256
     max_ndegree_calls: int = 2000
@@ -203,7 +203,7 @@ def _count_context(value: Any) -> int:
     while stack:
         node = stack.pop()
         if isinstance(node, list):
-            count += 1 if not node else 0  # an empty (or only nested) list still counts
+            count += node is not value  # a nested list counts (bounds its nesting), the outer one does not
             stack.extend(node)
         elif isinstance(node, dict):
             count += len(node)

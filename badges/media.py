@@ -40,10 +40,58 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in words[:3]).upper() or "FS"
 
 
+# The caption (the achievement's name) sits inside the gold ring (inner edge at radius 161 of 400): each line has
+# the width of the ring's chord at its height, less a margin, so no caption runs over the ring, whatever the name.
+CAPTION_SIZE = 19
+ONE_LINE = ((282, 250),)  # (baseline y, widest text allowed there)
+TWO_LINES = ((266, 268), (291, 234))
+
+
+def _fit(text: str, width: float, measure) -> str:
+    """``text`` cut with an ellipsis so that it measures at most ``width``."""
+    if measure(text) <= width:
+        return text
+    while text and measure(text.rstrip() + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def caption_lines(name: str, measure) -> list[tuple[int, str]]:
+    """The name as (baseline y, text) lines that fit inside the ring: one line, else two (split after an em dash
+    when both halves fit, else word by word), the second cut with an ellipsis if the name is longer still.
+    ``measure(text)`` is the text's width in the 400-unit badge at ``CAPTION_SIZE``."""
+    name = " ".join(name.split())
+    if measure(name) <= ONE_LINE[0][1]:
+        return [(ONE_LINE[0][0], name)]
+    (y1, w1), (y2, w2) = TWO_LINES
+    if " — " in name:
+        head, tail = name.split(" — ", 1)
+        if measure(head + " —") <= w1 and measure(tail) <= w2:
+            return [(y1, head + " —"), (y2, tail)]
+    words = name.split(" ")
+    line = words.pop(0)
+    while words and measure(line + " " + words[0]) <= w1:
+        line += " " + words.pop(0)
+    lines = [(y1, _fit(line, w1, measure))]
+    if words:
+        lines.append((y2, _fit(" ".join(words), w2, measure)))
+    return lines
+
+
+def _caption_measure():
+    """Widths as DejaVu Sans draws them: wider than the Helvetica/Arial the SVG asks for, so a line measured to
+    fit here fits in any of them."""
+    font = _font(CAPTION_SIZE, bold=False)
+    return lambda text: font.getlength(text)
+
+
 def badge_svg(name: str, colour: str = "#6d28d9", size: int = 400) -> str:
     """A round badge with the achievement's initials and name (valid standalone SVG)."""
     title = escape(name)
-    short = escape(name if len(name) <= 28 else name[:27] + "…")
+    caption = "".join(
+        f'<text x="200" y="{y}" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" '
+        f'font-size="{CAPTION_SIZE}" fill="#ffffff">{escape(line)}</text>'
+        for y, line in caption_lines(name, _caption_measure()))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 400 400" '
         f'role="img" aria-label="{title}">'
@@ -52,19 +100,18 @@ def badge_svg(name: str, colour: str = "#6d28d9", size: int = 400) -> str:
         '<circle cx="200" cy="200" r="165" fill="none" stroke="#ffd36b" stroke-width="8"/>'
         '<text x="200" y="215" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" '
         f'font-size="110" font-weight="700" fill="#ffffff">{escape(_initials(name))}</text>'
-        '<text x="200" y="290" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" '
-        f'font-size="20" fill="#ffffff">{short}</text>'
+        f"{caption}"
         '<text x="200" y="110" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" '
         'font-size="20" letter-spacing="3" fill="#ffd36b">FLOW STAGE</text>'
         "</svg>"
     )
 
 
-def _font(size: int):
+def _font(size: int, bold: bool = True):
     from PIL import ImageFont
 
-    for path in ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-                 "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"):
+    names = ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf") if bold else ("DejaVuSans.ttf", "LiberationSans-Regular.ttf")
+    for path in (f"/usr/share/fonts/truetype/dejavu/{names[0]}", f"/usr/share/fonts/truetype/liberation/{names[1]}"):
         try:
             return ImageFont.truetype(path, size)
         except OSError:
@@ -81,8 +128,9 @@ def badge_png(name: str, colour: str = "#6d28d9", size: int = 400) -> bytes:
     d.ellipse([10 * s, 10 * s, 390 * s, 390 * s], fill=colour)
     d.ellipse([35 * s, 35 * s, 365 * s, 365 * s], outline="#ffd36b", width=max(1, int(8 * s)))
     d.text((200 * s, 175 * s), _initials(name), fill="white", font=_font(int(110 * s)), anchor="mm")
-    short = name if len(name) <= 28 else name[:27] + "…"
-    d.text((200 * s, 282 * s), short, fill="white", font=_font(int(20 * s)), anchor="mm")
+    caption_font = _font(max(1, int(CAPTION_SIZE * s)), bold=False)
+    for y, line in caption_lines(name, _caption_measure()):
+        d.text((200 * s, y * s), line, fill="white", font=caption_font, anchor="ms")  # y: the baseline, as in SVG
     d.text((200 * s, 100 * s), "FLOW STAGE", fill="#ffd36b", font=_font(int(20 * s)), anchor="mm")
     out = io.BytesIO()
     img.save(out, "PNG", optimize=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from urllib.parse import urlencode
 
 from django import forms
@@ -25,8 +26,9 @@ from badges.models import Achievement, BulkIssuance, Credential, SigningKey, Ski
 from badges.resolver import verify
 from badges.verification import MAX_UPLOAD_BYTES
 from lms import confirm
+from lms.templatetags.i18n_messages import localize
 from lms.accounts.roles import FLOWSTAGE_STAFF, has_role
-from lms.throttle import rate_limit_response, rate_limited
+from lms.throttle import busy_response, concurrency_slot, rate_limit_response, rate_limited
 
 LD_JSON = "application/ld+json"
 
@@ -194,11 +196,47 @@ def verify_page(request, pk):
     if wait:
         return rate_limit_response(request, wait)
     report = verify(cred.signed_json.encode("utf-8"))
+    texts, validity = cred.texts(), cred.validity
+    show_holder = cred.privacy == Credential.Privacy.FULL
     return render(request, "badges/verify_page.html", {
-        "cred": cred, "report": report, "texts": cred.texts(),
-        "show_holder": cred.privacy == Credential.Privacy.FULL,
+        "cred": cred, "report": report, "texts": texts, "show_holder": show_holder,
         "json_url": request.build_absolute_uri(reverse("badges_credential", args=[cred.pk])),
+        "plain": _plain(report, holder=cred.user.get_display_name() if show_holder else "", name_withheld=not show_holder,
+                        title=texts["name"], description=texts["description"], issuer=report.summary.get("issuer", ""),
+                        valid_from=_day(validity.valid_from), valid_until=_day(validity.valid_until),
+                        revocation_reason=cred.text("revocation_reason") if cred.revoked_at else ""),
     })
+
+
+def _day(when) -> str:
+    return date_format(timezone.localtime(when), "DATE_FORMAT") if when else ""
+
+
+def _plain(report, **facts) -> dict:
+    """What the verification pages say first, in plain words: who holds the badge, what it certifies, who issued
+    it, from when until when (the technical checks come after, folded). Nothing of an INVALID credential is stated
+    as a fact: its claims cannot be trusted."""
+    return {"trusted": report.verdict != "INVALID", **facts}
+
+
+def uploaded_holder(summary: dict, verdict: str) -> tuple[str, bool]:
+    """(holder's name, withheld) of an uploaded credential: the name is known only when the upload is one of the
+    platform's own credentials (its signed ``id`` is ours and its signature checked: any verdict but INVALID),
+    and shown only when its holder lets the public page show it (``withheld`` otherwise)."""
+    cred_id = summary.get("id") or ""
+    tail = cred_id.rsplit("/credentials/", 1)[-1] if "/credentials/" in cred_id else ""
+    if verdict == "INVALID" or not 0 < len(tail) <= 36:
+        return "", False
+    try:
+        pk = uuid.UUID(tail)
+    except ValueError:
+        return "", False
+    cred = Credential.objects.select_related("user").filter(pk=pk).first()
+    if cred is None or json.loads(cred.signed_json).get("id") != cred_id:
+        return "", False
+    if cred.privacy != Credential.Privacy.FULL:
+        return "", True
+    return cred.user.get_display_name(), False
 
 
 @require_GET
@@ -263,7 +301,7 @@ def uploaded_name(summary: dict) -> str:
 
 
 def verify_upload(request):
-    report, status, upload_error, name = None, 200, "", ""
+    report, status, upload_error, name, plain = None, 200, "", "", None
     form = UploadForm()
     if request.method == "POST":
         wait = rate_limited(request, "badges-verify", settings.BADGES_VERIFY_RATE)  # shared with the API
@@ -277,12 +315,23 @@ def verify_upload(request):
         else:
             form = UploadForm(request.POST, request.FILES)
             if form.is_valid():
-                report = verify(form.cleaned_data["credential"].encode("utf-8"))
+                with concurrency_slot("badges-verify", settings.BADGES_VERIFY_CONCURRENCY) as taken:
+                    if not taken:
+                        return busy_response(request, template="badges/verify_upload.html", context={"form": form})
+                    report = verify(form.cleaned_data["credential"].encode("utf-8"))
                 name = uploaded_name(report.summary)
+                holder, withheld = uploaded_holder(report.summary, report.verdict)
+                summary = report.summary
+                plain = _plain(report, holder=holder, name_withheld=withheld, title=name,
+                               description=summary.get("description", "") if summary.get("description") != name else "",
+                               issuer=summary.get("issuer", ""), valid_from=localize(summary.get("valid_from", "")),
+                               valid_until=localize(summary.get("valid_until", "")))
+                form = UploadForm()  # the form below the verdict verifies another file
             else:
                 status = 413 if getattr(form, "too_large", False) else 400
     return render(request, "badges/verify_upload.html",
-                  {"form": form, "report": report, "upload_error": upload_error, "name": name}, status=status)
+                  {"form": form, "report": report, "upload_error": upload_error, "name": name, "plain": plain},
+                  status=status)
 
 
 # ------------------------------------------------------------------------------------ staff
@@ -388,7 +437,7 @@ def staff(request):
     now = timezone.now()
     creds = [{"cred": c, "status": selectors.credential_status(c, now)} for c in selectors.staff_credentials(query)]
     return render(request, "badges/staff.html", {
-        "items": creds, "query": query, "issue_form": issue_form, "bulk_form": bulk_form,
+        "items": creds, "query": query, "not_activated": sum(1 for c in creds if not c["cred"].user.is_activated), "issue_form": issue_form, "bulk_form": bulk_form,
         "revoke_form": RevokeForm(), "keys": SigningKey.objects.all(), "jobs": selectors.recent_bulk_jobs(),
     })
 

@@ -5,9 +5,12 @@
    each, and prints its CPU time, wall time, the work counter (``badges.jsonld.Budget`` steps of the
    canonicalisation) and the verdict or refusal reason.
 2. Against a real server (gunicorn, 4 sync workers, PostgreSQL; the rate-limit counters in Redis so the
-   four workers share them): times GET /healthz while idle, then while four parallel attackers POST the
-   worst payload to /api/v1/credentials/verify in a loop, once with the rate limit lifted (what the work
-   bounds alone give) and once with the platform's rate limit; prints the figures side by side.
+   four workers share them): times GET /healthz while idle, then while four parallel attackers (four client
+   addresses, through X-Forwarded-For with one trusted proxy) POST the worst payload to
+   /api/v1/credentials/verify in a loop: with the work bounds alone (rate limit and concurrency cap lifted),
+   with the server-wide concurrency cap, and with the platform's defaults (cap and rate limit); prints the
+   figures side by side, with the server's CPU time per attack request (read from /proc: wall-clock latencies
+   depend on what else the machine runs).
 
     .venv/bin/python bench/badges_dos.py [--seconds 10] [--workers 4]
 
@@ -38,45 +41,44 @@ API = "/api/v1/credentials/verify"
 # ------------------------------------------------------------------------------------ payloads
 def payloads(signed: dict) -> dict:
     """Candidates for the worst document within the limits, each a signed credential of the platform with
-    something added (its signature then fails, but only after the full canonicalisation: the work is done)."""
-    def variant(fn):
+    something added (its signature then fails, but only after the full canonicalisation: the work is done).
+    The sizes follow ``badges.jsonld.DEFAULT_LIMITS``: ``n`` values for one property is the most the array and
+    node-map bounds let through."""
+    from math import isqrt
+
+    from badges.jsonld import DEFAULT_LIMITS as L
+
+    n = min(L.max_array, isqrt(L.max_merge_work)) - 8
+
+    def variant(*fns):
         doc = copy.deepcopy(signed)
-        fn(doc)
+        for fn in fns:
+            fn(doc)
         return doc
 
-    ach = ("credentialSubject", "achievement")
+    def achievement_of(doc):
+        return doc["credentialSubject"]["achievement"]
 
-    def at(doc, path):
-        for p in path:
-            doc = doc[p]
-        return doc
-
-    def tags(n):
-        return lambda d: at(d, ach).__setitem__("tag", [f"padding-tag-{i:06d}" for i in range(n)])
+    def tags(count):
+        return lambda d: achievement_of(d).__setitem__("tag", [f"padding-tag-{i:06d}" for i in range(count)])
 
     def alignments(d):
-        at(d, ach)["alignment"] = [
+        achievement_of(d)["alignment"] = [
             {"type": ["Alignment"], "targetName": f"n{i}", "targetUrl": f"https://x.example/{i}", "targetCode": f"c{i}",
-             "targetFramework": f"f{i}", "targetDescription": f"d{i}", "targetType": "CFItem"} for i in range(240)]
+             "targetFramework": f"f{i}", "targetDescription": f"d{i}", "targetType": "CFItem"} for i in range(n)]
 
     def evidence(d):
         d["evidence"] = [{"type": ["Evidence"], "narrative": f"n{i}", "name": f"x{i}", "description": f"d{i}",
-                          "genre": "g", "audience": "a"} for i in range(250)]
+                          "genre": "g", "audience": "a"} for i in range(n)]
 
-    def same_evidence(d):  # 250 indistinguishable blank nodes: RDFC-1.0's n-degree hashing
-        d["evidence"] = [{"type": ["Evidence"], "narrative": "same", "name": "same"} for _ in range(250)]
+    def same_evidence(d):  # indistinguishable blank nodes: RDFC-1.0's n-degree hashing
+        d["evidence"] = [{"type": ["Evidence"], "narrative": "same", "name": "same"} for _ in range(n)]
+
+    def same_results(d):
+        d["credentialSubject"]["result"] = [{"type": ["Result"], "value": "1"} for _ in range(n)]
 
     def results(d):
-        at(d, ("credentialSubject",))["result"] = [{"type": ["Result"], "value": f"{i}"} for i in range(250)]
-
-    def chained(d):  # blank nodes that differ only by the blank nodes they point to
-        node = at(d, ach)
-        for _ in range(30):
-            child = {"type": ["Achievement"], "name": "same"}
-            node["related"] = [{"type": ["Related"], "version": "1"}]
-            node.setdefault("otherIdentifier", []).append({"type": ["IdentifierEntry"], "identifier": "x",
-                                                           "identifierType": "name"})
-            node = child
+        d["credentialSubject"]["result"] = [{"type": ["Result"], "value": f"{i}"} for i in range(n)]
 
     def issue_pad(kilobytes):
         size = len(json.dumps(signed, separators=(",", ":")).encode())
@@ -85,12 +87,12 @@ def payloads(signed: dict) -> dict:
     return {
         "issue: 37 KB of tags": variant(issue_pad(37)),
         "issue: 170 KB of tags": variant(issue_pad(170)),
-        "250 distinct tags (max one property)": variant(tags(250)),
-        "240 alignments x 6 fields": variant(alignments),
-        "250 evidence x 6 fields": variant(evidence),
-        "250 identical evidence (blank nodes)": variant(same_evidence),
-        "250 results": variant(results),
-        "30 nested identifiers": variant(chained),
+        f"{n} distinct tags (max one property)": variant(tags(n)),
+        f"{n} alignments x 6 fields": variant(alignments),
+        f"{n} evidence x 6 fields": variant(evidence),
+        f"{n} identical evidence (blank nodes)": variant(same_evidence),
+        f"{n} results": variant(results),
+        f"{n} identical evidence + {n} results": variant(same_evidence, same_results),
     }
 
 
@@ -132,13 +134,33 @@ def free_port():
 def server_env(rate: str) -> dict:
     e = dict(os.environ)
     e.update(DATABASE_URL=DB_URL, REDIS_URL=REDIS, DJANGO_SETTINGS_MODULE="lms.settings", PYTHONPATH=str(ROOT),
-             DEBUG="0", ALLOWED_HOSTS="*", PUBLIC_BASE_URL=os.environ["PUBLIC_BASE_URL"], BADGES_VERIFY_RATE=rate)
+             DEBUG="0", ALLOWED_HOSTS="*", PUBLIC_BASE_URL=os.environ["PUBLIC_BASE_URL"], BADGES_VERIFY_RATE=rate,
+             TRUSTED_PROXY_COUNT="1")
     return e
 
 
-def request(port, method, path, body=None, timeout=120):
+def server_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU time of the gunicorn master and its workers so far (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == master_pid or int(fields[1]) == master_pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def request(port, method, path, body=None, timeout=120, client=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     headers = {"Content-Type": "application/json"} if body is not None else {}
+    if client:
+        headers["X-Forwarded-For"] = client  # the server trusts one proxy (TRUSTED_PROXY_COUNT=1)
     conn.request(method, path, body=body, headers=headers)
     resp = conn.getresponse()
     resp.read()
@@ -172,19 +194,20 @@ def healthz_latencies(port, seconds, stop_event=None) -> list[float]:
 
 
 def attack(port, body, seconds, attackers=4):
-    """``attackers`` threads POSTing ``body`` in a loop; the answers' status codes and their latencies."""
+    """``attackers`` threads POSTing ``body`` in a loop, each from its own client address (as four machines
+    would); the answers' status codes and their latencies."""
     codes, latencies, stop = [], [], time.time() + seconds
 
-    def one():
+    def one(client):
         while time.time() < stop:
             t0 = time.perf_counter()
             try:
-                codes.append(request(port, "POST", API, body))
+                codes.append(request(port, "POST", API, body, client=client))
             except OSError as exc:
                 codes.append(type(exc).__name__)
             latencies.append((time.perf_counter() - t0) * 1000)
 
-    threads = [threading.Thread(target=one) for _ in range(attackers)]
+    threads = [threading.Thread(target=one, args=(f"198.51.100.{i + 1}",)) for i in range(attackers)]
     for t in threads:
         t.start()
     return threads, codes, latencies
@@ -198,27 +221,36 @@ def summary(values):
     return f"p50 {statistics.median(values):7.1f}  p95 {p95:7.1f}  max {values[-1]:7.1f}"
 
 
-def against_server(body: bytes, seconds: float, workers: int):
+def against_server(body: bytes, valid: bytes, seconds: float, workers: int):
     import redis
 
     results = {}
-    for label, rate in (("bounds only (rate limit lifted)", "100000/m"), ("bounds + rate limit (default)", None)):
+    phases = (("work bounds only", "100000/m", "1000"), ("bounds + concurrency cap", "100000/m", None),
+              ("bounds + cap + rate limit (default)", None, None))
+    for label, rate, cap in phases:
         redis.Redis.from_url(REDIS).flushdb()  # the bench's own database: fresh rate-limit counters
         port = free_port()
         env = server_env(rate or os.environ.get("BADGES_VERIFY_RATE", "20/m"))
+        env["BADGES_VERIFY_CONCURRENCY"] = cap or os.environ.get("BADGES_VERIFY_CONCURRENCY", "2")
         proc = subprocess.Popen([GUNICORN, "lms.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}",
                                  "--timeout", "300", "--log-level", "warning"], cwd=ROOT, env=env,
                                 start_new_session=True)
         try:
             wait_up(port)
-            for _ in range(workers * 2):
-                request(port, "GET", "/healthz")
+            # each worker processes the bundled contexts once (pyld's cache), as a running server has done
+            warm = [threading.Thread(target=request, args=(port, "POST", API, valid)) for _ in range(2 * workers)]
+            for t in warm:
+                t.start()
+            for t in warm:
+                t.join()
             idle = healthz_latencies(port, seconds)
+            cpu0 = server_cpu_seconds(proc.pid)
             threads, codes, attack_lat = attack(port, body, seconds)
             busy = healthz_latencies(port, seconds)
             for t in threads:
                 t.join()
-            results[label] = (idle, busy, codes, attack_lat)
+            cpu = server_cpu_seconds(proc.pid) - cpu0
+            results[label] = (idle, busy, codes, attack_lat, cpu)
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=30)
@@ -237,20 +269,22 @@ def main():
     user, _ = User.objects.get_or_create(email="bench-holder@example.test")
     cred = services.issue_credential(user, achievement(), notify=False).credential
     signed = json.loads(cred.signed_json)
+    print(f"load average of the machine before the run: {os.getloadavg()[0]:.1f} (2 cores)\n")
     worst_name, worst = in_process(signed)
     body = json.dumps(worst, separators=(",", ":")).encode()
 
     print(f"\n2. gunicorn {args.workers} sync workers, PostgreSQL, Redis; 4 attackers POST \"{worst_name}\" "
           f"({len(body)} bytes) to {API} for {args.seconds:.0f} s while /healthz is timed every 100 ms\n")
-    results = against_server(body, args.seconds, args.workers)
-    print(f"{'':<34}{'/healthz idle (ms)':<42}{'/healthz under attack (ms)':<42}")
-    for label, (idle, busy, codes, lat) in results.items():
-        print(f"{label:<34}{summary(idle):<42}{summary(busy):<42}")
+    results = against_server(body, cred.signed_json.encode(), args.seconds, args.workers)
+    print(f"{'':<38}{'/healthz idle (ms)':<42}{'/healthz under attack (ms)':<42}")
+    for label, (idle, busy, codes, lat, cpu) in results.items():
+        print(f"{label:<38}{summary(idle):<42}{summary(busy):<42}")
     print()
-    for label, (idle, busy, codes, lat) in results.items():
+    for label, (idle, busy, codes, lat, cpu) in results.items():
         counts = {c: codes.count(c) for c in sorted(set(codes), key=str)}
-        print(f"{label:<34}attack answers {counts}, {len(codes) / args.seconds:.1f}/s; "
-              f"attack latency {summary(lat)}")
+        print(f"{label:<38}attack answers {counts}, {len(codes) / args.seconds:.1f}/s, latency {summary(lat)}; "
+              f"server CPU {cpu:.1f} s ({1000 * cpu / max(1, len(codes)):.0f} ms per attack request)")
+    print(f"\nload average of the machine after the run: {os.getloadavg()[0]:.1f} (2 cores; other work shares them)")
 
 
 if __name__ == "__main__":

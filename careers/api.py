@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 
 from badges.models import Achievement
 from lms.accounts import roles
+from lms.converters import Id
 from lms.templatetags.i18n_messages import localize
 
 from . import matching, selectors, services
@@ -147,8 +148,8 @@ def list_offers(request, filters: Query[OfferFilters]):
     return {"count": len(facts), "offers": [_offer_out(offers[o.id], access.certified) for o in page if o.id in offers]}
 
 
-@router.get("/offers/{int:offer_id}", summary="One offer (with the student's explained score)")
-def get_offer(request, offer_id: int):
+@router.get("/offers/{offer_id}", summary="One offer (with the student's explained score)")
+def get_offer(request, offer_id: Id):
     offer = Offer.objects.select_related("employer", "programme").filter(pk=offer_id).first()
     if offer is None or not selectors.can_see_offer(request.user, offer):
         raise HttpError(404, "No such offer.")
@@ -181,9 +182,9 @@ class ApplyIn(Schema):
     consent_parts: list[str] = Field(default_factory=list, max_length=len(ConsentPart.values))
 
 
-@router.post("/offers/{int:offer_id}/apply", summary="Apply (students)")
+@router.post("/offers/{offer_id}/apply", summary="Apply (students)")
 @refusals
-def apply(request, offer_id: int, payload: ApplyIn):
+def apply(request, offer_id: Id, payload: ApplyIn):
     _student(request)
     offer = Offer.objects.filter(pk=offer_id).first()
     if offer is None:
@@ -198,8 +199,8 @@ def my_applications(request):
     return {"applications": [_application_out(a) for a in selectors.applications_of(request.user)]}
 
 
-@router.get("/applications/{int:application_id}", summary="One of my applications (students)")
-def my_application(request, application_id: int):
+@router.get("/applications/{application_id}", summary="One of my applications (students)")
+def my_application(request, application_id: Id):
     _student(request)
     app = selectors.application_of_student(request.user, application_id)
     if app is None:
@@ -207,9 +208,9 @@ def my_application(request, application_id: int):
     return _application_out(app)
 
 
-@router.post("/applications/{int:application_id}/withdraw", summary="Withdraw a pending application (students)")
+@router.post("/applications/{application_id}/withdraw", summary="Withdraw a pending application (students)")
 @refusals
-def withdraw(request, application_id: int):
+def withdraw(request, application_id: Id):
     _student(request)
     app = selectors.application_of_student(request.user, application_id)
     if app is None:
@@ -319,32 +320,32 @@ def create_offer(request, payload: OfferIn, employer: str = ""):
     return JsonResponse(_offer_out(Offer.objects.select_related("employer", "programme").get(pk=offer.pk)), status=201)
 
 
-@router.put("/employer/offers/{int:offer_id}", summary="Change an offer (employers)")
+@router.put("/employer/offers/{offer_id}", summary="Change an offer (employers)")
 @refusals
-def update_offer(request, offer_id: int, payload: OfferIn):
+def update_offer(request, offer_id: Id, payload: OfferIn):
     offer = _own_offer(request, offer_id)
     services.save_offer(offer.employer, _offer_data(payload), by=request.user, offer=offer)
     return _offer_out(Offer.objects.select_related("employer", "programme").get(pk=offer.pk))
 
 
-@router.post("/employer/offers/{int:offer_id}/publish", summary="Publish a draft (employers)")
+@router.post("/employer/offers/{offer_id}/publish", summary="Publish a draft (employers)")
 @refusals
-def publish_offer(request, offer_id: int):
+def publish_offer(request, offer_id: Id):
     offer = _own_offer(request, offer_id)
     services.publish_offer(offer, by=request.user)
     return _offer_out(Offer.objects.select_related("employer", "programme").get(pk=offer.pk))
 
 
-@router.post("/employer/offers/{int:offer_id}/close", summary="Close an offer (employers)")
+@router.post("/employer/offers/{offer_id}/close", summary="Close an offer (employers)")
 @refusals
-def close_offer(request, offer_id: int):
+def close_offer(request, offer_id: Id):
     offer = _own_offer(request, offer_id)
     services.close_offer(offer, by=request.user)
     return _offer_out(Offer.objects.select_related("employer", "programme").get(pk=offer.pk))
 
 
-@router.get("/employer/offers/{int:offer_id}/applicants", summary="Applicants to an offer (employers)")
-def offer_applicants(request, offer_id: int):
+@router.get("/employer/offers/{offer_id}/applicants", summary="Applicants to an offer (employers)")
+def offer_applicants(request, offer_id: Id):
     """Each application with the candidate's explained score (a component's sentences only when the candidate shared
     the part of the profile they describe), the parts shared, and the badges' verdicts from the verifier."""
     offer = _own_offer(request, offer_id)
@@ -372,9 +373,9 @@ class DecisionIn(Schema):
     message: str = Field("", max_length=3000)
 
 
-@router.post("/employer/applications/{int:application_id}/decision", summary="Shortlist, accept or decline")
+@router.post("/employer/applications/{application_id}/decision", summary="Shortlist, accept or decline")
 @refusals
-def decision(request, application_id: int, payload: DecisionIn):
+def decision(request, application_id: Id, payload: DecisionIn):
     _employer(request)
     app = selectors.application_for_employer(request.user, application_id)
     if app is None:

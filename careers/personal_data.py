@@ -24,17 +24,15 @@ def export(user) -> dict:
 def anonymise(user) -> dict:
     from careers.models import Application, ApplicationMessage, CareerProfile, ContactRequest, StoredMatch
 
-    profiles = CareerProfile.objects.filter(user=user)
-    history = pd.purge_history(profiles)
-    done = {"career_profile": profiles.delete()[0]}
+    done = {"career_profile": pd.delete_with_history(CareerProfile.objects.filter(user=user))}
     applications = Application.objects.filter(student=user)
-    history += pd.purge_history(applications)
-    done["applications"] = applications.update(message="", consent_parts=[],
-                                               consent_withdrawn_at=timezone.now())
+    # the applications' history stays (the employer's decisions and when), without the student's words
+    Application.history.filter(id__in=applications.values_list("pk", flat=True)).update(message="", consent_parts=[])
+    applications.filter(consent_withdrawn_at__isnull=True).update(consent_withdrawn_at=timezone.now())
+    done["applications"] = applications.update(message="", consent_parts=[])
     done["messages"] = ApplicationMessage.objects.filter(author=user).update(body="—")
     done["requests_to_school"] = ContactRequest.objects.filter(student=user).delete()[0]
     done["matches"] = StoredMatch.objects.filter(student=user).delete()[0]
-    done["history_versions"] = history
     return done
 
 

@@ -26,9 +26,8 @@ def anonymise(user) -> dict:
         if s.file:
             s.file.delete(save=False)
             files += 1
-    history = pd.purge_history(submissions)
-    Submission.objects.filter(pk__in=[s.pk for s in submissions]).delete()
-    return {"submissions": len(submissions), "files": files, "history_versions": history}
+    count = pd.delete_with_history(Submission.objects.filter(pk__in=[s.pk for s in submissions]))
+    return {"submissions": count, "files": files}
 
 
 def register() -> None:

@@ -230,6 +230,25 @@ def learner_state(user, course: CourseInfo, request=None) -> LearnerState | None
     return LearnerState(pk, last_id, keys.get(last_id), frozenset(keys[r[2]] for r in rows if r[2] in keys))
 
 
+def first_unfinished_keys(enrolments, request=None) -> dict[int, object]:
+    """{enrolment id: translation key of the first live lesson not completed yet, in course order} for a few
+    enrolments (one student's; ``course`` selected): where "Resume" leads. One query for the completions, the
+    outlines from their cache. An enrolment with every lesson done is left out."""
+    enrolments = list(enrolments)
+    done = defaultdict(set)
+    for enrolment_id, lesson_id in LessonCompletion.objects.filter(
+            enrolment_id__in=[e.pk for e in enrolments]).values_list("enrolment_id", "lesson_id"):
+        done[enrolment_id].add(lesson_id)
+    result = {}
+    for e in enrolments:
+        for _unit, lessons in _outline_data(e.course.path, e.course.translation_key, request, True):
+            lesson = next((lp for lp in lessons if lp.pk not in done[e.pk]), None)
+            if lesson is not None:
+                result[e.pk] = lesson.translation_key
+                break
+    return result
+
+
 # --------------------------------------------------------------------------------------------------
 # Progress of many enrolments at once (my learning, selectors of the contract)
 # --------------------------------------------------------------------------------------------------
@@ -427,6 +446,25 @@ def translated_page_url(request, path: str, lang: str) -> str | None:
         if url:
             return url
     return None
+
+
+READ_ONLY_SECTION = "section"  # outside the teacher's school section: Flow Stage (or the owning school) writes it
+READ_ONLY_TIER = "tier"  # in their school's section, but the partnership does not include co-created modules
+
+
+def authoring_courses(user, limit: int = 30) -> tuple[list, list[tuple[object, str]]]:
+    """The source-locale courses a teacher works on (``services.teachable_courses``), split for the authoring home:
+    those they may edit (Wagtail's page permission and the co-creation entitlement both allow it), and the others
+    with why they are read-only (``READ_ONLY_SECTION`` or ``READ_ONLY_TIER``)."""
+    editable, read_only = [], []
+    for course in services.teachable_courses(user).order_by("title")[:limit]:
+        if not course.permissions_for_user(user).can_edit():
+            read_only.append((course, READ_ONLY_SECTION))
+        elif not services.may_co_create(user, course):
+            read_only.append((course, READ_ONLY_TIER))
+        else:
+            editable.append(course)
+    return editable, read_only
 
 
 def reader_titles(pages, lang: str | None = None) -> dict[int, str]:

@@ -179,12 +179,7 @@ def course_context(page, request) -> dict:
     done = state.done_keys if state else frozenset()
     outline = selectors.course_outline(page, done, live_only=not getattr(request, "is_preview", False),
                                        request=request)
-    resume = None
-    if state:
-        if state.last_lesson_id:
-            resume = next((lr.lesson for lr in outline.lessons if lr.lesson.translation_key == state.last_lesson_key),
-                          None)
-        resume = resume or outline.next_undone()
+    resume = outline.next_undone() if state else None  # "Resume": the first lesson not completed yet
     components = list(page.assessment_components.all())
     result = None
     if state and components:
@@ -304,14 +299,19 @@ def my_learning(request):
     keys = [r["enrolment"].course.translation_key for r in rows]
     translated = {c.translation_key: c for c in CoursePage.objects.live().filter(translation_key__in=keys,
                                                                                   locale=locale)}
-    lesson_keys = [r["enrolment"].last_lesson.translation_key for r in rows if r["enrolment"].last_lesson_id]
-    tr_lessons = {lp.translation_key: lp for lp in LessonPage.objects.live().defer("body")
-                  .filter(translation_key__in=lesson_keys, locale=locale)}
+    # "Resume" leads to the first lesson not completed yet (in the reader's language when translated)
+    resume_keys = selectors.first_unfinished_keys([r["enrolment"] for r in rows if r["enrolment"].last_lesson_id],
+                                                  request)
+    lessons = {}
+    for lp in LessonPage.objects.live().defer("body").filter(translation_key__in=resume_keys.values(),
+                                                            locale__in=[locale, services.default_locale()]):
+        if lp.locale_id == locale.pk or lp.translation_key not in lessons:
+            lessons[lp.translation_key] = lp
     for r in rows:
         e = r["enrolment"]
         r["page"] = translated.get(e.course.translation_key, e.course)
-        if e.last_lesson_id:
-            r["resume"] = tr_lessons.get(e.last_lesson.translation_key, e.last_lesson)
+        if e.pk in resume_keys:
+            r["resume"] = lessons.get(resume_keys[e.pk])
     summary = selectors.learning_summary(request.user)
     return render(request, "courses/my_learning.html", {"rows": rows, "summary": summary})
 

@@ -1,12 +1,11 @@
 """Wagtail hooks: the co-creation entitlement gate, and the teacher's "my school's courses" panel."""
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from . import services
+from . import selectors, services
 from .models import CoursePage
 
 
@@ -31,30 +30,31 @@ def gate_edit(request, page):
 
 
 class SchoolCoursesPanel(Component):
+    """The teacher's courses on the authoring home: those they may edit, linked to the editor; the others (co-created
+    Flow Stage courses, or a partnership without co-created modules) apart, saying why they are read-only and what
+    the teacher can still do there (grade, enter marks)."""
+
     name = "school_courses"
     order = 90
+    template_name = "courses/admin/school_courses_panel.html"
 
-    def __init__(self, courses):
-        self.courses = courses
+    def __init__(self, editable, read_only):
+        self.editable, self.read_only = editable, read_only
 
-    def render_html(self, parent_context=None):
-        items = format_html_join(
-            "", '<li><a href="/admin/pages/{}/edit/">{}</a> <small>{}</small></li>',
-            ((c.pk, c.title, c.code) for c in self.courses),
-        )
-        return format_html('<section class="panel summary"><h2>{}</h2><ul>{}</ul></section>',
-                           _("Your school's courses (owned or co-created)"), items)
+    def get_context_data(self, parent_context=None):
+        return {"editable": self.editable,
+                "outside_section": [c for c, why in self.read_only if why == selectors.READ_ONLY_SECTION],
+                "without_tier": [c for c, why in self.read_only if why == selectors.READ_ONLY_TIER]}
 
 
 @hooks.register("construct_homepage_panels")
 def add_school_courses(request, panels):
     user = request.user
-    if not user.is_authenticated or user.is_superuser:
+    if not user.is_authenticated or user.is_superuser or services.roles.has_role(user, services.roles.FLOWSTAGE_STAFF):
         return
-    courses = list(services.teachable_courses(user).filter(locale=services.default_locale())
-                   .order_by("title")[:30]) if not services.roles.has_role(user, services.roles.FLOWSTAGE_STAFF) else []
-    if courses:
-        panels.append(SchoolCoursesPanel(courses))
+    editable, read_only = selectors.authoring_courses(user)
+    if editable or read_only:
+        panels.append(SchoolCoursesPanel(editable, read_only))
 
 
 @hooks.register("register_page_listing_buttons")

@@ -64,7 +64,10 @@ def start_attempt(request, exam_id: Id):
 
 @router.get("/attempts/{attempt_id}")
 def get_attempt(request, attempt_id: Id):
-    """The attempt and its questions in the shuffled order, with the saved answers (never the key)."""
+    """The attempt and its questions in the shuffled order, with the saved answers (never the key).
+
+    Options (`options`, and `left` for matching) are named by ids that are opaque and proper to this
+    attempt, in the order the attempt shows them; answers use these ids (see `exams/options.py`)."""
     attempt = _own_attempt(request, attempt_id)
     out = _attempt_out(attempt)
     out["questions"] = selectors.attempt_questions(attempt, _lang(request), reveal=False)
@@ -74,6 +77,9 @@ def get_attempt(request, attempt_id: Id):
 @router.put("/attempts/{attempt_id}/answers/{question_id}", response=SavedOut)
 def save_answer(request, attempt_id: Id, question_id: Id, payload: AnswerIn):
     """Save one answer (autosave). Unchanged answers are acknowledged without a write.
+
+    Options are named by the ids `GET /attempts/{attempt_id}` gave for this attempt; any other id (the
+    question bank's included) is refused with 422 as an unknown option.
 
     Ordering: `{"order": [...]}` with one entry per position, the item id put there or `null` for a
     position left blank (the other items keep their positions). Matching: `{"pairs": {left_id: right_id}}`,

@@ -42,7 +42,8 @@ def seed_bank():
     cats = {}
     for name in dict.fromkeys(q[0] for q in QUESTIONS):
         cats[name], _ = QuestionCategory.objects.get_or_create(
-            school=None, name=name, defaults={"description": "Banque partagée Flow Stage Ready"})
+            school=None, name=name, defaults={"description": "Banque de certification Flow Stage Ready",
+                                              "flowstage_only": True})
     for i, (cat, qtype, text_fr, text_en, key, fb_fr, fb_en) in enumerate(QUESTIONS, start=1):
         name = f"FSR-{i:03d}"
         q = Question.objects.filter(name=name, category=cats[cat]).first() or Question(name=name, category=cats[cat])

@@ -32,7 +32,7 @@ from lms.messages import gettext_noop
 
 TOKEN_LENGTH = 16  # hex digits of the HMAC kept: 64 bits
 
-# The columns of options each question type shows: name -> where the bank ids are in the key.
+# The columns of options: choices, ordering items, and the two columns of a matching question.
 CHOICE, ITEM, LEFT, RIGHT = "choice", "item", "left", "right"
 
 _UNKNOWN = {

@@ -1,28 +1,35 @@
 """Exams' part of a person's data (registered with lms/accounts/personal_data.py by apps.ready).
 
 The export never carries what could help during an open attempt: no seed, no option order, and the answers of
-an attempt only once it is closed (DESIGN.md §7)."""
+an attempt only once it is closed (DESIGN.md §7). A closed attempt is shown as its result page shows it, through
+`exams.selectors.attempt_review` (the exam's review options: attempt 1 of 3 of a certification carries its score,
+not which answers were right), with the attempt's opaque option ids, never the bank's."""
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from lms.accounts import personal_data as pd
 
+SCORE_FIELDS = ("theory_points", "theory_max", "theory_pct", "practical_pct", "final_pct", "passed")
 ATTEMPT_FIELDS = ("id", "exam", "number", "status", "started_at", "deadline", "submitted_at", "closed_by_server",
-                  "theory_points", "theory_max", "theory_pct", "practical_pct", "final_pct", "passed", "graded_at")
+                  *SCORE_FIELDS, "graded_at")
 
 
 def export(user) -> dict:
-    from exams.models import Accommodation, Attempt, AttemptQuestion, PracticalAssessment, PrerequisiteExemption, \
-        Registration
+    from exams import selectors
+    from exams.models import Accommodation, Attempt, PrerequisiteExemption, Registration
 
+    lang = (translation.get_language() or "fr")[:2]
     attempts = []
     for a in Attempt.objects.filter(user=user).select_related("exam").order_by("started_at"):
         item = {**pd.row(a, ATTEMPT_FIELDS), "exam_title": a.exam.title}
         if a.status != Attempt.Status.OPEN:
-            item["answers"] = pd.rows(AttemptQuestion.objects.filter(attempt=a),
-                                      ("position", "version", "response", "saved_at", "awarded"))
-            item["practical_assessments"] = pd.rows(
-                PracticalAssessment.objects.filter(attempt=a, signed_off_at__isnull=False),
-                ("order", "levels", "comments", "overall_comment", "points", "percent", "signed_off_at"))
+            shown = selectors.attempt_review(a, user, lang)
+            item["review"] = shown["scope"].as_dict()
+            if not shown["scope"].score:
+                for f in SCORE_FIELDS:
+                    item.pop(f, None)
+            item["answers"] = pd.value(shown["questions"])
+            item["practical_assessments"] = pd.value(shown["practical"])
         attempts.append(item)
     return {
         "registrations": pd.rows(Registration.objects.filter(user=user)),
@@ -35,13 +42,10 @@ def export(user) -> dict:
 def anonymise(user) -> dict:
     from exams.models import Accommodation, PrerequisiteExemption
 
-    accommodations = Accommodation.objects.filter(user=user)
-    history = pd.purge_history(accommodations)
-    count = accommodations.delete()[0]
-    exemptions = list(PrerequisiteExemption.objects.filter(user=user))
-    history += pd.purge_history(exemptions)
-    PrerequisiteExemption.objects.filter(pk__in=[e.pk for e in exemptions]).update(reason="—")
-    return {"accommodations": count, "exemption_reasons": len(exemptions), "history_versions": history}
+    count = pd.delete_with_history(Accommodation.objects.filter(user=user))
+    exemptions = PrerequisiteExemption.objects.filter(user=user)
+    PrerequisiteExemption.history.filter(id__in=exemptions.values_list("pk", flat=True)).update(reason="—")
+    return {"accommodations": count, "exemption_reasons": exemptions.update(reason="—")}
 
 
 def register() -> None:

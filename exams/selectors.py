@@ -95,10 +95,28 @@ def certification_registrations_by_year() -> dict[int, int]:
 
 # --- Pages ---------------------------------------------------------------------------------------
 
+def own_results(user, now=None) -> list[dict]:
+    """`results_by_user` for the student themself: each exam's best score among the attempts whose score the
+    review options show them now (exams/review.py). 5 queries."""
+    results = results_by_user([user.pk])[user.pk]
+    attempts: dict[int, list[Attempt]] = defaultdict(list)
+    for a in Attempt.objects.filter(user=user).select_related("exam"):
+        attempts[a.exam_id].append(a)
+    for r in results:
+        rows = attempts.get(r["exam_id"], [])
+        closed = [a for a in rows if a.status != Attempt.Status.OPEN]
+        if not closed:
+            continue
+        scopes = own_review_scopes(user, closed[0].exam, closed, now, all_attempts=rows)
+        shown = [a.final_pct for a in closed if scopes[a.pk].score and a.final_pct is not None]
+        r["best_score"] = max(shown) if shown else None
+    return results
+
+
 def certifications_for_student(user) -> list[dict]:
     certs = list(Certification.objects.filter(active=True).select_related("exam"))
     regs = {r.certification_id: r for r in Registration.objects.filter(user=user)}
-    results = results_by_user([user.pk])[user.pk]
+    results = own_results(user)
     by_exam = {r["exam_id"]: r for r in results}
     return [{"certification": c, "registration": regs.get(c.pk), "result": by_exam.get(c.exam_id)} for c in certs]
 
@@ -200,14 +218,24 @@ def review_scope(attempt: Attempt, viewer, now=None) -> review.Scope:
     for the candidate."""
     if viewer.pk != attempt.user_id:
         return review.Scope.everything() if may_examine(viewer, attempt) else review.Scope.of(())
+    return own_review_scopes(viewer, attempt.exam, [attempt], now)[attempt.pk]
+
+
+def own_review_scopes(user, exam: Exam, attempts, now=None, all_attempts=None) -> dict[int, review.Scope]:
+    """The candidate's review scope of each of their closed `attempts` of `exam`, by attempt id. 1 query, none
+    when `all_attempts` (every attempt of theirs at this exam) is given."""
     now = now or timezone.now()
-    exam = attempt.exam
-    rows = list(Attempt.objects.filter(exam=exam, user_id=attempt.user_id).values_list("status", "passed"))
+    rows = ([(a.status, a.passed) for a in all_attempts] if all_attempts is not None else
+            list(Attempt.objects.filter(exam=exam, user_id=user.pk).values_list("status", "passed")))
     closed = review.exam_closed_for(
         now=now, available_until=exam.available_until, max_attempts=exam.max_attempts, attempts=len(rows),
         any_open=any(st == Attempt.Status.OPEN for st, _p in rows), any_passed=any(p for _s, p in rows))
-    moment = review.moment(attempt.submitted_at, now, closed)
-    return review.Scope.of(review.options_of(exam)[moment], moment)
+    options = review.options_of(exam)
+    out = {}
+    for a in attempts:
+        moment = review.moment(a.submitted_at, now, closed)
+        out[a.pk] = review.Scope.of(options[moment], moment)
+    return out
 
 
 def attempt_review(attempt: Attempt, viewer, lang: str, now=None) -> dict:
@@ -220,6 +248,7 @@ def attempt_review(attempt: Attempt, viewer, lang: str, now=None) -> dict:
     if scope.any_question:
         rows = AttemptQuestion.objects.filter(attempt=attempt).select_related("version").order_by("position")
         for aq in rows:
+            aq.attempt = attempt  # the option ids derive from the attempt (exams/options.py): no query per row
             shown = question_payload(aq, lang, reveal=False, review=scope.responses)
             if not scope.responses:
                 shown.pop("response", None)
@@ -409,5 +438,5 @@ def attempts_of(user, exam) -> list[Attempt]:
     return list(Attempt.objects.filter(user=user, exam=exam).order_by("-number"))
 
 
-__all__ = ["certification_summary", "results_by_user", "certifications_passed_by_year",
+__all__ = ["certification_summary", "results_by_user", "own_results", "certifications_passed_by_year",
            "certification_registrations_by_year", "examiner_queue", "exam_results"]

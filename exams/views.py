@@ -79,6 +79,9 @@ def certification_detail(request, code):
         if open_attempt.status != Attempt.Status.OPEN:
             open_attempt = None
             attempts = selectors.attempts_of(request.user, exam)
+    scopes = selectors.own_review_scopes(request.user, exam, [a for a in attempts if a.status != Attempt.Status.OPEN])
+    for a in attempts:
+        a.score_shown = a.pk in scopes and scopes[a.pk].score  # the review options decide (exams/review.py)
     return render(request, "exams/certification_detail.html", {
         "cert": cert, "exam": exam, "prereqs": prereqs, "all_met": all_met(results),
         "entitled": services.is_entitled(request.user), "registration": registration,

@@ -56,4 +56,6 @@ def ask(request, action: str, obj, *, title: str, lines, confirm_label: str, can
         "cancel_url": cancel_url, "cancel_label": cancel_label or gettext("Cancel"), "hidden": hidden, "token_field": FIELD,
         "token": token(request.user, action, obj), "danger": danger,
         "state": check(request, action, obj), "action_url": request.get_full_path(),
+        # the language switch leads back to the page the action started from (the action's URL answers POSTs)
+        "language_switch_next": cancel_url,
     }, status=status)

@@ -207,3 +207,11 @@ def trend(snapshots) -> dict | None:
         "first_month": first_month, "first": round_(first, 0), "last_month": last_month,
         "last": round_(last, 0), "delta": int(round_(last, 0) - round_(first, 0)), "months": len(pairs),
     }
+
+
+def trend_points(snapshots, today: datetime.date, score) -> list[tuple[datetime.date, Decimal]]:
+    """The progress chart's points: the monthly snapshots of the months before this one, then today's score, so
+    the chart ends where the score shown beside it stands (this month's snapshot, taken on the 1st, is older)."""
+    month_start = today.replace(day=1)
+    points = sorted((m, Decimal(s)) for m, s in snapshots if m < month_start)
+    return [*points, (today, Decimal(score))]

@@ -238,6 +238,9 @@ AXES_VERBOSE = False
 BADGES_VERIFY_RATE = os.environ.get("BADGES_VERIFY_RATE", "20/m")
 BADGES_VERIFY_PAGE_RATE = os.environ.get("BADGES_VERIFY_PAGE_RATE", "60/m")
 RATELIMIT_USE_CACHE = "default"
+# At most this many verifications of uploaded credentials run at once on the whole server (a counter in the same
+# cache), so attackers cannot hold every gunicorn worker: keep it below the number of workers (503 beyond).
+BADGES_VERIFY_CONCURRENCY = int(os.environ.get("BADGES_VERIFY_CONCURRENCY", "2"))
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit lists only django_redis and memcached as supported: Django's own Redis backend has the
     # atomic incr it needs (services mode). The embedded mode's local memory is "not shared", which is right

@@ -13,13 +13,16 @@ the end is known and told); a successful login clears the account-and-client cou
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Max, Sum
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import time_format
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -132,5 +135,55 @@ def rate_limit_response(request, seconds: int, template: str = "429.html", conte
     else:
         response = render(request, template, {**(context or {}), "message": message, "retry_after": seconds},
                           status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+# ------------------------------------------------------------------------------- concurrency cap (all processes)
+@contextmanager
+def concurrency_slot(name: str, limit: int, lifetime: int = 60):
+    """Take one of ``limit`` slots of ``name`` shared by every process (a counter in the rate limit's cache:
+    Redis in the services mode); yields True when taken, False when all are in use (then nothing is taken).
+    Keeps sync gunicorn workers free for other requests while expensive requests run (a per-process cap would
+    not: a sync worker serves one request at a time). A worker killed while holding a slot leaks it for at
+    most ``lifetime`` seconds: the counter expires ``lifetime`` seconds after it was created."""
+    cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    key = f"concurrency:{name}"
+    cache.add(key, 0, lifetime)
+    try:
+        taken = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, lifetime)
+        taken = 1
+    if taken > limit:
+        _release(cache, key)
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        _release(cache, key)
+
+
+def _release(cache, key) -> None:
+    try:
+        cache.decr(key)
+    except ValueError:  # the counter expired meanwhile: nothing to give back
+        pass
+
+
+def busy_message() -> str:
+    return _("The verifier is busy. Please try again in a few seconds.")
+
+
+def busy_response(request, seconds: int = 2, template: str = "503.html", context: dict | None = None):
+    """503 with Retry-After when every slot of an expensive endpoint is in use, in the client's language."""
+    message = busy_message()
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message, "retry_after": seconds}, status=503,
+                                json_dumps_params={"ensure_ascii": False})
+    else:
+        response = render(request, template, {**(context or {}), "message": message, "retry_after": seconds},
+                          status=503)
     response["Retry-After"] = str(seconds)
     return response

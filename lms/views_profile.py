@@ -24,7 +24,7 @@ from lms.accounts import selectors as profile_selectors
 from lms.accounts import services as profile_services
 from lms.accounts.forms import SECTIONS, ReviewForm
 from lms.accounts.models import Level, StudentProfile
-from lms.readiness import trend
+from lms.readiness import trend, trend_points
 
 
 def student_required(view):
@@ -86,7 +86,10 @@ def readiness_context(user):
         tr["delta_current"] = result.rounded - int(tr["first"])
     chart = ""
     if snaps:
-        chart = mark_safe(charts.score_trend_svg(snaps, _("Job-readiness score by month"), _short_month))
+        today = timezone.localdate()
+        chart = mark_safe(charts.score_trend_svg(
+            trend_points(snaps, today, result.score), _("Job-readiness score by month"),
+            lambda d: _("today") if d == today else _short_month(d)))
     return {"result": result, "components": readiness_inputs.explained(result), "trend": tr, "trend_chart": chart}
 
 
@@ -235,7 +238,7 @@ def _courses_block(request):
 
 def _exams_block(request):
     return {"summary": exams_selectors.certification_summary(request.user),
-            "results": exams_selectors.results_by_user([request.user.pk])[request.user.pk]}
+            "results": exams_selectors.own_results(request.user)}  # scores as the review options show them
 
 
 def _badges_block(request):

@@ -25,7 +25,9 @@ def anonymise(user) -> dict:
 
     invitations = list(CohortInvitation.objects.filter(user=user) | CohortInvitation.objects.filter(
         email__iexact=user.email))
-    history = pd.purge_history(invitations)
+    # the invitations' history stays (the audit of who invited whom, when), without the address and name
+    history = CohortInvitation.history.filter(id__in=[inv.pk for inv in invitations]).update(
+        email=pd.erased_email(user), first_name="", last_name="", token_hash="")
     for inv in invitations:
         inv.email, inv.first_name, inv.last_name = pd.erased_email(user), "", ""
         inv.token_hash = ""

@@ -16,6 +16,15 @@ SERVICES_MODE = bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_UR
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """The SQLite test database is a file in WAL mode (lms/settings.py): pytest-django removes the file, not
+    the -wal and -shm files SQLite may leave beside it."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3") and db.get("TEST", {}).get("NAME"):
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{db['TEST']['NAME']}{suffix}").unlink(missing_ok=True)
+
+
 def pytest_collection_modifyitems(config, items):
     skip_services = pytest.mark.skip(reason="services test: set DATABASE_URL and REDIS_URL (make test-services)")
     skip_e2e = pytest.mark.skip(reason=f"e2e test: {CHROMIUM} is missing (.ci/run installs it)")

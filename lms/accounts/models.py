@@ -9,6 +9,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .validators import validate_upload_size, validate_year
@@ -67,6 +68,12 @@ class User(AbstractUser):
 
     def get_display_name(self) -> str:
         return self.display_name or self.get_full_name() or self.email.split("@")[0]
+
+    @property
+    def is_activated(self) -> bool:
+        """The person has taken their account in hand: signed in once, or chose a password. An account created
+        for them (a cohort import, the demo) is not activated until then: they cannot see what it holds."""
+        return self.last_login is not None or self.has_usable_password()
 
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
@@ -519,9 +526,9 @@ class ErasureRequest(models.Model):
     did it; the request survives the erasure (its user is then the anonymised account)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        DONE = "done", _("Carried out")
-        REFUSED = "refused", _("Refused")
+        PENDING = "pending", pgettext_lazy("erasure request", "Pending")
+        DONE = "done", pgettext_lazy("erasure request", "Carried out")
+        REFUSED = "refused", pgettext_lazy("erasure request", "Refused")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="erasure_requests")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -93,15 +93,23 @@ def rows(qs, fields=None, exclude=()) -> list[dict]:
     return [row(o, fields, exclude) for o in qs]
 
 
-def purge_history(instances_or_qs) -> int:
-    """Remove the django-simple-history versions of rows whose content is erased (a kept old version
-    would keep the erased text). The audit of the erasure itself is the ErasureRequest's history."""
-    removed = 0
-    for obj in instances_or_qs:
-        history = getattr(type(obj), "history", None)
-        if history is not None:
-            removed += history.filter(id=obj.pk).delete()[0]
-    return removed
+def purge_history(model, pks) -> int:
+    """Remove the django-simple-history versions of rows whose content is erased (a kept old version, or the
+    version written when a row is deleted, would keep the erased text). The audit of the erasure itself is
+    the ErasureRequest's history."""
+    history = getattr(model, "history", None)
+    pks = list(pks)
+    if history is None or not pks:
+        return 0
+    return history.filter(id__in=pks).delete()[0]
+
+
+def delete_with_history(qs) -> int:
+    """Delete the rows of `qs` and every version of them (including the one written by the deletion)."""
+    pks = list(qs.values_list("pk", flat=True))
+    count = qs.model.objects.filter(pk__in=pks).delete()[1].get(qs.model._meta.label, 0) if pks else 0
+    purge_history(qs.model, pks)
+    return count
 
 
 # ------------------------------------------------------------------------------------------ use-cases
@@ -182,16 +190,12 @@ def _anonymise_account(user) -> dict:
         for item in PortfolioItem.objects.filter(profile=profile).exclude(file=""):
             item.file.delete(save=False)
             files += 1
-        history = 0
-        for model in _profile_row_models():
-            history += purge_history(model.objects.filter(profile=profile))
-        history += purge_history([profile])
-        profile.delete()
-        done.update(profile=1, files=files, history_versions=history)
-    reviews = PeerReview.objects.filter(student=user)
-    done["peer_reviews_received"] = len(reviews)
-    purge_history(reviews)
-    reviews.delete()
+        children = {m: list(m.objects.filter(profile=profile).values_list("pk", flat=True))
+                    for m in _profile_row_models()}
+        done.update(profile=delete_with_history(StudentProfile.objects.filter(pk=profile.pk)), files=files)
+        for model, pks in children.items():  # deleted with the profile; their versions too
+            purge_history(model, pks)
+    done["peer_reviews_received"] = delete_with_history(PeerReview.objects.filter(student=user))
     done["connections"] = Connection.objects.filter(models.Q(user_low=user) | models.Q(user_high=user)).delete()[0]
     done["readiness_snapshots"] = ReadinessSnapshot.objects.filter(user=user).delete()[0]
     done["api_tokens"] = ApiToken.objects.filter(user=user).delete()[0]

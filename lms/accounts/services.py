@@ -124,14 +124,15 @@ class ErasureError(ValidationError):
     pass
 
 
-def request_erasure(user, reason: str = "") -> ErasureRequest:
-    """The person asks for the erasure of their personal data; Flow Stage's staff carry it out or refuse it.
-    Asking twice while a request is pending returns the pending one."""
+def request_erasure(user, reason: str = "", by=None) -> ErasureRequest:
+    """The person asks for the erasure of their personal data (or a staff member records it for them, `by`);
+    Flow Stage's staff carry it out or refuse it. Asking twice while a request is pending returns the pending
+    one."""
     pending = ErasureRequest.objects.filter(user=user, status=ErasureRequest.Status.PENDING).first()
     if pending is not None:
         return pending
     req = ErasureRequest(user=user, reason=(reason or "").strip()[:2000])
-    req._history_user = user
+    req._history_user = by or user
     req._change_reason = "requested"
     try:
         with transaction.atomic():

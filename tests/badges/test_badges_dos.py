@@ -9,6 +9,7 @@ on wall time. The rate limit answers 429 per client.
 import copy
 import itertools
 import json
+from math import isqrt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,6 +22,8 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1/credentials/verify"
 LIMITS = jsonld.DEFAULT_LIMITS
+#: The most values one property of one node may hold: the array bound and the node map's (k² ≤ max_merge_work).
+MOST_FOR_ONE_PROPERTY = min(LIMITS.max_array, isqrt(LIMITS.max_merge_work))
 
 
 @pytest.fixture
@@ -96,7 +99,7 @@ def test_padding_just_within_the_limits_is_verified_with_bounded_work():
     whole verification (document + proof options) under a small share of the step budget."""
     cred = issue()
     doc = doc_of(cred)
-    attack = padded(doc, 250)
+    attack = padded(doc, MOST_FOR_ONE_PROPERTY - 8)
     report = verify_doc(attack)
     assert report.verdict == "INVALID"
     assert report.check("proof").message.template.startswith("the signature does not match")  # checked, not refused
@@ -108,7 +111,7 @@ def test_padding_just_within_the_limits_is_verified_with_bounded_work():
 
 
 def test_one_value_more_for_the_same_property_is_refused_before_the_rdf(pyld_calls):
-    doc = {k: v for k, v in padded(doc_of(issue()), 256).items() if k != "proof"}
+    doc = {k: v for k, v in padded(doc_of(issue()), MOST_FOR_ONE_PROPERTY).items() if k != "proof"}
     pyld_calls.clear()  # the issuance's own canonicalisation
     with pytest.raises(DocumentLimitError, match="node map work"):
         jsonld.canonicalize(doc)
@@ -151,9 +154,11 @@ def test_many_values_are_refused(pyld_calls):
     """Many values in arrays each within max_array: the estimate of the quads refuses them."""
     doc = doc_of(issue())
     pyld_calls.clear()  # the issuance's own canonicalisation
+    width = LIMITS.max_array
     doc["evidence"] = [{"type": ["Evidence"], "narrative": f"n{i}", "name": f"x{i}", "description": f"d{i}",
-                        "genre": "g", "audience": "a"} for i in range(250)]
-    doc["credentialSubject"]["result"] = [{"type": ["Result"], "value": str(i)} for i in range(250)]
+                        "genre": "g", "audience": "a"} for i in range(width)]
+    doc["credentialSubject"]["result"] = [{"type": ["Result"], "value": str(i)} for i in range(width)]
+    assert jsonld.measure(doc, Limits(max_values=10**6)).values > LIMITS.max_values
     assert f"more than {LIMITS.max_values} values and objects" in _limit_failure(verify_doc(doc))
     assert pyld_calls == []
 
@@ -166,6 +171,12 @@ def test_many_context_entries_are_refused(pyld_calls):
     assert "@context entries" in _limit_failure(verify_doc(doc))
     doc = copy.deepcopy(original)
     doc["credentialSubject"]["achievement"]["@context"] = [doc["@context"][1]] * 20  # nested, same bundled URL
+    assert "@context entries" in _limit_failure(verify_doc(doc))
+    nested = doc["@context"]
+    for _ in range(100):
+        nested = [nested]
+    doc = copy.deepcopy(original)
+    doc["@context"] = nested  # lists in lists count too (their nesting is bounded)
     assert "@context entries" in _limit_failure(verify_doc(doc))
     assert pyld_calls == []
 
@@ -306,3 +317,37 @@ def test_behind_a_trusted_proxy_the_forwarded_client_is_counted(client, rate_lim
                        HTTP_X_FORWARDED_FOR=_ip(8)).status_code == 200
     assert client.post(API, data=body, content_type="application/json", REMOTE_ADDR="10.0.0.1",
                        HTTP_X_FORWARDED_FOR=f"1.2.3.4, {_ip(7)}").status_code == 429
+
+
+# ------------------------------------------------------------------------------------ concurrency cap
+def test_verifications_beyond_the_server_wide_cap_answer_503_and_free_their_slot(client, settings):
+    from lms.throttle import concurrency_slot
+
+    settings.BADGES_VERIFY_CONCURRENCY = 2
+    body = issue().signed_json.encode()
+    with concurrency_slot("badges-verify", 2) as first, concurrency_slot("badges-verify", 2) as second:
+        assert first and second  # two verifications in flight (in other workers)
+        resp = client.post(API, data=body, content_type="application/json")
+        assert resp.status_code == 503 and resp["Retry-After"]
+        assert resp.json()["detail"] == "Le vérificateur est occupé. Veuillez réessayer dans quelques secondes."
+        page = client.post("/en/badges/verify/", {"text": body.decode()})
+        assert page.status_code == 503 and "The verifier is busy" in page.content.decode()
+        with concurrency_slot("badges-verify", 2) as third:
+            assert third is False
+    # the refused requests gave their slot back, and so did the finished ones
+    for _ in range(3):
+        resp = client.post(API, data=body, content_type="application/json")
+        assert resp.status_code == 200 and resp.json()["verdict"] == "VALID"
+    with concurrency_slot("badges-verify", 1) as only:
+        assert only
+
+
+def test_a_slot_is_given_back_when_the_verification_raises(monkeypatch):
+    from lms.throttle import concurrency_slot
+
+    with pytest.raises(RuntimeError):
+        with concurrency_slot("badges-verify-test", 1) as taken:
+            assert taken
+            raise RuntimeError("worker error")
+    with concurrency_slot("badges-verify-test", 1) as taken:
+        assert taken

@@ -307,7 +307,7 @@ def test_upload_page_structure_errors(client, text, french):
 def test_upload_page_summary_and_file_errors(client):
     cred = issue()
     page = _text(client.post("/badges/verify/", {"text": cred.signed_json}))
-    assert 'data-verdict="VALID"' in page and f"{day(cred.valid_from)} → {day(cred.valid_until)}" in page
+    assert 'data-verdict="VALID"' in page and f"du {day(cred.valid_from)} au {day(cred.valid_until)}" in page
     assert_no_english(page)
     page = _text(client.post("/badges/verify/", {"file": SimpleUploadedFile("x.gif", b"GIF89a....")}))
     assert "ce type de fichier n’est pas pris en charge" in page and "unsupported file" not in page

@@ -175,7 +175,7 @@ def test_bulk_script_writes_the_label():
 # ------------------------------------------------------------------------------------ upload page
 def test_upload_page_names_our_achievement_in_french(client, lighting):
     cred = issue(achievement=lighting)
-    title = re.compile(r'<h2 class="card__title">([^<]*)</h2>')
+    title = re.compile(r'<strong class="plain-title">([^<]*)</strong>')
     assert title.findall(_text(client.post("/badges/verify/", {"text": cred.signed_json}))) == [FR]
     assert title.findall(_text(client.post("/en/badges/verify/", {"text": cred.signed_json}))) == [EN]
     # renamed since: the signed name, not a translation of another text
@@ -186,8 +186,9 @@ def test_upload_page_names_our_achievement_in_french(client, lighting):
 def test_upload_page_keeps_a_foreign_name(client, lighting):
     doc = json.loads(issue(achievement=lighting).signed_json)
     doc["credentialSubject"]["achievement"]["id"] = "https://elsewhere.example/achievements/lighting"
-    title = re.compile(r'<h2 class="card__title">([^<]*)</h2>')
-    assert title.findall(_text(client.post("/badges/verify/", {"text": json.dumps(doc)}))) == [EN]
+    # (altered, so INVALID: its name is only what the file claims)
+    claim = re.compile(r'<p class="small muted" id="plain-claim">Le fichier se présente comme « ([^<]*) », délivré')
+    assert claim.findall(_text(client.post("/badges/verify/", {"text": json.dumps(doc)}))) == [EN]
 
 
 # ------------------------------------------------------------------------------------ e-mail on issuance

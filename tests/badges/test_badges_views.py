@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 
 from badges import media, selectors, services
 from badges.models import BulkIssuance, Credential
@@ -92,7 +93,7 @@ def test_public_page_valid_then_revoked(client, credential):
     assert resp.status_code == 200 and 'data-verdict="VALID"' in html
     assert credential.user.get_display_name() in html
     resp = client.get(f"/en/verify/{credential.pk}/")
-    assert resp.status_code == 200 and "Checks" in resp.content.decode()
+    assert resp.status_code == 200 and "Technical checks" in resp.content.decode()
     services.revoke_credential(credential, reason="Fraud")
     assert 'data-verdict="REVOKED"' in client.get(f"/verify/{credential.pk}/").content.decode()
 
@@ -318,3 +319,21 @@ def test_the_bare_verify_address_leads_to_the_upload_verifier(client):
         assert response.status_code == 302
         assert response["Location"] == f"{prefix}/badges/verify/"
         assert client.get(response["Location"]).status_code == 200
+
+
+def test_staff_list_says_which_holders_never_activated_their_account(client, fs_staff):
+    dormant = make_user("student", email="dormant@example.test")
+    dormant.set_unusable_password()
+    dormant.save()
+    issue(user=dormant)
+    issue(user=make_user("student", email="active@example.test"))  # has a password: activated
+    client.force_login(fs_staff)
+    html = client.get("/badges/staff/").content.decode()
+    rows = {email: html[html.index(email):html.index("</td>", html.index(email))]
+            for email in ("dormant@example.test", "active@example.test")}
+    assert 'data-testid="not-activated"' in rows["dormant@example.test"]
+    assert 'data-testid="not-activated"' not in rows["active@example.test"]
+    assert "1 titulaire de cette liste n’a jamais activé son compte" in html
+    dormant.last_login = timezone.now()  # signed in once (e.g. through a reset link): activated
+    dormant.save()
+    assert 'data-testid="not-activated"' not in client.get("/badges/staff/").content.decode()

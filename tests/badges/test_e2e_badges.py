@@ -110,3 +110,29 @@ def test_pass_badge_qr_verify_revoke(live_server, browser, screenshot_dir, setti
     page.screenshot(path=str(screenshot_dir / "badges_verify_upload_en.png"), full_page=True)
     for p in (page, phone, staff_page):
         p.close()
+
+
+PLACEHOLDER_FITS = """e => { const cs = getComputedStyle(e); const c = document.createElement('canvas').getContext('2d');
+  c.font = cs.fontSize + ' ' + cs.fontFamily;
+  return c.measureText(e.placeholder).width <= e.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight); }"""
+
+
+def test_staff_search_placeholder_is_whole_and_unactivated_holders_are_flagged(live_server, browser, screenshot_dir):
+    staff = make_user("flowstage_staff")
+    dormant = make_user("student", email="dormant@example.test")
+    dormant.set_unusable_password()
+    dormant.save()
+    from badges_testkit import issue
+
+    issue(user=dormant)
+    for width, height, tag in ((1280, 900, "desktop"), (390, 844, "phone")):
+        for prefix, lang in (("", "fr"), ("/en", "en")):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            login_in_browser(page, live_server.url, staff.email, lang_prefix=prefix)
+            page.goto(f"{live_server.url}{prefix}/badges/staff/")
+            search = page.locator("#badge-q")
+            search.scroll_into_view_if_needed()
+            assert search.evaluate(PLACEHOLDER_FITS), (tag, lang)
+            assert page.locator("[data-testid=not-activated]").count() == 1
+            page.screenshot(path=str(screenshot_dir / f"badges_staff_search_{tag}_{lang}.png"))
+            page.close()

@@ -109,6 +109,44 @@ def test_co_authoring_school_sees_the_course_in_its_admin_list(client):
     assert services.can_teach(teacher, course)
 
 
+def _panel(html: str) -> str:
+    start = html.index('class="panel summary school-courses"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_authoring_home_links_only_what_the_teacher_may_edit_and_says_why_the_rest_is_read_only(client):
+    school, owner = make_school(co_creation=True), make_school()
+    teacher = make_user("teacher")
+    services.add_teacher(school, teacher)
+    own = make_course(parent=services.ensure_school_section(school), title="Module de l’école")
+    shared = make_course(parent=services.ensure_school_section(owner), title="Module co-créé ailleurs")
+    shared.schools.add(school)
+    shared.save()
+    fs = make_course(title="Module Flow Stage")
+    fs.schools.add(school)
+    fs.save()
+    client.force_login(teacher)
+    panel = _panel(client.get("/admin/").content.decode())
+    assert f'href="/admin/pages/{own.pk}/edit/"' in panel
+    for course in (shared, fs):
+        assert course.title in panel and f"/admin/pages/{course.pk}/edit/" not in panel
+        assert client.get(f"/admin/pages/{course.pk}/edit/").status_code in (302, 403)  # what the panel says
+    assert "En lecture seule : propriété de Flow Stage ou d’une autre école" in panel
+    assert "Leur propriétaire les rédige" in panel
+
+
+def test_authoring_home_without_co_created_modules_says_so(client):
+    basic = make_school(co_creation=False)
+    teacher = make_user("teacher")
+    services.add_teacher(basic, teacher)
+    course = make_course(parent=services.ensure_school_section(basic), title="Module sans co-création")
+    client.force_login(teacher)
+    panel = _panel(client.get("/admin/").content.decode())
+    assert f"/admin/pages/{course.pk}/edit/" not in panel and "Module sans co-création" in panel
+    assert "n’inclut pas les modules co-créés" in panel
+    assert client.get(f"/admin/pages/{course.pk}/edit/").status_code == 302  # the gate refuses, as said
+
+
 def test_cohort_enrolment_page_for_school_staff(client):
     from partnerships.models import Cohort, CohortMembership, Programme
 

@@ -192,3 +192,36 @@ def test_enrolling_in_a_paid_course_asks_first_with_its_price(client, student):
     action, fields = confirm_form(client.post(reverse("courses:enrol", args=[course.pk])))
     assert client.post(action, fields).status_code == 302
     assert Enrolment.objects.get(user=student).price_paid == Decimal("199.00")
+
+
+def test_resume_leads_to_the_first_unfinished_lesson(client, student):
+    course = make_course(n_units=2, lessons_per_unit=2)
+    lessons = lessons_of(course)
+    services.self_enrol(student, course)
+    client.force_login(student)
+    for lesson in (lessons[0], lessons[2], lessons[3]):  # the second one skipped; the last one visited last
+        client.get(lesson.url)
+        services.complete_lesson(student, lesson)
+    assert Enrolment.objects.get(user=student).last_lesson_id == lessons[3].pk
+    html = client.get(course.url).content.decode()
+    assert f'<a class="btn btn--accent" href="{lessons[1].url}">Reprendre' in html
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    assert f'href="{lessons[1].url}">Reprendre</a>' in html
+    services.complete_lesson(student, lessons[1])  # all done: no "Resume", the course to review
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    assert "Reprendre" not in html and "Revoir la formation" in html
+    assert "Toutes les leçons sont terminées" in client.get(course.url).content.decode()
+
+
+def test_grading_form_fields_have_visible_labels(client, student, fs_staff):
+    course = make_course(n_units=1, lessons_per_unit=1)
+    lesson = lessons_of(course)[0]
+    services.self_enrol(student, course)
+    block_id = next(iter(services.assignment_blocks(lesson)))
+    services.submit_assignment(student, lesson, block_id, url="https://example.org/dossier")
+    client.force_login(fs_staff)
+    html = client.get(reverse("courses:grading")).content.decode()
+    sub = Submission.objects.get()
+    assert f'<label class="grade-form__label" for="g-{sub.pk}">Note</label>' in html
+    assert f'<label class="grade-form__label grade-form__label--block" for="f-{sub.pk}">' in html
+    assert 'class="table table--stack"' in html  # read as cards on a phone

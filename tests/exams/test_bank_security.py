@@ -285,3 +285,28 @@ def test_examiner_queue_and_rule_agree(bank, awaiting):
 def h_levels(attempt, picks):
     crit = list(attempt.exam.rubric.criteria.order_by("position"))
     return {str(c.pk): str(c.levels.order_by("position")[i].pk) for c, i in zip(crit, picks)}
+
+
+def test_demo_bank_export_by_a_school_teacher_leaves_out_every_certification_question(client):
+    """The issue's reproduction on the demo bank: the Flow Stage Ready exam draws from shared categories."""
+    from exams import demo
+
+    cats = demo.seed_bank()
+    demo.seed_certification(cats, demo.seed_rubric())
+    # Not the flag that protects them: the exam drawing from them does.
+    QuestionCategory.objects.filter(pk__in=[c.pk for c in cats.values()]).update(flowstage_only=False)
+    school = h.entitled_school("Demo-like school")
+    teacher = make_user("teacher")
+    SchoolMember.objects.create(school=school, user=teacher, role="teacher")
+    QuestionCategory.objects.create(name="Ma banque", school=school)
+    client.force_login(teacher)
+    for fmt in ("xml", "gift"):
+        resp = client.get(reverse("exams:export_bank", kwargs={"fmt": fmt}))
+        assert resp.status_code == 200
+        text = resp.content.decode()
+        assert (moodlexml.parse if fmt == "xml" else gift.parse)(text).questions == []  # the school's bank is empty
+        for name in cats:
+            assert name not in text
+        for q in Question.objects.filter(category__in=cats.values()):
+            assert q.text_fr[:40] not in text and q.text_en[:40] not in text
+    assert not services.categories_for(teacher).filter(pk__in=[c.pk for c in cats.values()]).exists()

@@ -437,7 +437,6 @@ def test_weights_admin_form_error(client, cert):
     data = {"title_fr": "Examen", "title_en": "", "slug": cert.exam.slug, "instructions_fr": "", "instructions_en": "",
             "theory_weight": "60", "practical_weight": "30", "pass_mark": "75", "rubric": cert.exam.rubric_id,
             "time_limit_minutes": "60", "max_attempts": "3", "wait_between_attempts": "0", "grace_seconds": "30",
-            "review": "full",
             "fixed_questions-TOTAL_FORMS": "0", "fixed_questions-INITIAL_FORMS": "0",
             "random_draws-TOTAL_FORMS": "0", "random_draws-INITIAL_FORMS": "0"}
     resp = client.post(url, data)

@@ -35,3 +35,20 @@ def test_forged_and_expired_tokens_do_not_act(monkeypatch):
     monkeypatch.setattr(confirm, "MAX_AGE", -1)
     assert confirm.check(_post(alice, token), "exams.submit", 7) == "expired"
     assert not confirm.confirmed(_post(alice, token), "exams.submit", 7)
+
+
+
+def test_confirmation_page_language_switch_leads_back_to_where_the_action_started(client):
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from courses.models import CoursePage
+    from tests.courses.factories import make_course
+
+    course = make_course(n_units=1, lessons_per_unit=1, kind=CoursePage.Kind.CONTINUING, price=Decimal("199"),
+                         open_enrolment=True)
+    client.force_login(make_user("student"))
+    html = client.post(reverse("courses:enrol", args=[course.pk])).content.decode()
+    assert 'id="confirm"' in html
+    assert f'<input name="next" type="hidden" value="{course.url}">' in html  # not the POST-only enrol URL

@@ -412,3 +412,23 @@ def test_student_dashboard_composes_each_apps_block(client, student):
     for block in ("courses", "exams", "badges", "careers"):
         assert f'data-block="{block}"' in html, block
     assert "Profile completeness" in html and "Job-readiness score" in html
+
+
+def test_readiness_chart_ends_at_the_score_shown(client, student, profile):
+    import re
+
+    from django.utils import timezone
+
+    from lms import readiness_inputs
+
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    last_month = (month - datetime.timedelta(days=1)).replace(day=1)
+    ReadinessSnapshot.objects.create(user=student, month=last_month, score=Decimal("52"))
+    ReadinessSnapshot.objects.create(user=student, month=month, score=Decimal("91"))  # older than today's score
+    score = readiness_inputs.readiness_for(student).rounded
+    client.force_login(student)
+    html = client.get("/profile/readiness/").content.decode()
+    titles = re.findall(r"<circle [^>]*><title>([^<]*)</title></circle>", html)
+    assert titles[-1] == f"aujourd’hui: {score}/100" and len(titles) == 2
+    assert f"{score}/100" in html

@@ -193,3 +193,11 @@ def test_trend_like_the_brief():
 def test_trend_none_without_snapshots_and_zero_with_one():
     assert trend([]) is None
     assert trend([(d(2026, 1, 1), D(50))])["delta"] == 0
+
+
+def test_chart_ends_with_todays_score_not_this_months_snapshot():
+    snaps = [(d(2026, 9, 1), D("40")), (d(2026, 10, 1), D("52")), (d(2026, 11, 1), D("55"))]
+    today = d(2026, 11, 30)
+    points = readiness.trend_points(snaps, today, D("62.4"))
+    assert points == [(d(2026, 9, 1), D("40")), (d(2026, 10, 1), D("52")), (today, D("62.4"))]
+    assert readiness.trend_points([], today, D(0)) == [(today, D(0))]

@@ -38,10 +38,25 @@
     if (el) { el.dataset.state = state; el.textContent = text; }
   }
 
+  // One save in flight per question: a change made while one is on its way waits for it, then sends the
+  // question's state at that moment. Two PUTs of one question never race, so an older answer (a partial
+  // ordering, say) can never land after a newer one.
+  var inFlight = {}, queued = {};
   function save(fs) {
     var id = fs.dataset.qid;
+    if (inFlight[id]) {
+      if (!queued[id]) {
+        queued[id] = inFlight[id].then(function () { queued[id] = null; return save(fs); });
+      }
+      return queued[id];
+    }
     var body = JSON.stringify({ response: responseOf(fs) });
     if (lastSent[id] === body) return Promise.resolve(true);  // unchanged: skip
+    inFlight[id] = send(fs, id, body).finally(function () { inFlight[id] = null; });
+    return inFlight[id];
+  }
+
+  function send(fs, id, body) {
     setState(fs, "saving", form.dataset.msgSaving);
     return fetch(api + "/answers/" + id, {
       method: "PUT", credentials: "same-origin",
@@ -56,15 +71,24 @@
         return true;
       }
       if (r.status === 409) { window.location.href = form.dataset.resultUrl; return false; }
+      // The server answered but did not save: say what it said (a refused answer, a busy server), never
+      // "check your connection", which is only for a request that did not reach it (below).
       return r.json().catch(function () { return {}; }).then(function (j) {
-        var why = (j && j.localized && j.localized.detail) || (j && j.detail) || form.dataset.msgError;
-        setState(fs, "error", why);
+        var said = (j && j.localized && j.localized.detail) || (j && j.detail);
+        var why = typeof said === "string" && said ? said :
+          (r.status >= 500 ? form.dataset.msgServer : form.dataset.msgRefused);
+        setState(fs, r.status >= 500 ? "server-error" : "error", why);
         live.textContent = why;
+        var wait = parseInt(r.headers.get("Retry-After"), 10);
+        if (r.status === 503 && wait > 0 && wait < 120) {
+          setTimeout(function () { save(fs); }, wait * 1000);  // a busy server: try again when it says
+        }
         return false;
       });
     }).catch(function () {
-      setState(fs, "error", form.dataset.msgError);
-      live.textContent = form.dataset.msgError;
+      // fetch() itself failed: the request never got an answer (offline, network cut)
+      setState(fs, "offline", form.dataset.msgOffline);
+      live.textContent = form.dataset.msgOffline;
       return false;
     });
   }
@@ -78,11 +102,11 @@
       timers[fs.dataset.qid] = setTimeout(function () { save(fs); }, 800);
     });
   });
-  // Retry answers that failed to save (network blips).
+  // Retry answers that failed to save (network blips, a busy or failing server).
   setInterval(function () {
     form.querySelectorAll("fieldset.question").forEach(function (fs) {
       var el = document.getElementById("state-" + fs.dataset.qid);
-      if (el && el.dataset.state === "error") save(fs);
+      if (el && /^(error|server-error|offline)$/.test(el.dataset.state)) save(fs);
     });
   }, 10000);
 
