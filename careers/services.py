@@ -718,7 +718,7 @@ def create_agreement(application: Application, *, by) -> Agreement:
     pay, with the school's referent; the school or the host organisation completes it before anyone signs."""
     from partnerships import access
 
-    app = Application.objects.select_for_update().select_related("offer__employer", "offer__programme",
+    app = Application.objects.select_for_update(of=("self",)).select_related("offer__employer", "offer__programme",
                                                                  "student").get(pk=application.pk)
     school, _membership = selectors.student_school(app.student)
     is_host = selectors.is_employer_member(by, app.offer.employer_id)
@@ -746,7 +746,7 @@ def update_agreement(agreement: Agreement, terms: AgreementTerms, *, by, referen
     """Change the terms (the school's staff or referent, the host organisation's staff). Refused, nothing written,
     when they break a rule. A change of the signed document voids every signature given so far: the parties are
     asked again (each told by e-mail)."""
-    agreement = (Agreement.objects.select_for_update()
+    agreement = (Agreement.objects.select_for_update(of=("self",))
                  .select_related("application__offer__employer", "application__offer__programme",
                                  "application__student", "school", "referent").get(pk=agreement.pk))
     if not may_edit_agreement(by, agreement):
@@ -774,7 +774,7 @@ def update_agreement(agreement: Agreement, terms: AgreementTerms, *, by, referen
         return agreement
     agreement.version += 1
     now, voided = timezone.now(), 0
-    for sig in _live_signatures(agreement).select_for_update():
+    for sig in _live_signatures(agreement).select_for_update(of=("self",)):
         sig.voided_at = now
         sig.save(update_fields=["voided_at"])  # one by one: each voiding is in the signatures' history
         voided += 1
@@ -845,7 +845,7 @@ def _sign(agreement: Agreement, party: str, *, signer, name: str, email: str, vi
 
 
 def _locked_agreement(agreement: Agreement) -> Agreement:
-    return (Agreement.objects.select_for_update()
+    return (Agreement.objects.select_for_update(of=("self",))
             .select_related("application__offer__employer", "application__offer__programme", "application__student",
                             "school", "referent").get(pk=agreement.pk))
 
@@ -925,7 +925,7 @@ def open_tutor_link(token: str, action: str = TutorLink.Action.SIGN) -> TutorAcc
 def sign_by_tutor_link(token: str, *, name: str) -> AgreementSignature:
     """The tutor signs for the host organisation through their e-mailed link (once)."""
     access_ = open_tutor_link(token)
-    link = TutorLink.objects.select_for_update().get(pk=access_.link.pk)
+    link = TutorLink.objects.select_for_update(of=("self",)).get(pk=access_.link.pk)
     if link.used_at is not None:
         raise CareersError(_("This link was already used on %(date)s: a link signs once."), 410,
                            date=timezone.localtime(link.used_at).strftime("%Y-%m-%d %H:%M"))

@@ -95,6 +95,11 @@ def build() -> tuple[dict, dict]:
     # careers: a published offer of the employer, the student's application to it
     offer = kit.offer(employer, users["employer"])
     application = careers_services.apply(offer, student, message="Bonjour", consent_parts=["skills"], day=kit.TODAY)
+    # and a second offer the student was accepted to, whose agreement school A's staff opened (nobody signed yet)
+    second = kit.offer(employer, users["employer"], title="Technicien retours")
+    accepted = careers_services.apply(second, student, message="Bonjour", consent_parts=["skills"], day=kit.TODAY)
+    careers_services.decide(accepted, by=users["employer"], action="accept", day=kit.TODAY)
+    agreement = careers_services.create_agreement(accepted, by=users["staff"])
 
     # cohort invitation of school A, an erasure request of the student, an API token of the student
     partnership_services.invite_to_cohort(
@@ -111,7 +116,8 @@ def build() -> tuple[dict, dict]:
         "cert_code": cert.code, "course": course.pk, "lesson": lesson.pk, "submission": submission.pk,
         "credential": credential.pk, "short_id": credential.short_id, "bulk": bulk.pk,
         "status_list": StatusList.objects.order_by("number").first().number, "achievement": achievement.slug,
-        "skill": ensure_skill("sound").slug, "offer": offer.pk, "application": application.pk, "cohort": cohort.pk,
+        "skill": ensure_skill("sound").slug, "offer": offer.pk, "application": application.pk,
+        "accepted": accepted.pk, "agreement": agreement.pk, "agreement_hash": careers_services.agreement_hash(agreement), "cohort": cohort.pk,
         "invitation": invitation.pk, "partnership": Partnership.objects.get(school=school_a).pk,
         "school": school_a.slug, "erasure": erasure.pk, "token": token.pk, "public_id": profile.public_id,
         "section": next(iter(SECTIONS)),
