@@ -14,10 +14,10 @@ PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-services test-e2e install migrate seed messages bench clean chromium
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -r requirements.lock
+	$(PIP) install -q -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed

@@ -314,23 +314,29 @@ def qr_matrix(data: str) -> list[list[bool]]:
 
 
 # ------------------------------------------------------------------------------ PDF certificate
+def pdf_fonts() -> tuple[str, str]:
+    """The (regular, bold) fonts of the platform's PDFs: DejaVu Sans (every accent, €, …) when installed, else the
+    standard Helvetica."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    try:
+        pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+        pdfmetrics.registerFont(TTFont("DejaVu-Bold", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"))
+        return "DejaVu", "DejaVu-Bold"
+    except Exception:  # noqa: BLE001 - fall back to the standard fonts
+        return "Helvetica", "Helvetica-Bold"
+
+
 def certificate_pdf(*, title: str, holder: str, achievement: str, description: str, issuer: str,
                     issued_on: str, valid_until: str, verify_url: str, labels: dict, badge_png_bytes: bytes | None = None) -> bytes:
     """A printable A4 landscape certificate with the QR code of the verification URL."""
     from reportlab.lib.colors import HexColor
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.utils import ImageReader
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    regular, bold = "Helvetica", "Helvetica-Bold"
-    try:
-        pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
-        pdfmetrics.registerFont(TTFont("DejaVu-Bold", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"))
-        regular, bold = "DejaVu", "DejaVu-Bold"
-    except Exception:  # noqa: BLE001 - fall back to the standard fonts
-        pass
+    regular, bold = pdf_fonts()
     buf = io.BytesIO()
     w, h = landscape(A4)
     c = canvas.Canvas(buf, pagesize=(w, h))

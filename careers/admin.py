@@ -79,3 +79,54 @@ admin.site.register(m.PriorityPlacement, SimpleHistoryAdmin)
 admin.site.register(m.CareerProfile, SimpleHistoryAdmin)
 admin.site.register(m.ContactRequest)
 admin.site.register(m.MatchRun)
+
+
+class SignatureInline(admin.TabularInline):
+    model = m.AgreementSignature
+    extra = 0
+    can_delete = False
+    fields = ["party", "signer_name", "signer_email", "via", "document_hash", "signed_at", "voided_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # signatures are given on the platform, never typed in
+
+
+@admin.register(m.Agreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    """Read-only: the terms change through the school's and the host's pages, where a change voids the signatures."""
+
+    list_display = ["application", "school", "kind", "status", "start_date", "end_date", "monthly_pay", "version"]
+    list_filter = ["status", "kind"]
+    search_fields = ["application__student__email", "application__offer__title", "school__name"]
+    inlines = [SignatureInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(m.AgreementSignature)
+class AgreementSignatureAdmin(SimpleHistoryAdmin):
+    list_display = ["agreement", "party", "signer_name", "via", "signed_at", "voided_at"]
+    list_filter = ["party", "via"]
+    search_fields = ["document_hash", "signer_name", "signer_email"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(m.TutorLink)
+class TutorLinkAdmin(SimpleHistoryAdmin):
+    list_display = ["agreement", "action", "sent_to", "sent_at", "used_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

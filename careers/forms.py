@@ -10,8 +10,8 @@ from badges.models import Achievement
 
 from . import matching
 from .models import (
-    CEFR_CHOICES, GENRE_CHOICES, LEVEL_CHOICES, VENUE_CHOICES, ApprenticeshipProgramme, CareerProfile, ConsentPart,
-    Kind, Offer,
+    CEFR_CHOICES, GENRE_CHOICES, LEVEL_CHOICES, VENUE_CHOICES, WEEKDAY_CHOICES, Agreement, ApprenticeshipProgramme,
+    CareerProfile, ConsentPart, Kind, Offer,
 )
 from .selectors import Filters
 
@@ -189,3 +189,60 @@ def rows_of(formsets) -> dict:
         if d.get("achievement"):
             out["credentials"].append((d["achievement"], d.get("required", False)))
     return out
+
+
+# --- agreements ---------------------------------------------------------------------------------------------------
+
+AGREEMENT_FIELDS = ["activities", "start_date", "end_date", "weekly_hours", "monthly_pay", "pay_terms",
+                    "tutor_name", "tutor_role", "tutor_email", "leave_days", "absence_terms", "insurer",
+                    "insurance_policy", "track", "rhythm", "contract_year"]
+
+
+class AgreementForm(forms.Form):
+    """The terms of an agreement. The objectives are written one a line, “objective | how it is measured”; the
+    rules (French law, the offer's dates, what must be written) are the services'."""
+
+    objectives = forms.CharField(
+        label=_("Learning objectives"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000,
+        help_text=_("One a line: the objective, a vertical bar, then how it is measured — e.g. “Mix a show's front "
+                    "of house alone | three shows mixed without the tutor”."))
+    presence_days = forms.TypedMultipleChoiceField(label=_("Days of presence"), coerce=int, choices=WEEKDAY_CHOICES,
+                                                   widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, data=None, instance: Agreement | None = None, referents=()):
+        initial = None
+        if instance is not None:
+            initial = forms.models.model_to_dict(instance, fields=AGREEMENT_FIELDS)
+            initial["objectives"] = "\n".join(f"{o['objective']} | {o['measure']}" for o in instance.objectives)
+            initial["presence_days"] = instance.presence_days
+            initial["referent"] = instance.referent_id
+        super().__init__(data, initial=initial)
+        self.fields.update(forms.fields_for_model(Agreement, fields=AGREEMENT_FIELDS, widgets={
+            "start_date": DateInput(), "end_date": DateInput(), "activities": forms.Textarea(attrs={"rows": 4}),
+            "pay_terms": forms.Textarea(attrs={"rows": 2}), "absence_terms": forms.Textarea(attrs={"rows": 2})}))
+        for name in ("activities", "pay_terms", "tutor_name", "absence_terms", "insurer", "insurance_policy"):
+            self.fields[name].required = False  # the services say what is missing, with the other rules
+        if instance is not None and instance.kind != Kind.APPRENTICESHIP:
+            for name in ("track", "rhythm", "contract_year"):
+                del self.fields[name]
+        self.fields["referent"] = forms.TypedChoiceField(
+            label=_("School's referent teacher"), coerce=int, required=False, empty_value=None,
+            choices=[("", "—")] + [(u.pk, u.get_display_name()) for u in referents])
+        self.order_fields(["activities", "objectives"] + AGREEMENT_FIELDS[1:5] + ["presence_days"]
+                          + AGREEMENT_FIELDS[5:] + ["referent"])
+
+    def clean_objectives(self):
+        rows = []
+        for line in self.cleaned_data["objectives"].splitlines():
+            if not line.strip():
+                continue
+            objective, _bar, measure = line.partition("|")
+            rows.append({"objective": objective.strip()[:300], "measure": measure.strip()[:300]})
+        if len(rows) > 20:
+            raise forms.ValidationError(_("Twenty objectives at most."))
+        return rows
+
+
+class TutorSignForm(forms.Form):
+    name = forms.CharField(label=_("Your full name"), max_length=160)
+    agree = forms.BooleanField(label=_("I have read the agreement and I sign it for the host organisation."))

@@ -370,3 +370,51 @@ def check_offer(t: OfferTerms, rates: Rates, today: date) -> list[Message]:
     elif t.kind == APPRENTICESHIP:
         problems += check_apprenticeship(t, rates)
     return problems
+
+
+# --- checks of an agreement -------------------------------------------------------------------------------------
+
+MAX_DAILY_HOURS = Decimal(10)  # Code du travail L3121-18, applied to interns by L124-14
+
+
+def check_agreement(t: OfferTerms, rates: Rates, *, offer_start: date, offer_end: date, presence_days: int,
+                    apprentice_age: int | None = None) -> list[Message]:
+    """Every rule the agreement's terms break (empty when they may be signed): its dates within the offer's, the
+    hours a day, and the offer's legal rules (six-month ceiling, minimum gratification or apprentice pay), the
+    apprentice's pay checked against their own age when it is known."""
+    problems = []
+    if t.end < t.start:
+        return [_m(gettext_noop("The agreement ends on %(end)s, before it starts on %(start)s."),
+                   end=t.end, start=t.start)]
+    if t.start < offer_start or t.end > offer_end:
+        problems.append(_m(gettext_noop(
+            "The agreement runs from %(start)s to %(end)s, outside the offer's dates (%(offer_start)s to "
+            "%(offer_end)s)."), start=t.start, end=t.end, offer_start=offer_start, offer_end=offer_end))
+    if Decimal(t.weekly_hours) <= 0 or Decimal(t.weekly_hours) > MAX_WEEKLY_HOURS:
+        problems.append(_m(gettext_noop("Weekly hours must be more than 0 and at most %(max)s."),
+                           max=plain(MAX_WEEKLY_HOURS)))
+        return problems
+    if presence_days < 1:
+        problems.append(_m(gettext_noop("Choose the days of presence.")))
+    elif Decimal(t.weekly_hours) / presence_days > MAX_DAILY_HOURS:
+        problems.append(_m(gettext_noop(
+            "%(weekly)s hours over %(days)s days is more than %(max)s hours a day (Code du travail L3121-18, "
+            "Code de l'éducation L124-14)."), weekly=plain(t.weekly_hours), days=presence_days,
+            max=plain(MAX_DAILY_HOURS)))
+    if Decimal(t.pay_monthly) < 0:
+        problems.append(_m(gettext_noop("The pay cannot be negative.")))
+        return problems
+    if t.kind == INTERNSHIP:
+        problems += check_internship(t, rates)
+    elif t.kind == APPRENTICESHIP:
+        problems += check_apprenticeship(t, rates)
+        minimum = (apprentice_minimum(apprentice_age, t.contract_year, t.start, t.end, t.weekly_hours, rates)
+                   if apprentice_age is not None else None)
+        if minimum is not None and Decimal(t.pay_monthly) < minimum.amount:
+            problems.append(_m(gettext_noop(
+                "This apprentice is %(age)s: in year %(year)s of the contract they earn at least %(percent)s %% of "
+                "the SMIC (Code du travail D6222-26), i.e. %(minimum)s € a month at %(weekly)s hours a week; the "
+                "agreement pays %(pay)s €."), age=apprentice_age, year=minimum.contract_year,
+                percent=plain(minimum.percent), minimum=minimum.amount, weekly=plain(t.weekly_hours),
+                pay=plain(t.pay_monthly)))
+    return problems

@@ -540,3 +540,133 @@ class MatchRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+
+# --- the agreement ("convention de stage") ------------------------------------------------------------------------
+
+class Party(models.TextChoices):
+    """The three signatories of an agreement, in the order they sign (the school last)."""
+
+    STUDENT = "student", _("Student")
+    EMPLOYER = "employer", _("Host organisation")
+    SCHOOL = "school", _("School")
+
+
+SIGNING_ORDER = (Party.STUDENT, Party.EMPLOYER, Party.SCHOOL)
+
+WEEKDAY_CHOICES = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
+                   (5, _("Saturday")), (6, _("Sunday"))]
+
+
+class Agreement(models.Model):
+    """The tripartite agreement of an accepted application: the student, the host organisation with its tutor, the
+    school with its referent teacher. Its content (``careers.agreement_document.content``) is what the parties sign:
+    any change after a signature voids the signatures (``careers.services.update_agreement``)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Awaiting signatures")
+        SIGNED = "signed", _("Signed by the three parties")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="agreement")
+    school = models.ForeignKey("partnerships.School", on_delete=models.PROTECT, related_name="careers_agreements")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    activities = models.TextField(_("activities"), max_length=5000)
+    objectives = models.JSONField(_("learning objectives"), default=list,
+                                  help_text=_("Each objective with how it is measured."))
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    weekly_hours = models.DecimalField(_("hours a week"), max_digits=4, decimal_places=1,
+                                       validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("48"))])
+    presence_days = models.JSONField(_("days of presence"), default=list,
+                                     help_text=_("0 = Monday … 6 = Sunday."))
+    monthly_pay = models.DecimalField(_("pay (€ a month)"), max_digits=8, decimal_places=2,
+                                      validators=[MinValueValidator(Decimal("0"))])
+    pay_terms = models.TextField(_("how the pay is computed and paid"), max_length=2000)
+    tutor_name = models.CharField(_("tutor (maître de stage)"), max_length=120)
+    tutor_role = models.CharField(_("tutor's role"), max_length=120, blank=True)
+    tutor_email = models.EmailField(_("tutor's e-mail"), blank=True)
+    referent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("school's referent teacher"))
+    leave_days = models.PositiveSmallIntegerField(_("days of leave"), default=0, validators=[MaxValueValidator(60)])
+    absence_terms = models.TextField(_("leave and absences"), max_length=2000)
+    insurer = models.CharField(_("school's insurer"), max_length=160)
+    insurance_policy = models.CharField(_("insurance policy number"), max_length=80)
+    track = models.CharField(_("programme track"), max_length=20, choices=Track.choices, blank=True)
+    rhythm = models.CharField(_("rhythm"), max_length=120, blank=True,
+                              help_text=_("e.g. “2 days at school, 3 days at the company”."))
+    contract_year = models.PositiveSmallIntegerField(_("year of the apprenticeship contract"), default=1,
+                                                     validators=[MinValueValidator(1), MaxValueValidator(3)])
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                   name="agreement_end_after_start"),
+            models.CheckConstraint(condition=models.Q(monthly_pay__gte=0), name="agreement_pay_not_negative"),
+            models.CheckConstraint(condition=models.Q(weekly_hours__gt=0, weekly_hours__lte=48),
+                                   name="agreement_weekly_hours_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.application.student} — {self.application.offer}"
+
+
+class AgreementSignature(models.Model):
+    """One party's signature of one exact document: who, when, and the SHA-256 of the canonical document signed.
+    A change of the agreement voids it (``voided_at``); the row stays."""
+
+    class Via(models.TextChoices):
+        ACCOUNT = "account", _("Signed in")
+        LINK = "link", _("E-mailed link")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="signatures")
+    party = models.CharField(_("party"), max_length=10, choices=Party.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+    signer_name = models.CharField(_("signed by"), max_length=160)
+    signer_email = models.EmailField(_("signer's e-mail"), blank=True)
+    via = models.CharField(_("signed through"), max_length=10, choices=Via.choices, default=Via.ACCOUNT)
+    document_hash = models.CharField(_("SHA-256 of the document signed"), max_length=64)
+    signed_at = models.DateTimeField(_("signed at"))
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        verbose_name = _("agreement signature")
+        verbose_name_plural = _("agreement signatures")
+        constraints = [models.UniqueConstraint(fields=["agreement", "party"],
+                                               condition=models.Q(voided_at__isnull=True),
+                                               name="uniq_live_signature_per_party")]
+        indexes = [models.Index(fields=["document_hash"], name="careers_sig_hash_idx")]
+
+
+class TutorLink(models.Model):
+    """An e-mailed single-purpose link for a tutor without an account: the signed token carries this row's id, the
+    agreement, the action and the document hash; the row records when it was sent and used (once)."""
+
+    class Action(models.TextChoices):
+        SIGN = "sign", _("Sign the agreement")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="tutor_links")
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.SIGN)
+    document_hash = models.CharField(max_length=64)
+    sent_to = models.EmailField()
+    sent_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("tutor's link")
+        verbose_name_plural = _("tutors' links")

@@ -7,7 +7,9 @@ from lms.accounts import personal_data as pd
 
 
 def export(user) -> dict:
-    from careers.models import Application, ApplicationMessage, CareerProfile, ContactRequest, StoredMatch
+    from careers.models import (
+        Agreement, AgreementSignature, Application, ApplicationMessage, CareerProfile, ContactRequest, StoredMatch,
+    )
 
     profile = CareerProfile.objects.filter(user=user).first()
     applications = Application.objects.filter(student=user).select_related("offer")
@@ -18,6 +20,9 @@ def export(user) -> dict:
             Q(application__student=user) | Q(author=user))),
         "requests_to_school": pd.rows(ContactRequest.objects.filter(student=user)),
         "matches": pd.rows(StoredMatch.objects.filter(student=user)),
+        "agreements": pd.rows(Agreement.objects.filter(Q(application__student=user) | Q(referent=user))),
+        "agreement_signatures": pd.rows(AgreementSignature.objects.filter(
+            Q(signer=user) | Q(agreement__application__student=user))),
     }
 
 
@@ -40,7 +45,8 @@ def register() -> None:
     pd.register(
         "careers", order=50, title=_("Internships and applications"), export=export, anonymise=anonymise,
         retained=_("Kept, under the anonymous account: your applications' offer, status, dates and agreed pay "
-                   "(the school's placement records). Emptied or deleted: your career preferences (city, date "
+                   "(the school's placement records), and your internship agreements with their signatures (a legal "
+                   "record the school keeps). Emptied or deleted: your career preferences (city, date "
                    "of birth…), your application messages, what employers could see of your profile (consent "
                    "withdrawn), your requests to the school and your matches."),
     )

@@ -27,10 +27,10 @@ from lms.accounts.models import (
 from partnerships import entitlements
 from partnerships.models import CohortMembership, Employer, EnterpriseContract, Partnership, School, SchoolMember
 
-from . import law, matching
+from . import agreement_document, law, matching
 from .models import (
-    ApprenticePayRate, Application, CareerProfile, Kind, ConsentPart, ContactRequest, InternshipRate, LearningPath, Offer,
-    PriorityPlacement, SchoolCalendar, SchoolPartnerEmployer, SchoolReferent, SmicRate, StoredMatch,
+    SIGNING_ORDER, Agreement, AgreementSignature, ApprenticePayRate, Application, CareerProfile, Kind, ConsentPart,
+    ContactRequest, InternshipRate, LearningPath, Offer, PriorityPlacement, SchoolCalendar, SchoolPartnerEmployer, SchoolReferent, SmicRate, StoredMatch,
 )
 from .receivers import OFFERS_VERSION_KEY
 
@@ -631,8 +631,8 @@ def school_careers(school: School, limit: int = 50) -> dict:
     apps = Application.objects.filter(student_id__in=students)
     counts = dict(apps.values("status").annotate(n=Count("id")).values_list("status", "n"))
     recent = list(apps.select_related("student", "offer__employer").order_by("-updated_at")[:limit])
-    placements = list(apps.filter(status=Application.Status.ACCEPTED).select_related("student", "offer__employer")
-                      .order_by("offer__start_date")[:limit])
+    placements = list(apps.filter(status=Application.Status.ACCEPTED)
+                      .select_related("student", "offer__employer", "agreement").order_by("offer__start_date")[:limit])
     contacts = list(ContactRequest.objects.filter(school=school).select_related("student", "offer__employer")
                     .order_by("-created_at")[:20])
     applicants = apps.values("student_id").distinct().count()
@@ -662,3 +662,82 @@ def dashboard_block(user, lang: str, request=None, limit: int = 3) -> dict:
     return {"top": top, "matches": matches, "counts": counts,
             "pending": sum(counts.get(s, 0) for s in Application.PENDING),
             "accepted": counts.get(Application.Status.ACCEPTED, 0)}
+
+
+# --- agreements ---------------------------------------------------------------------------------------------------
+
+_AGREEMENT_RELATED = ("application__offer__employer", "application__offer__programme", "application__student",
+                      "school", "referent")
+
+
+def agreements_q(user) -> Q:
+    """The agreements ``user`` is a party to: their own (student), their employers' (host staff), their schools'
+    (school staff) and those they are the referent of."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return (Q(application__student=user) | Q(application__offer__employer__members=user)
+            | Q(school__in=SchoolMember.objects.filter(user=user, role=SchoolMember.Role.STAFF).values("school_id"))
+            | Q(referent=user))
+
+
+def agreements_for(user) -> list[Agreement]:
+    return list(Agreement.objects.filter(agreements_q(user)).select_related(*_AGREEMENT_RELATED).distinct()
+                .order_by("-created_at"))
+
+
+def agreement_for(user, agreement_id: int) -> Agreement | None:
+    """The agreement if ``user`` is a party to it, else None (another agreement is never found)."""
+    return (Agreement.objects.filter(agreements_q(user), pk=agreement_id).select_related(*_AGREEMENT_RELATED)
+            .distinct().first())
+
+
+def agreement_of_application(application_id: int) -> Agreement | None:
+    return Agreement.objects.filter(application_id=application_id).first()
+
+
+def live_signatures(agreement: Agreement) -> dict[str, AgreementSignature]:
+    return {s.party: s for s in agreement.signatures.filter(voided_at__isnull=True).select_related("signer")}
+
+
+def next_party(signed) -> str | None:
+    return next((p for p in SIGNING_ORDER if p not in signed), None)
+
+
+def agreement_pay_panel(agreement: Agreement) -> dict:
+    """The legal minimum the agreement's pay is checked against, with its figures (as the offer page shows)."""
+    rates = legal_rates()
+    if agreement.kind == Kind.INTERNSHIP:
+        terms = law.internship_terms(agreement.start_date, agreement.end_date, agreement.weekly_hours, rates)
+        return {"kind": "internship", "terms": terms, "monthly_hours": law.cents(law.monthly_hours(
+            agreement.weekly_hours))}
+    born = (CareerProfile.objects.filter(user_id=agreement.application.student_id)
+            .values_list("birth_date", flat=True).first())
+    age = law.age_on(born, agreement.start_date) if born else law.POSTING_REFERENCE_AGE
+    return {"kind": "apprenticeship", "age_known": born is not None, "minimum": law.apprentice_minimum(
+        age, agreement.contract_year, agreement.start_date, agreement.end_date, agreement.weekly_hours, rates)}
+
+
+def agreement_check(document_hash: str) -> dict:
+    """What the public check page says of a document hash: ``signed`` (the three parties signed exactly this
+    document, with who and when), ``replaced`` (signatures were given on it, then voided by a change) or ``unknown``."""
+    document_hash = (document_hash or "").strip().lower()
+    if not agreement_document.is_digest(document_hash):
+        return {"verdict": "unknown", "hash": document_hash}
+    sigs = list(AgreementSignature.objects.filter(document_hash=document_hash)
+                .select_related("agreement__application__offer__employer", "agreement__school")
+                .order_by("signed_at", "id"))
+    live = [s for s in sigs if s.voided_at is None]
+    if len({s.party for s in live}) == len(SIGNING_ORDER):
+        by_party = {s.party: s for s in live}
+        return {"verdict": "signed", "hash": document_hash, "agreement": live[0].agreement,
+                "signatures": [by_party[p] for p in SIGNING_ORDER], "signed_on": by_party[SIGNING_ORDER[-1]].signed_at}
+    if sigs:
+        return {"verdict": "replaced" if any(s.voided_at for s in sigs) else "incomplete", "hash": document_hash,
+                "voided_at": max((s.voided_at for s in sigs if s.voided_at), default=None)}
+    return {"verdict": "unknown", "hash": document_hash}
+
+
+def school_staff(school) -> list:
+    """Who may be an agreement's referent teacher: the school's staff members."""
+    return [m.user for m in SchoolMember.objects.filter(school=school, role=SchoolMember.Role.STAFF)
+            .select_related("user").order_by("user__email")]

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils import translation
@@ -25,11 +26,12 @@ from lms.messages import gettext_noop
 from lms.messages import message as _m
 from partnerships.models import Employer
 
-from . import law, legal_data, matching, programme_data, selectors
+from . import agreement_document, law, legal_data, matching, programme_data, selectors
 from .models import (
-    ApprenticePayRate, ApprenticeshipProgramme, Application, ApplicationMessage, CareerProfile, ConsentPart,
-    ContactRequest, InternshipRate, Kind, MatchRun, Offer, OfferCredential, OfferLanguage, OfferRequirement,
-    PriorityPlacement, SchoolPartnerEmployer, SmicRate, StoredMatch,
+    SIGNING_ORDER, Agreement, AgreementSignature, ApprenticePayRate, ApprenticeshipProgramme, Application,
+    ApplicationMessage, CareerProfile, ConsentPart, ContactRequest, InternshipRate, Kind, MatchRun, Offer,
+    OfferCredential, OfferLanguage, OfferRequirement, Party, PriorityPlacement, SchoolPartnerEmployer, SmicRate,
+    StoredMatch, Track, TutorLink,
 )
 
 log = logging.getLogger(__name__)
@@ -173,7 +175,7 @@ def save_offer(employer: Employer, data: OfferData, *, by, offer: Offer | None =
     _require_member(by, employer)
     day = day or selectors.today()
     if offer is not None:
-        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        offer = Offer.objects.select_for_update(of=("self",)).get(pk=offer.pk)
         if offer.employer_id != employer.pk:
             raise CareersError(_("No such offer."), 404)
         if offer.status in (Offer.Status.FILLED, Offer.Status.CLOSED):
@@ -203,7 +205,7 @@ def save_offer(employer: Employer, data: OfferData, *, by, offer: Offer | None =
 @transaction.atomic
 def publish_offer(offer: Offer, *, by, day: datetime.date | None = None) -> Offer:
     """Publish a draft (checked again today: dates and French law)."""
-    offer = Offer.objects.select_for_update().select_related("employer", "programme").get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("employer", "programme").get(pk=offer.pk)
     _require_member(by, offer.employer)
     if offer.status != Offer.Status.DRAFT:
         raise CareersError(_("Only a draft can be published."), 409)
@@ -218,7 +220,7 @@ def publish_offer(offer: Offer, *, by, day: datetime.date | None = None) -> Offe
 @transaction.atomic
 def delete_offer(offer: Offer, *, by) -> None:
     """Delete a draft (a published offer is closed instead: its applications stay)."""
-    offer = Offer.objects.select_for_update().select_related("employer").get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("employer").get(pk=offer.pk)
     _require_member(by, offer.employer)
     if offer.status != Offer.Status.DRAFT or offer.applications.exists():
         raise CareersError(_("Only a draft can be deleted; close a published offer instead."), 409)
@@ -228,7 +230,7 @@ def delete_offer(offer: Offer, *, by) -> None:
 @transaction.atomic
 def close_offer(offer: Offer, *, by, reason: str = "") -> Offer:
     """Close an offer: its pending applications are declined with the reason, each student told."""
-    offer = Offer.objects.select_for_update().select_related("employer").get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("employer").get(pk=offer.pk)
     _require_member(by, offer.employer)
     if offer.status == Offer.Status.CLOSED:
         return offer
@@ -248,7 +250,7 @@ def _language(user) -> str:
 def _decline_pending(offer: Offer, by, reason) -> None:
     """Decline the offer's pending applications; a reason of ours is written in each student's language."""
     now = timezone.now()
-    for app in (Application.objects.select_for_update().select_related("student")
+    for app in (Application.objects.select_for_update(of=("self",)).select_related("student")
                 .filter(offer=offer, status__in=Application.PENDING)):
         with translation.override(_language(app.student)):
             text = str(reason)
@@ -262,7 +264,7 @@ def boost_offer(offer: Offer, *, by, day: datetime.date | None = None) -> Priori
     """Make a published offer a priority offer for ``selectors.PRIORITY_DAYS`` days, paid by one of the employer's
     live "priority offer" contracts that has a placement left (199 € an offer in the price list)."""
     day = day or selectors.today()
-    offer = Offer.objects.select_for_update().select_related("employer").get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("employer").get(pk=offer.pk)
     _require_member(by, offer.employer)
     if offer.status != Offer.Status.PUBLISHED:
         raise CareersError(_("Only a published offer can be made a priority offer."), 409)
@@ -293,7 +295,7 @@ def apply(offer: Offer, student, *, message: str, consent_parts, day: datetime.d
     day = day or selectors.today()
     if not roles.has_role(student, roles.STUDENT):
         raise CareersError(_("Only students can apply."), 403)
-    offer = Offer.objects.select_for_update().select_related("employer").get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("employer").get(pk=offer.pk)
     previous = Application.objects.filter(offer=offer, student=student).first()
     if previous is not None:
         raise CareersError(_("You already applied to this offer on %(date)s (status: %(status)s); one application "
@@ -328,7 +330,7 @@ def apply(offer: Offer, student, *, message: str, consent_parts, day: datetime.d
 @transaction.atomic
 def withdraw(application: Application, student) -> Application:
     """The student withdraws a pending application."""
-    app = Application.objects.select_for_update().get(pk=application.pk)
+    app = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if app.student_id != student.pk:
         raise CareersError(_("No such application."), 404)
     if not app.is_pending:
@@ -343,7 +345,7 @@ def withdraw(application: Application, student) -> Application:
 @transaction.atomic
 def withdraw_consent(application: Application, student) -> Application:
     """The student takes back what the employer may see of their profile (recorded with its date)."""
-    app = Application.objects.select_for_update().get(pk=application.pk)
+    app = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if app.student_id != student.pk:
         raise CareersError(_("No such application."), 404)
     if app.consent_withdrawn_at is None:
@@ -362,8 +364,8 @@ def decide(application: Application, *, by, action: str, reason: str = "", messa
     told by e-mail and on their page. When the accepted applications fill the places, the offer is filled and the
     other pending applications are declined. An accepted apprentice's pay is the offer's, raised to their legal
     minimum when that is higher."""
-    app = Application.objects.select_for_update().select_related("offer__employer").get(pk=application.pk)
-    offer = Offer.objects.select_for_update().get(pk=app.offer_id)
+    app = Application.objects.select_for_update(of=("self",)).select_related("offer__employer").get(pk=application.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).get(pk=app.offer_id)
     if not selectors.is_employer_member(by, offer.employer_id):
         raise CareersError(_("No such application."), 404)
     if action not in ACTIONS:
@@ -435,7 +437,7 @@ def send_message(application: Application, *, author, body: str) -> ApplicationM
 @transaction.atomic
 def save_career_profile(user, **values) -> CareerProfile:
     """Save the student's careers settings; making the profile visible in the CV database is dated."""
-    cp, _created = CareerProfile.objects.select_for_update().get_or_create(user=user)
+    cp, _created = CareerProfile.objects.select_for_update(of=("self",)).get_or_create(user=user)
     for key in ("kinds", "genres", "venue_sizes", "cv_parts"):
         if key in values:
             values[key] = list(values[key] or [])
@@ -603,3 +605,336 @@ def timed(fn, *args, **kwargs):
     """(result, seconds) — for the commands and benchmarks."""
     t = time.perf_counter()
     return fn(*args, **kwargs), time.perf_counter() - t
+
+
+# --- agreements ("convention de stage") ------------------------------------------------------------------------------
+
+TUTOR_LINK_SALT = "careers.agreement.tutor-link"
+TUTOR_LINK_MAX_AGE = datetime.timedelta(days=14)
+
+
+class AgreementRefused(OfferRefused):
+    """The agreement's terms break rules (French law, dates): ``problems`` are ``lms.messages.Message``s."""
+
+
+@dataclass
+class AgreementTerms:
+    """What the school and the host organisation write in an agreement (the parties come from the application)."""
+
+    activities: str
+    objectives: tuple  # ({"objective": …, "measure": …}, …)
+    start_date: datetime.date
+    end_date: datetime.date
+    weekly_hours: Decimal
+    presence_days: tuple  # weekdays, 0 = Monday
+    monthly_pay: Decimal
+    pay_terms: str
+    tutor_name: str
+    absence_terms: str
+    insurer: str
+    insurance_policy: str
+    tutor_role: str = ""
+    tutor_email: str = ""
+    leave_days: int = 0
+    track: str = ""
+    rhythm: str = ""
+    contract_year: int = 1
+
+    FIELDS = ("activities", "objectives", "start_date", "end_date", "weekly_hours", "presence_days", "monthly_pay",
+              "pay_terms", "tutor_name", "absence_terms", "insurer", "insurance_policy", "tutor_role", "tutor_email",
+              "leave_days", "track", "rhythm", "contract_year")
+
+
+def agreement_hash(agreement: Agreement) -> str:
+    """The SHA-256 of the agreement's canonical document (``careers.agreement_document``)."""
+    return agreement_document.digest(agreement_document.content(agreement))
+
+
+def agreement_problems(agreement: Agreement) -> list:
+    offer = agreement.application.offer
+    problems = []
+    objectives = agreement.objectives or []
+    if not objectives:
+        problems.append(_m(gettext_noop("Write at least one learning objective, with how it is measured.")))
+    for i, o in enumerate(objectives, start=1):
+        if not str(o.get("objective", "")).strip() or not str(o.get("measure", "")).strip():
+            problems.append(_m(gettext_noop("Learning objective %(n)s: write the objective and how it is measured "
+                                            "(e.g. “Mix a show's front of house alone | three shows mixed without "
+                                            "the tutor”)."), n=i))
+    if any(int(d) not in range(7) for d in agreement.presence_days):
+        problems.append(_m(gettext_noop("Unknown day of presence.")))
+    if agreement.kind == Kind.APPRENTICESHIP and agreement.track not in Track.values:
+        problems.append(_m(gettext_noop("Choose the programme track (Tech, Business development, Operations or "
+                                        "Creative).")))
+    for label, value in ((gettext_noop("the activities"), agreement.activities),
+                         (gettext_noop("how the pay is computed"), agreement.pay_terms),
+                         (gettext_noop("the tutor's name"), agreement.tutor_name),
+                         (gettext_noop("the leave and absences"), agreement.absence_terms),
+                         (gettext_noop("the school's insurer"), agreement.insurer),
+                         (gettext_noop("the insurance policy number"), agreement.insurance_policy)):
+        if not str(value or "").strip():
+            problems.append(_m(gettext_noop("Write %(what)s."), what=_m(label)))
+    p = offer.programme
+    terms = law.OfferTerms(kind=agreement.kind, start=agreement.start_date, end=agreement.end_date,
+                           weekly_hours=agreement.weekly_hours, pay_monthly=agreement.monthly_pay,
+                           contract_year=agreement.contract_year, programme_name=p.name if p else "",
+                           programme_months=p.duration_months if p else 0,
+                           programme_floor=p.floor_monthly_pay if p else None)
+    age = None
+    if agreement.kind == Kind.APPRENTICESHIP:
+        born = (CareerProfile.objects.filter(user_id=agreement.application.student_id)
+                .values_list("birth_date", flat=True).first())
+        age = law.age_on(born, agreement.start_date) if born else None
+    problems += law.check_agreement(terms, selectors.legal_rates(), offer_start=offer.start_date,
+                                    offer_end=offer.end_date, presence_days=len(set(agreement.presence_days)),
+                                    apprentice_age=age)
+    return problems
+
+
+def may_edit_agreement(user, agreement: Agreement) -> bool:
+    from partnerships import access
+
+    return (user.is_authenticated and (access.can_manage(user, agreement.school_id)
+                                       or agreement.referent_id == user.pk
+                                       or selectors.is_employer_member(user, agreement.application.offer.employer_id)))
+
+
+def _default_terms(app: Application) -> dict:
+    offer = app.offer
+    p = offer.programme
+    return {
+        "kind": offer.kind, "activities": offer.description, "objectives": [],
+        "start_date": offer.start_date, "end_date": offer.end_date, "weekly_hours": offer.weekly_hours,
+        "presence_days": [0, 1, 2, 3, 4], "monthly_pay": app.monthly_pay if app.monthly_pay is not None
+        else offer.pay_monthly, "pay_terms": "", "tutor_name": offer.tutor_name, "tutor_role": offer.tutor_role,
+        "track": offer.track, "contract_year": offer.contract_year,
+        "rhythm": (f"{p.school_days}/{p.company_days}" if p else ""),
+    }
+
+
+@transaction.atomic
+def create_agreement(application: Application, *, by) -> Agreement:
+    """Open the agreement of an accepted application (one per application), prefilled from the offer and the agreed
+    pay, with the school's referent; the school or the host organisation completes it before anyone signs."""
+    from partnerships import access
+
+    app = Application.objects.select_for_update(of=("self",)).select_related("offer__employer", "offer__programme",
+                                                                 "student").get(pk=application.pk)
+    school, _membership = selectors.student_school(app.student)
+    is_host = selectors.is_employer_member(by, app.offer.employer_id)
+    if not (is_host or (school is not None and access.can_manage(by, school))):
+        raise CareersError(_("No such application."), 404)
+    if app.status != Application.Status.ACCEPTED:
+        raise CareersError(_("Only an accepted application becomes an agreement (this one is %(status)s)."), 409,
+                           status=_lower(Application.Status(app.status).label))
+    if school is None:
+        raise CareersError(_("The student is in no school's cohort: there is no school to sign the agreement."), 409)
+    if Agreement.objects.filter(application=app).exists():
+        raise CareersError(_("This application already has its agreement."), 409)
+    referents = [u for u in selectors.referents_of(school)]
+    referent = by if access.can_manage(by, school) and not is_host else (referents[0] if referents else None)
+    return Agreement.objects.create(application=app, school=school, created_by=by, referent=referent,
+                                    **_default_terms(app))
+
+
+def _live_signatures(agreement: Agreement):
+    return AgreementSignature.objects.filter(agreement=agreement, voided_at__isnull=True)
+
+
+@transaction.atomic
+def update_agreement(agreement: Agreement, terms: AgreementTerms, *, by, referent=None) -> Agreement:
+    """Change the terms (the school's staff or referent, the host organisation's staff). Refused, nothing written,
+    when they break a rule. A change of the signed document voids every signature given so far: the parties are
+    asked again (each told by e-mail)."""
+    agreement = (Agreement.objects.select_for_update(of=("self",))
+                 .select_related("application__offer__employer", "application__offer__programme",
+                                 "application__student", "school", "referent").get(pk=agreement.pk))
+    if not may_edit_agreement(by, agreement):
+        raise CareersError(_("No such agreement."), 404)
+    if agreement.status == Agreement.Status.CANCELLED:
+        raise CareersError(_("This agreement is cancelled."), 409)
+    before = agreement_hash(agreement)
+    for name in AgreementTerms.FIELDS:
+        value = getattr(terms, name)
+        if name in ("objectives", "presence_days"):
+            value = [dict(o) for o in value] if name == "objectives" else sorted({int(d) for d in value})
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(agreement, name, value)
+    if referent is not None:
+        from partnerships import access
+
+        if not access.can_manage(referent, agreement.school_id):
+            raise CareersError(_("The referent must be a staff member of the school."), 422)
+        agreement.referent = referent
+    problems = agreement_problems(agreement)
+    if problems:
+        raise AgreementRefused(problems)
+    if agreement_hash(agreement) == before:
+        return agreement
+    agreement.version += 1
+    now, voided = timezone.now(), 0
+    for sig in _live_signatures(agreement).select_for_update(of=("self",)):
+        sig.voided_at = now
+        sig.save(update_fields=["voided_at"])  # one by one: each voiding is in the signatures' history
+        voided += 1
+    agreement.status = Agreement.Status.DRAFT
+    agreement.save()
+    if voided:
+        pk = agreement.pk
+        transaction.on_commit(lambda: _enqueue("careers.tasks.notify_agreement", pk, "changed"))
+    if agreement.tutor_email and (voided or agreement.tutor_links.filter(used_at__isnull=True).exists()):
+        send_tutor_link(agreement, by=by, authorised=True)  # the links sent for the old document no longer work
+    return agreement
+
+
+def signatory_parties(user, agreement: Agreement) -> set[str]:
+    """The parties ``user`` may sign for on ``agreement`` (empty: none)."""
+    from partnerships import access
+
+    if not user.is_authenticated:
+        return set()
+    parties = set()
+    if agreement.application.student_id == user.pk:
+        parties.add(Party.STUDENT)
+    if selectors.is_employer_member(user, agreement.application.offer.employer_id):
+        parties.add(Party.EMPLOYER)
+    if agreement.referent_id == user.pk or (access.can_manage(user, agreement.school_id)
+                                           and not access.is_flowstage_staff(user)):
+        parties.add(Party.SCHOOL)
+    return parties
+
+
+def _sign(agreement: Agreement, party: str, *, signer, name: str, email: str, via: str,
+          expected_hash: str | None = None) -> AgreementSignature:
+    """Record one signature on a locked agreement: in turn (student, host organisation, school last), once per
+    party, on the document as it is now (``expected_hash``: the document the signer was shown)."""
+    if agreement.status == Agreement.Status.CANCELLED:
+        raise CareersError(_("This agreement is cancelled."), 409)
+    problems = agreement_problems(agreement)
+    if problems:
+        raise AgreementRefused(problems)
+    if agreement.referent_id is None:
+        raise CareersError(_("The school has not named its referent teacher yet: the agreement cannot be signed."),
+                           409)
+    doc_hash = agreement_hash(agreement)
+    if expected_hash is not None and expected_hash != doc_hash:
+        raise CareersError(_("The agreement changed since you read it: read it again before signing."), 409)
+    signed = {s.party: s for s in _live_signatures(agreement)}
+    if party in signed:
+        raise CareersError(_("%(party)s already signed this agreement on %(date)s."), 409,
+                           party=Party(party).label, date=timezone.localtime(signed[party].signed_at)
+                           .strftime("%Y-%m-%d %H:%M"))
+    for before in SIGNING_ORDER[:SIGNING_ORDER.index(party)]:
+        if before not in signed:
+            raise CareersError(_("The parties sign in turn (the student, the host organisation, then the school): "
+                                 "%(party)s has not signed yet."), 409, party=_lower(Party(before).label))
+    try:
+        with transaction.atomic():
+            sig = AgreementSignature.objects.create(
+                agreement=agreement, party=party, signer=signer, signer_name=name, signer_email=email, via=via,
+                document_hash=doc_hash, signed_at=timezone.now())
+    except IntegrityError:
+        raise CareersError(_("This party already signed this agreement."), 409) from None
+    if party == SIGNING_ORDER[-1]:
+        agreement.status = Agreement.Status.SIGNED
+        agreement.save(update_fields=["status", "updated_at"])
+    pk = agreement.pk
+    transaction.on_commit(lambda: _enqueue("careers.tasks.notify_agreement", pk, "signed"))
+    return sig
+
+
+def _locked_agreement(agreement: Agreement) -> Agreement:
+    return (Agreement.objects.select_for_update(of=("self",))
+            .select_related("application__offer__employer", "application__offer__programme", "application__student",
+                            "school", "referent").get(pk=agreement.pk))
+
+
+@transaction.atomic
+def sign_agreement(agreement: Agreement, *, by, party: str, document_hash: str | None = None) -> AgreementSignature:
+    """A party signs the agreement through their account."""
+    agreement = _locked_agreement(agreement)
+    if party not in Party.values:
+        raise CareersError(_("Unknown party."), 422)
+    parties = signatory_parties(by, agreement)
+    if not parties and not may_edit_agreement(by, agreement):
+        raise CareersError(_("No such agreement."), 404)
+    if party not in parties:
+        raise CareersError(_("You cannot sign for %(party)s."), 403, party=_lower(Party(party).label))
+    sig = _sign(agreement, party, signer=by, name=by.get_display_name(), email=by.email,
+                via=AgreementSignature.Via.ACCOUNT, expected_hash=document_hash)
+    if party == Party.STUDENT and agreement.tutor_email:
+        send_tutor_link(agreement, by=by, authorised=True)
+    return sig
+
+
+@transaction.atomic
+def send_tutor_link(agreement: Agreement, *, by, authorised: bool = False) -> TutorLink:
+    """E-mail the tutor an expiring single-purpose link to sign the agreement as it is now (earlier links for
+    another version stop working: they carry the hash of the document they were sent for)."""
+    agreement = _locked_agreement(agreement)
+    if not authorised and not (may_edit_agreement(by, agreement) or agreement.application.student_id == by.pk):
+        raise CareersError(_("No such agreement."), 404)
+    if not agreement.tutor_email:
+        raise CareersError(_("Write the tutor's e-mail address first."), 422)
+    link = TutorLink.objects.create(agreement=agreement, action=TutorLink.Action.SIGN,
+                                    document_hash=agreement_hash(agreement), sent_to=agreement.tutor_email,
+                                    sent_at=timezone.now())
+    token = signing.dumps({"a": agreement.pk, "l": link.pk, "act": link.action, "h": link.document_hash},
+                          salt=TUTOR_LINK_SALT)
+    link_id = link.pk
+    transaction.on_commit(lambda: _enqueue("careers.tasks.send_tutor_link", link_id, token))
+    return link
+
+
+@dataclass(frozen=True)
+class TutorAccess:
+    agreement: Agreement
+    link: TutorLink
+
+
+def open_tutor_link(token: str, action: str = TutorLink.Action.SIGN) -> TutorAccess:
+    """Read a tutor's link: refused with a clear reason when it was tampered with, has expired, was used, is for
+    another action, or the agreement changed since it was sent."""
+    try:
+        data = signing.loads(token, salt=TUTOR_LINK_SALT, max_age=TUTOR_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise CareersError(_("This link has expired (links are valid for %(days)s days): ask the school or the "
+                             "student for a new one."), 410, days=TUTOR_LINK_MAX_AGE.days) from None
+    except signing.BadSignature:
+        raise CareersError(_("This link is not valid: copy the whole address from the e-mail."), 400) from None
+    if not isinstance(data, dict) or data.get("act") != action:
+        raise CareersError(_("This link is not valid for this action."), 400)
+    link = (TutorLink.objects.select_related("agreement").filter(pk=data.get("l"), agreement_id=data.get("a"),
+                                                                 action=action, document_hash=data.get("h")).first())
+    if link is None:
+        raise CareersError(_("This link is not valid: copy the whole address from the e-mail."), 400)
+    if link.used_at is not None:
+        raise CareersError(_("This link was already used on %(date)s: a link signs once."), 410,
+                           date=timezone.localtime(link.used_at).strftime("%Y-%m-%d %H:%M"))
+    agreement = link.agreement
+    if agreement.status == Agreement.Status.CANCELLED:
+        raise CareersError(_("This agreement is cancelled."), 410)
+    if agreement_hash(agreement) != link.document_hash:
+        raise CareersError(_("The agreement changed since this link was sent: use the newest link you received."),
+                           409)
+    return TutorAccess(agreement, link)
+
+
+@transaction.atomic
+def sign_by_tutor_link(token: str, *, name: str) -> AgreementSignature:
+    """The tutor signs for the host organisation through their e-mailed link (once)."""
+    access_ = open_tutor_link(token)
+    link = TutorLink.objects.select_for_update(of=("self",)).get(pk=access_.link.pk)
+    if link.used_at is not None:
+        raise CareersError(_("This link was already used on %(date)s: a link signs once."), 410,
+                           date=timezone.localtime(link.used_at).strftime("%Y-%m-%d %H:%M"))
+    agreement = _locked_agreement(access_.agreement)
+    name = (name or "").strip()[:160]
+    if not name:
+        raise CareersError(_("Write your full name to sign."), 422)
+    sig = _sign(agreement, Party.EMPLOYER, signer=None, name=name, email=link.sent_to,
+                via=AgreementSignature.Via.LINK, expected_hash=link.document_hash)
+    link.used_at = sig.signed_at
+    link.save(update_fields=["used_at"])
+    return sig

@@ -96,3 +96,49 @@ def recompute_matches(chunk_size: int = 200) -> dict:
     run = services.recompute_matches(chunk_size=chunk_size)
     return {"students": run.students, "offers": run.offers, "pairs": run.pairs, "stored": run.stored,
             "peak_memory_kb": run.peak_memory_kb}
+
+
+def _agreement(agreement_id):
+    from .models import Agreement
+
+    return (Agreement.objects.select_related("application__offer__employer", "application__student", "school",
+                                             "referent").filter(pk=agreement_id).first())
+
+
+@shared_task(name="careers.tasks.notify_agreement")
+def notify_agreement(agreement_id: int, event: str) -> int:
+    """Tell the parties with an account that the agreement was signed by one of them (and who signs next), or that
+    it changed and every signature must be given again."""
+    from .models import SIGNING_ORDER, Party
+
+    agreement = _agreement(agreement_id)
+    if agreement is None:
+        return 0
+    signed = set(agreement.signatures.filter(voided_at__isnull=True).values_list("party", flat=True))
+    following = next((p for p in SIGNING_ORDER if p not in signed), None)
+    people = {agreement.application.student, *agreement.application.offer.employer.members.filter(is_active=True)}
+    if agreement.referent is not None:
+        people.add(agreement.referent)
+    return _send([_mail(u, "agreement", {"agreement": agreement, "event": event, "app": agreement.application,
+                                         "next": Party(following).label if following else "",
+                                         "link_name": "careers:agreement", "link_args": [agreement.pk]})
+                  for u in people if u.email])
+
+
+@shared_task(name="careers.tasks.send_tutor_link")
+def send_tutor_link(link_id: int, token: str) -> int:
+    """E-mail the tutor (who has no account: French, the platform's language) their single-purpose link."""
+    from .models import TutorLink
+    from .services import TUTOR_LINK_MAX_AGE
+
+    link = TutorLink.objects.select_related("agreement__application__offer__employer",
+                                            "agreement__application__student", "agreement__school").filter(
+        pk=link_id).first()
+    if link is None or link.used_at is not None:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"agreement": link.agreement, "app": link.agreement.application, "days": TUTOR_LINK_MAX_AGE.days,
+                   "link": _url("careers:tutor_link", token), "name": link.agreement.tutor_name}
+        subject = " ".join(render_to_string("careers/email/tutor_link_subject.txt", context).split())
+        body = render_to_string("careers/email/tutor_link.txt", context)
+    return _send([EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [link.sent_to])])

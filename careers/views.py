@@ -5,23 +5,28 @@ from __future__ import annotations
 
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from lms.accounts import roles
 from lms.templatetags.i18n_messages import localize
+from lms.throttle import rate_limit_response, rate_limited
 from partnerships import access as school_access
 from partnerships.models import Employer, School
 
+from . import agreement_pdf as agreement_pdf_module
 from . import forms, matching, selectors, services
-from .models import Application, CareerProfile, Offer, SchoolPartnerEmployer
+from .models import Agreement, Application, CareerProfile, Offer, Party, SchoolPartnerEmployer
 
 
 def _lang() -> str:
@@ -191,6 +196,7 @@ def application(request, pk):
             last = h["status"]
     return render(request, "careers/application_detail.html", {
         "app": app, "offer": app.offer, "steps": steps, "message_form": forms.MessageForm(),
+        "agreement": selectors.agreement_of_application(app.pk),
         "thread": app.messages.select_related("author"),
         "consent_labels": [label for code, label in forms.ConsentPart.choices if code in app.consent_parts],
     })
@@ -399,6 +405,7 @@ def employer_application(request, pk):
         return redirect("careers:employer_application", pk=app.pk)
     return render(request, "careers/employer_application.html", {
         "app": app, "offer": app.offer, "thread": app.messages.select_related("author"),
+        "agreement": selectors.agreement_of_application(app.pk),
         "message_form": forms.MessageForm(),
     })
 
@@ -440,3 +447,181 @@ def school_partners(request, slug):
     return render(request, "careers/school_partners.html", {
         "school": school, "employers": Employer.objects.order_by("name"), "marked": marked,
     })
+
+
+# --- agreements ("convention de stage") ---------------------------------------------------------------------------
+
+def _agreement(request, pk) -> Agreement:
+    agreement = selectors.agreement_for(request.user, pk)
+    if agreement is None:
+        raise Http404(_("No such agreement."))
+    return agreement
+
+
+def _refused(request, exc, agreement=None):
+    return render(request, "careers/refused.html", {"message": exc.message, "agreement": agreement},
+                  status=exc.status)
+
+
+@login_required
+def agreements(request):
+    return render(request, "careers/agreements.html", {"agreements": selectors.agreements_for(request.user)})
+
+
+@login_required
+@require_POST
+def agreement_new(request, application_pk):
+    """The host organisation's staff or the student's school open the agreement of an accepted application."""
+    app = get_object_or_404(Application, pk=application_pk)
+    try:
+        agreement = services.create_agreement(app, by=request.user)
+    except services.CareersError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message) from None
+        return _refused(request, exc)
+    messages.success(request, _("The agreement is open: complete its terms, then the parties sign in turn."))
+    return redirect("careers:agreement_edit", pk=agreement.pk)
+
+
+@login_required
+def agreement(request, pk):
+    agreement = _agreement(request, pk)
+    signed = selectors.live_signatures(agreement)
+    return render(request, "careers/agreement.html", {
+        "agreement": agreement, "app": agreement.application, "offer": agreement.application.offer,
+        "signed_rows": [(p, signed.get(p.value)) for p in Party], "next": selectors.next_party(signed),
+        "may_sign": sorted(services.signatory_parties(request.user, agreement) - set(signed),
+                           key=lambda p: [x.value for x in Party].index(p)),
+        "may_edit": services.may_edit_agreement(request.user, agreement),
+        "document_hash": services.agreement_hash(agreement), "pay": selectors.agreement_pay_panel(agreement),
+        "problems": [localize(p) for p in services.agreement_problems(agreement)],
+        "voided": agreement.signatures.filter(voided_at__isnull=False).order_by("-voided_at")[:6],
+        "weekdays": [label for d, label in forms.WEEKDAY_CHOICES if d in agreement.presence_days],
+        "verify_url": request.build_absolute_uri(reverse("careers:agreement_check_hash",
+                                                         args=[services.agreement_hash(agreement)])),
+    })
+
+
+@login_required
+def agreement_edit(request, pk):
+    agreement = _agreement(request, pk)
+    if not services.may_edit_agreement(request.user, agreement):
+        raise PermissionDenied(_("Only the school and the host organisation change the agreement."))
+    referents = selectors.school_staff(agreement.school)
+    form = forms.AgreementForm(request.POST or None, instance=agreement, referents=referents)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            values = {name: d.get(name, getattr(agreement, name)) for name in services.AgreementTerms.FIELDS}
+            for name in ("activities", "pay_terms", "tutor_name", "tutor_role", "tutor_email", "absence_terms",
+                         "insurer", "insurance_policy", "rhythm", "track"):
+                values[name] = values[name] or ""
+            values["leave_days"] = values["leave_days"] or 0
+            values["contract_year"] = values["contract_year"] or 1
+            referent = next((u for u in referents if u.pk == d.get("referent")), None)
+            had = agreement.signatures.filter(voided_at__isnull=True).exists()
+            try:
+                saved = services.update_agreement(agreement, services.AgreementTerms(**values), by=request.user,
+                                                  referent=referent)
+            except services.OfferRefused as exc:
+                for problem in exc.problems:
+                    form.add_error(None, localize(problem))
+                status = exc.status
+            except services.CareersError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                if had and not saved.signatures.filter(voided_at__isnull=True).exists():
+                    messages.warning(request, _("The agreement changed: the signatures given so far are void and "
+                                                "the parties are asked to sign again."))
+                else:
+                    messages.success(request, _("Agreement saved."))
+                return redirect("careers:agreement", pk=agreement.pk)
+        else:
+            status = 422
+    return render(request, "careers/agreement_form.html", {"agreement": agreement, "form": form,
+                                                           "offer": agreement.application.offer}, status=status)
+
+
+@login_required
+@require_POST
+def agreement_sign(request, pk):
+    agreement = _agreement(request, pk)
+    try:
+        services.sign_agreement(agreement, by=request.user, party=request.POST.get("party", ""),
+                                document_hash=request.POST.get("document_hash") or None)
+    except services.CareersError as exc:  # the law's refusals (AgreementRefused) included, each rule in full
+        return _refused(request, exc, agreement)
+    messages.success(request, _("Signed. The SHA-256 of the document you signed is recorded with your signature."))
+    return redirect("careers:agreement", pk=agreement.pk)
+
+
+@login_required
+@require_POST
+def agreement_tutor_link(request, pk):
+    agreement = _agreement(request, pk)
+    try:
+        link = services.send_tutor_link(agreement, by=request.user)
+    except services.CareersError as exc:
+        return _refused(request, exc, agreement)
+    messages.success(request, _("A link to sign was sent to %(email)s.") % {"email": link.sent_to})
+    return redirect("careers:agreement", pk=agreement.pk)
+
+
+@login_required
+@require_GET
+def agreement_pdf(request, pk):
+    """The agreement as a PDF in French, in English with ``?lang=en``."""
+    agreement = _agreement(request, pk)
+    lang = request.GET.get("lang") or "fr"
+    if lang not in dict(settings.LANGUAGES):
+        lang = settings.LANGUAGE_CODE
+    document_hash = services.agreement_hash(agreement)
+    with translation.override(lang):
+        url = request.build_absolute_uri(reverse("careers:agreement_check_hash", args=[document_hash]))
+    pdf = agreement_pdf_module.render(agreement, selectors.live_signatures(agreement), lang=lang, verify_url=url,
+                                      document_hash=document_hash)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="agreement-{agreement.pk}-{lang}.pdf"'
+    return response
+
+
+@never_cache
+@require_GET
+def agreement_check(request, document_hash=None):
+    """Public: does a document (by the SHA-256 printed on it) match an agreement signed on the platform?"""
+    document_hash = (document_hash or request.GET.get("hash") or "").strip().lower()[:80]
+    if not document_hash:
+        return render(request, "careers/agreement_check.html", {})
+    wait = rate_limited(request, "careers-agreement-check", settings.BADGES_VERIFY_PAGE_RATE)
+    if wait:
+        return rate_limit_response(request, wait)
+    result = selectors.agreement_check(document_hash)
+    return render(request, "careers/agreement_check.html", {"result": result},
+                  status=200 if result["verdict"] == "signed" else 404)
+
+
+@never_cache
+def tutor_link(request, token):
+    """A tutor without an account reads the agreement and signs it for the host organisation (once)."""
+    try:
+        access = services.open_tutor_link(token)
+    except services.CareersError as exc:
+        return render(request, "careers/tutor_link.html", {"error": exc.message}, status=exc.status)
+    agreement = access.agreement
+    form = forms.TutorSignForm(request.POST or None, initial={"name": agreement.tutor_name})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                sig = services.sign_by_tutor_link(token, name=form.cleaned_data["name"])
+            except services.CareersError as exc:
+                return render(request, "careers/tutor_link.html", {"error": exc.message}, status=exc.status)
+            return render(request, "careers/tutor_link.html", {"signed": sig, "agreement": agreement})
+        status = 422
+    return render(request, "careers/tutor_link.html", {
+        "agreement": agreement, "app": agreement.application, "offer": agreement.application.offer, "form": form,
+        "document_hash": access.link.document_hash,
+        "weekdays": [label for d, label in forms.WEEKDAY_CHOICES if d in agreement.presence_days],
+    }, status=status)
