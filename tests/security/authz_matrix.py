@@ -211,6 +211,9 @@ MATRIX = [
         answers("403", anonymous="login", examiner="200", flowstage_staff="200", superuser="200")),
     Row('exams/bank/import/', '/exams/bank/import/',
         answers("403", anonymous="login", flowstage_staff="200", superuser="200")),
+    # a staged import is its author's alone: another bank administrator gets a 404
+    Row('exams/bank/import/<id:staged_id>/', '/exams/bank/import/{staged_import}/',
+        answers("403", anonymous="login", flowstage_staff="200", superuser="404")),
     Row('exams/bank/export/<id:category_id>/<str:fmt>/', '/exams/bank/export/{category}/xml/',
         answers("404", anonymous="login", flowstage_staff="200", superuser="200")),
     Row('exams/bank/export/<str:fmt>/', '/exams/bank/export/xml/',

@@ -110,6 +110,9 @@ def build() -> tuple[dict, dict]:
     ApiToken.issue(student)
     token = ApiToken.objects.filter(user=student).first()
     profile = account_services.get_or_create_profile(student)
+    # a bank import Flow Stage's staff previewed and has not confirmed yet (only they may see or confirm it)
+    staged = exam_services.stage_import(users["flowstage_staff"], "gift", question.category, "fr",
+                                        "::Q:: Deux et deux ? {=quatre ~cinq}")
 
     ids = {
         "attempt": attempt.pk, "exam": cert.exam.pk, "question": question.pk, "category": question.category_id,
@@ -121,7 +124,7 @@ def build() -> tuple[dict, dict]:
         "invitation": invitation.pk, "partnership": Partnership.objects.get(school=school_a).pk,
         "school": school_a.slug, "erasure": erasure.pk, "token": token.pk, "public_id": profile.public_id,
         "section": next(iter(SECTIONS)),
-        "course_url": course.url,
+        "course_url": course.url, "staged_import": staged.pk,
     }
     return users, ids
 
