@@ -99,7 +99,10 @@ def import_questions(request):
             return _render(request, ctx, exc.status)
         messages.success(request, _("%(n)s questions imported.") % {"n": len(created)})
         return redirect("exams:import")
-    staged = services.stage_import(request.user, d["fmt"], d["category"], d["language"], d["source"])
+    try:
+        staged = services.stage_import(request.user, d["fmt"], d["category"], d["language"], d["source"])
+    except services.ExamError:  # over the size limit in UTF-8 bytes: the parser refused it too (413)
+        staged = None
     return _render(request, *_preview(request, form, parsed, d["category"], staged))
 
 

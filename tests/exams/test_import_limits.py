@@ -91,6 +91,14 @@ def test_an_upload_over_the_size_limit_is_refused_before_reading(client, teacher
     assert not StagedImport.objects.exists()
 
 
+def test_a_paste_over_the_limit_in_utf8_bytes_is_a_413_not_a_500(client, teacher_cat):
+    """Under the form's limit in characters, over the limit in bytes: refused, nothing staged."""
+    teacher, cat = teacher_cat
+    client.force_login(teacher)
+    resp = client.post(reverse("exams:import"), _data(cat, "é" * (MAX_SOURCE_BYTES // 2 + 1), preview="1"))
+    assert resp.status_code == 413 and not StagedImport.objects.exists()
+
+
 def test_too_many_questions_is_a_413_naming_the_limit_and_imports_nothing(client, teacher_cat):
     teacher, cat = teacher_cat
     client.force_login(teacher)
