@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import ReferenceIndex
 
 from exams import grading, options, selectors
 from exams.models import (
@@ -623,13 +624,21 @@ def import_questions(parsed, category, user, lang: str = "fr") -> list[Question]
                              **{f"text_{lang}": pq.text, f"feedback_{lang}": pq.feedback,
                                 f"text_{other}": "", f"feedback_{other}": ""})
                 try:
-                    q.full_clean()
+                    q.full_clean(exclude=["category"])  # the categories were checked (writable) or created above
                 except ValidationError as exc:
                     # The parsers' `check` refuses what the model refuses; this is the last guard.
                     raise ExamError(_("Line %(line)s cannot be stored (%(reason)s); nothing was imported.")
                                     % {"line": pq.line, "reason": "; ".join(exc.messages)}, 422) from None
-                q.save()
+                q.version = 1
                 created.append(q)
+            # In bulk (an import holds up to MAX_QUESTIONS): the questions, their version 1 (what
+            # `Question.save` would make) and Wagtail's reference index that its post_save would update.
+            Question.objects.bulk_create(created, batch_size=500)
+            QuestionVersion.objects.bulk_create(
+                [QuestionVersion(question=q, number=1, **{f: getattr(q, f) for f in Question.CONTENT_FIELDS})
+                 for q in created], batch_size=500)
+            for q in created:
+                ReferenceIndex.create_or_update_for_object(q)
     except IntegrityError:
         # Someone created one of the new categories at the same moment: nothing was imported.
         raise ExamError(_("The bank changed during the import; nothing was imported, try again."), 409) from None

@@ -215,3 +215,25 @@ def test_a_file_with_a_refused_row_is_not_imported(client, teacher_cat):
     with pytest.raises(services.ExamError):
         services.import_staged(staged, teacher)
     assert Question.objects.count() == 0
+
+
+def test_the_bulk_import_writes_what_saving_each_question_would(teacher_cat, django_assert_max_num_queries):
+    """Version 1 of each question (what an attempt draws) and Wagtail's reference index (the category's
+    usage), in a bounded number of queries per question."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    from exams.models import QuestionVersion
+
+    teacher, cat = teacher_cat
+    parsed = gift.parse(_gift(60))
+    with django_assert_max_num_queries(60 * 2 + 20):
+        created = services.import_questions(parsed, cat, teacher, "fr")
+    assert len(created) == 60 and all(q.pk and q.version == 1 for q in created)
+    for q in Question.objects.filter(category=cat):
+        v = QuestionVersion.objects.get(question=q)
+        assert v.number == 1 and all(getattr(v, f) == getattr(q, f) for f in Question.CONTENT_FIELDS)
+    refs = ReferenceIndex.objects.filter(content_type=ContentType.objects.get_for_model(Question),
+                                         to_content_type=ContentType.objects.get_for_model(QuestionCategory),
+                                         to_object_id=str(cat.pk))
+    assert refs.count() == 60
