@@ -26,7 +26,6 @@ NAV = [
     ("flowstage_dashboard", _("KPIs"), {roles.FLOWSTAGE_STAFF}),
     ("badges:staff", _("Badges"), {roles.FLOWSTAGE_STAFF}),
     ("erasure_requests", _("Erasure requests"), {roles.FLOWSTAGE_STAFF}),
-    ("my_data", _("My data"), {roles.STUDENT, roles.EMPLOYER}),
     ("badges:verify_upload", _("Verify a badge"), None),
 ]
 

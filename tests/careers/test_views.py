@@ -143,6 +143,12 @@ def test_the_applicants_page_shows_score_explanation_consented_parts_and_verifie
     assert 'data-testid="badge-verdict">VALID' in html and "Audio Engineer" in html
     assert "Details not shared by the candidate." in html  # the shy candidate's components
     assert "The candidate shares only their name and message." in html
+    # in French too: the verdict in French, the explanation in the third person (it was the student's "vous")
+    fr = client.get(f"/careers/employer/offers/{world['offer'].pk}/applicants/").content.decode()
+    assert 'data-testid="badge-verdict">VALIDE' in fr and "STAGE PARFAIT" in fr
+    for second_person in ("votre profil", "vos spécialités", "vous aimez", "vous habitez", "vos secteurs",
+                          "votre zone", "vos %"):
+        assert second_person not in fr, second_person
     badge_services.revoke_credential(cred, reason="test")
     html = client.get(f"/en/careers/employer/offers/{world['offer'].pk}/applicants/").content.decode()
     assert 'data-testid="badge-verdict">REVOKED' in html

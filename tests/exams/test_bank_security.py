@@ -57,7 +57,7 @@ def bank():
     people = {}
     for role in ("teacher", "examiner", "school_staff"):
         people[role] = make_user(role)
-        SchoolMember.objects.create(school=school, user=people[role], role=role)
+        SchoolMember.objects.create(school=school, user=people[role], role={"school_staff": SchoolMember.Role.STAFF}.get(role, role))
     return {"cert": cert, "drawn": drawn, "fixed": fixed_cat, "general": general, "reserved": reserved,
             "own": own, "school": school, "people": people, "admin": make_user("flowstage_staff")}
 

@@ -328,3 +328,14 @@ def test_wagtail_delete_of_a_credential_holder_is_not_a_500(client, holder, djan
     plain = make_user("student")
     assert client.post(reverse("wagtailusers_users:delete", args=[plain.pk])).status_code == 302
     assert not User.objects.filter(pk=plain.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["student", "teacher", "employer", "school_staff"])
+def test_every_signed_in_person_finds_their_data_from_the_footer(client, role):
+    """The download and erasure page is linked from every page's footer for whoever is signed in (not only students
+    and employers), and not from the main menu, which it crowded."""
+    client.force_login(make_user(role))
+    html = client.get("/badges/verify/").content.decode()
+    footer = html[html.index('<footer'):]
+    assert 'data-testid="footer-my-data"' in footer and "/accounts/my-data/" in footer
+    assert "/accounts/my-data/" not in html[:html.index('<footer')]
