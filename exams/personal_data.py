@@ -16,7 +16,7 @@ ATTEMPT_FIELDS = ("id", "exam", "number", "status", "started_at", "deadline", "s
 
 def export(user) -> dict:
     from exams import selectors
-    from exams.models import Accommodation, Attempt, PrerequisiteExemption, Registration
+    from exams.models import Accommodation, Attempt, PrerequisiteExemption, Registration, StagedImport
 
     lang = (translation.get_language() or "fr")[:2]
     attempts = []
@@ -36,16 +36,19 @@ def export(user) -> dict:
         "prerequisite_exemptions": pd.rows(PrerequisiteExemption.objects.filter(user=user), exclude=("granted_by",)),
         "accommodations": pd.rows(Accommodation.objects.filter(user=user)),
         "attempts": attempts,
+        # a teacher's question file waiting between the import preview and its confirmation (kept 24 hours at most)
+        "staged_imports": pd.rows(StagedImport.objects.filter(user=user), exclude=("user",)),
     }
 
 
 def anonymise(user) -> dict:
-    from exams.models import Accommodation, PrerequisiteExemption
+    from exams.models import Accommodation, PrerequisiteExemption, StagedImport
 
     count = pd.delete_with_history(Accommodation.objects.filter(user=user))
+    staged = StagedImport.objects.filter(user=user).delete()[0]
     exemptions = PrerequisiteExemption.objects.filter(user=user)
     PrerequisiteExemption.history.filter(id__in=exemptions.values_list("pk", flat=True)).update(reason="—")
-    return {"accommodations": count, "exemption_reasons": exemptions.update(reason="—")}
+    return {"accommodations": count, "exemption_reasons": exemptions.update(reason="—"), "staged_imports": staged}
 
 
 def register() -> None:
@@ -54,6 +57,6 @@ def register() -> None:
         retained=_("Kept, under the anonymous account: your registrations and their fee (an accounting record, "
                    "kept ten years), your attempts with their answers, scores and the examiners' assessments "
                    "(the record behind a certification, needed for an appeal or an audit of the exam). "
-                   "Deleted: your accommodations (extra time and its reason) and the reasons written for "
-                   "your prerequisite exemptions."),
+                   "Deleted: your accommodations (extra time and its reason), the reasons written for "
+                   "your prerequisite exemptions and any question file waiting to be imported."),
     )

@@ -339,3 +339,21 @@ def test_every_signed_in_person_finds_their_data_from_the_footer(client, role):
     footer = html[html.index('<footer'):]
     assert 'data-testid="footer-my-data"' in footer and "/accounts/my-data/" in footer
     assert "/accounts/my-data/" not in html[:html.index('<footer')]
+
+
+def test_a_staged_question_file_is_in_the_export_and_erased(client, fs_staff):
+    """A teacher's question file waiting between the import preview and its confirmation is theirs: exported, and
+    deleted by erasure (it is not a school record)."""
+    from exams import services as exam_services
+    from exams.models import QuestionCategory, StagedImport
+    from lms.accounts import services
+
+    teacher = make_user("teacher")
+    category = QuestionCategory.objects.create(name="Mixage (brouillon)")
+    exam_services.stage_import(teacher, "gift", category, "fr", "::Q1:: Le fader sert à ? {=doser ~couper}")
+    exported = personal_data.export(teacher)
+    staged = next(s["data"]["staged_imports"] for s in exported["sections"] if s["key"] == "exams")
+    assert staged and "Le fader sert" in json.dumps(staged, ensure_ascii=False)
+    req = services.request_erasure(teacher, "")
+    services.carry_out_erasure(req, fs_staff)
+    assert not StagedImport.objects.filter(user=teacher).exists()
