@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from exams.models import (
 )
 from exams.prerequisites import Period, StudentRecord, check_all, all_met
 from exams.signals import certification_passed
+from lms.prepared_sql import Prepared
 from lms.scoring import points_to_percent, score
 from lms.templatetags.i18n_messages import localize
 
@@ -237,6 +238,38 @@ class SaveResult:
     changed: bool
 
 
+# The one SELECT of an autosave, written once (lms/prepared_sql.py): what save_answer reads, and what
+# exams.options reads to map the client's tokens, nothing else.
+_SAVE_SELECT = Prepared(
+    [(AttemptQuestion, "aq", ["id", "attempt", "version", "option_order", "response", "saved_at"]),
+     (Attempt, "a", ["id", "user", "status", "seed", "deadline", "grace_seconds"]),
+     (QuestionVersion, "v", ["id", "qtype", "key"])],
+    "FROM {aq} INNER JOIN {a} ON {a.id} = {aq.attempt_id} INNER JOIN {v} ON {v.id} = {aq.version_id} "
+    "WHERE {aq.id} = %s AND {aq.attempt_id} = %s",
+)
+
+
+def _save_update(pk, response, now) -> None:
+    """UPDATE of the answer and its time, the statement written once (values prepared by the fields)."""
+    qn = connection.ops.quote_name
+    meta = AttemptQuestion._meta
+    resp, saved = meta.get_field("response"), meta.get_field("saved_at")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(meta.db_table)} SET {qn(resp.column)} = %s, {qn(saved.column)} = %s "
+            f"WHERE {qn(meta.pk.column)} = %s",
+            [resp.get_db_prep_save(response, connection), saved.get_db_prep_save(now, connection), pk])
+
+
+def _lock_attempt_clause() -> str:
+    """The attempt row locked against a concurrent submit or server close (PostgreSQL); SQLite's write
+    transactions are immediate (lms/settings.py), which serialises them already."""
+    f = connection.features
+    if not (f.has_select_for_update and f.has_select_for_update_of):
+        return ""
+    return ' FOR NO KEY UPDATE OF "a"' if f.has_select_for_no_key_update else ' FOR UPDATE OF "a"'
+
+
 def save_answer(attempt_id: int, user, question_id: int, response, now=None) -> SaveResult:
     """Save one answer of the user's open attempt. Unchanged answers are not written again.
 
@@ -244,11 +277,15 @@ def save_answer(attempt_id: int, user, question_id: int, response, now=None) -> 
     the attempt locked against a concurrent submit or server close, then at most one UPDATE."""
     now = now or timezone.now()
     with transaction.atomic():
-        aq = (AttemptQuestion.objects.select_related("attempt", "version")
-              .select_for_update(of=("attempt",), no_key=True)
-              .filter(pk=question_id, attempt_id=attempt_id).first())
-        attempt = aq.attempt if aq is not None else \
-            Attempt.objects.select_for_update(no_key=True).filter(pk=attempt_id).first()
+        # Only the columns the save reads, and no ORDER BY (a primary key needs none): building the SQL is
+        # most of the CPU time of a save (profiled in bench/exams_autosave_profile.py, issue 16).
+        row = _SAVE_SELECT.first([question_id, attempt_id], _lock_attempt_clause())
+        aq = None
+        if row is not None:
+            aq, attempt, aq.version = row[0], row[1], row[2]
+            aq.attempt = attempt
+        else:
+            attempt = Attempt.objects.select_for_update(no_key=True).filter(pk=attempt_id).first()
         if attempt is None or attempt.user_id != user.pk:
             raise ExamError(_("No such attempt."), 404)
         if attempt.status != Attempt.Status.OPEN:
@@ -265,7 +302,7 @@ def save_answer(attempt_id: int, user, question_id: int, response, now=None) -> 
                 raise ExamError(localize(exc.message), 422, reason=exc.message) from None
             if (aq.response or {}) == cleaned:
                 return SaveResult(aq.saved_at, False)
-            AttemptQuestion.objects.filter(pk=aq.pk).update(response=cleaned, saved_at=now)
+            _save_update(aq.pk, cleaned, now)
             return SaveResult(now, True)
     submit_attempt(attempt, by_server=True, now=now)
     raise ExamError(_("The time is up: the attempt was closed with the answers saved before the deadline."), 409)

@@ -1,0 +1,77 @@
+"""A SELECT written once for a hot path, its rows turned into model instances by the fields' own converters.
+
+Why: building the SQL of a queryset (clones, joins, select_related, quoting) costs more CPU than running it
+for a one-row look-up by primary key. On the exam's autosave it was most of the server's CPU time
+(issue 16, bench/exams_autosave_profile.py). `Prepared` keeps the ORM's meaning (table and column names
+come from the models, values pass through the same converters as a queryset's, the instances it builds
+have the other fields deferred, so reading one of them loads it as Django always does) without building
+the statement again on each request.
+
+    rows = Prepared(
+        [(AttemptQuestion, "aq", ["id", "response"]), (Attempt, "a", ["id", "status"])],
+        "FROM {aq} INNER JOIN {a} ON {a.id} = {aq.attempt_id} WHERE {aq.id} = %s",
+    )
+    aq, attempt = rows.first([pk]) or (None, None)
+
+Placeholders: `{alias}` is the quoted table with its alias, `{alias.field}` the quoted column (attname).
+"""
+import re
+
+from django.db import connections
+
+
+class Prepared:
+    def __init__(self, parts, tail: str, using: str = "default"):
+        self.parts = [(model, alias, list(fields)) for model, alias, fields in parts]
+        self.tail = tail
+        self.using = using
+        self._sql = {}         # vendor -> statement
+        self._converters = {}  # id(connection) -> [(expression, [converter, ...]), ...]
+
+    def _columns(self):
+        for model, alias, fields in self.parts:
+            for name in fields:
+                yield model, alias, model._meta.get_field(name)
+
+    def sql(self, connection, tail_extra: str = "") -> str:
+        key = (connection.vendor, tail_extra)
+        if key not in self._sql:
+            qn = connection.ops.quote_name
+            cols = ", ".join(f"{qn(alias)}.{qn(f.column)}" for _m, alias, f in self._columns())
+            names = {}
+            for model, alias, _fields in self.parts:
+                names[alias] = f"{qn(model._meta.db_table)} {qn(alias)}"
+                for f in model._meta.concrete_fields:
+                    names[f"{alias}.{f.attname}"] = f"{qn(alias)}.{qn(f.column)}"
+            self._sql[key] = f"SELECT {cols} " + re.sub(r"\{([\w.]+)\}", lambda m: names[m.group(1)], self.tail) + tail_extra
+        return self._sql[key]
+
+    def converters(self, connection):
+        key = id(connection)
+        if key not in self._converters:
+            out = []
+            for _m, alias, f in self._columns():
+                col = f.get_col(alias)
+                out.append((col, connection.ops.get_db_converters(col) + col.get_db_converters(connection)))
+            self._converters = {key: out}  # one connection per thread: keep the last one only
+        return self._converters[key]
+
+    def first(self, params, tail_extra: str = ""):
+        """The first row as one instance per part (in order), or None."""
+        connection = connections[self.using]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql(connection, tail_extra), params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = []
+        for value, (col, convs) in zip(row, self.converters(connection)):
+            for conv in convs:
+                value = conv(value, col, connection)
+            values.append(value)
+        out, i = [], 0
+        for model, _alias, fields in self.parts:
+            attnames = [model._meta.get_field(n).attname for n in fields]
+            out.append(model.from_db(self.using, attnames, values[i:i + len(fields)]))
+            i += len(fields)
+        return out
