@@ -22,11 +22,21 @@ from django.db import connections
 
 class Prepared:
     def __init__(self, parts, tail: str, using: str = "default"):
-        self.parts = [(model, alias, list(fields)) for model, alias, fields in parts]
+        # Model.from_db takes the values in the order of the model's fields: the columns are selected so
+        self.parts = [(model, alias, self._in_model_order(model, fields)) for model, alias, fields in parts]
         self.tail = tail
         self.using = using
         self._sql = {}         # vendor -> statement
         self._converters = {}  # id(connection) -> [(expression, [converter, ...]), ...]
+
+    @staticmethod
+    def _in_model_order(model, fields):
+        order = {f.name: i for i, f in enumerate(model._meta.concrete_fields)}
+        order.update({f.attname: i for i, f in enumerate(model._meta.concrete_fields)})
+        unknown = [n for n in fields if n not in order]
+        if unknown:
+            raise ValueError(f"{model.__name__} has no concrete field {unknown}")
+        return sorted(fields, key=order.__getitem__)
 
     def _columns(self):
         for model, alias, fields in self.parts:

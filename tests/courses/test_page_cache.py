@@ -183,3 +183,47 @@ def test_an_authors_preview_never_reaches_readers(client, student):
 
     html = client.get(lesson.url).content.decode()
     assert "Texte de la leçon." in html and "Brouillon secret." not in html
+
+
+class _CountingCache:
+    """Counts the calls made to the shared cache ("default": Redis in production): each one is a network
+    round trip there (get_many is one for all its keys)."""
+
+    METHODS = ("get", "get_many", "set", "set_many", "add", "delete", "delete_many", "incr", "decr", "has_key",
+               "touch", "get_or_set")
+
+    def __init__(self, monkeypatch):
+        from django.core.cache import caches
+
+        self.calls = []
+        backend = caches["default"]
+        for name in self.METHODS:
+            original = getattr(backend, name)
+            monkeypatch.setattr(backend, name, self._wrap(name, original))
+
+    def _wrap(self, name, original):
+        def counted(*args, **kwargs):
+            self.calls.append(name)
+            return original(*args, **kwargs)
+        return counted
+
+
+@pytest.mark.parametrize("page", ["lesson", "catalogue"])
+def test_a_warm_page_makes_one_round_trip_to_the_shared_cache(client, student, monkeypatch, page):
+    """Issue 16, item 3: with Redis as the shared cache, a warm lesson page or catalogue reads every cache
+    version in one MGET and nothing else (the versioned values are in the process's memory)."""
+    course = make_course(n_units=1, lessons_per_unit=2)
+    services.self_enrol(student, course)
+    client.force_login(student)
+    url = lessons_of(course)[0].url if page == "lesson" else "/catalogue/"
+    client.get(url)
+    client.get(url)
+    counter = _CountingCache(monkeypatch)
+    assert client.get(url).status_code == 200
+    assert counter.calls == ["get_many"], counter.calls
+    # a change of content bumps the version: the next request still makes one round trip to read it
+    lessons_of(course)[0].save_revision().publish()
+    client.get(url)
+    counter.calls.clear()
+    assert client.get(url).status_code == 200
+    assert counter.calls == ["get_many"], counter.calls
