@@ -741,3 +741,14 @@ def school_staff(school) -> list:
     """Who may be an agreement's referent teacher: the school's staff members."""
     return [m.user for m in SchoolMember.objects.filter(school=school, role=SchoolMember.Role.STAFF)
             .select_related("user").order_by("user__email")]
+
+
+# --- Final report and credits ---------------------------------------------------------------------------------------
+
+def completed_internship_periods(user) -> list[tuple]:
+    """(start, end) of the user's internships and apprenticeships whose final report is co-signed: verified
+    experience (the readiness score counts it beside the periods the student declares). One query."""
+    from .models import FinalReport
+
+    return list(Agreement.objects.filter(application__student=user, reports__status=FinalReport.Status.LOCKED)
+                .exclude(status=Agreement.Status.CANCELLED).distinct().values_list("start_date", "end_date"))

@@ -34,4 +34,10 @@ urlpatterns = [
     path("agreements/check/", views.agreement_check, name="agreement_check"),
     path("agreements/check/<str:document_hash>/", views.agreement_check, name="agreement_check_hash"),
     path("agreements/tutor/<str:token>/", views.tutor_link, name="tutor_link"),
+    # final report and credits, cancellation
+    path("agreements/<id:pk>/cancel/", views.agreement_cancel, name="agreement_cancel"),
+    path("agreements/<id:pk>/report/", views.report, name="report"),
+    path("agreements/<id:pk>/report/file/", views.report_file, name="report_file"),
+    path("agreements/<id:pk>/report/do/<slug:action>/", views.report_action, name="report_action"),
+    path("agreements/report/tutor/<str:token>/", views.report_tutor_link, name="report_tutor_link"),
 ]
