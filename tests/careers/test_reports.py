@@ -280,8 +280,6 @@ def test_credits_need_a_reference_and_some_ects(world):
 
 
 def test_the_completed_internship_is_a_signed_open_badge_of_its_own(world):
-    from badges.verification import verify_document  # noqa: F401  (the public verify page's function)
-
     _cosign(world)
     r = reports.current_report(world["agreement"])
     cred = r.credential
@@ -295,15 +293,17 @@ def test_the_completed_internship_is_a_signed_open_badge_of_its_own(world):
     assert doc["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
 
 
-def test_the_signed_internship_credential_verifies(world, client):
+def test_the_signed_internship_credential_verifies_and_is_listed_on_the_students_badges(world):
+    from badges import verification
+    from badges.resolver import DatabaseResolver
+
     _cosign(world)
     cred = reports.current_report(world["agreement"]).credential
-    from badges import verification
-
-    result = verification.verify_json(cred.signed_json) if hasattr(verification, "verify_json") else None
-    if result is None:
-        result = verification.verify(json.loads(cred.signed_json))
-    assert getattr(result, "valid", None) is True or getattr(result, "verdict", None) in ("valid", "VALID")
+    report = verification.verify_credential(json.loads(cred.signed_json), DatabaseResolver())
+    assert report.verdict == verification.VALID, report.reason
+    c = Client()
+    c.force_login(world["student"])
+    assert "Assistant Ingénieur FOH" in c.get(reverse("badges:mine")).content.decode()
 
 
 def test_the_internship_counts_as_verified_experience(world):
