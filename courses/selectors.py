@@ -360,13 +360,13 @@ def learning_summary(user) -> dict:
     enrolments = list(Enrolment.objects.filter(user=user).select_related("course"))
     rows = enrolment_rows(enrolments)
     credits = CreditRecord.objects.filter(user=user).aggregate(
-        ects=Sum("ects"), n=Count("pk", filter=Q(source=CreditRecord.Source.MODULE)),
+        all_ects=Sum("ects"), n=Count("pk", filter=Q(source=CreditRecord.Source.MODULE)),
         internship_ects=Sum("ects", filter=Q(source=CreditRecord.Source.INTERNSHIP)))
     modules_passed = credits["n"]
     return {
         "courses_enrolled": len(enrolments),
         "courses_completed": sum(1 for e in enrolments if e.completed_at),
-        "ects_earned": credits["ects"] or ZERO,
+        "ects_earned": credits["all_ects"] or ZERO,
         "internship_ects": credits["internship_ects"] or ZERO,
         "modules_passed": modules_passed,
         "hours_completed": sum((r["hours_done"] for r in rows), ZERO),
