@@ -182,12 +182,16 @@ def employment_within_six_months(graduates, outcomes, today: datetime.date) -> R
     return Ratio(part, whole)
 
 
+def _recency(o: OutcomeFact):
+    return (o.stage == "graduation", o.started_on)
+
+
 def outcome_breakdown(graduates, outcomes, today: datetime.date) -> dict[str, int]:
     """Each graduate past their six months by their latest outcome (status code), or "unknown" without one."""
     latest: dict[int, OutcomeFact] = {}
     for o in outcomes:
         best = latest.get(o.student_id)
-        if best is None or (o.stage, o.started_on) > (best.stage, best.started_on):
+        if best is None or _recency(o) > _recency(best):
             latest[o.student_id] = o
     counts = {code: 0 for code in (*STATUSES, "unknown")}
     for g in graduates:
