@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import outcome_views, views
 
 app_name = "careers"
 
@@ -34,4 +34,9 @@ urlpatterns = [
     path("agreements/check/", views.agreement_check, name="agreement_check"),
     path("agreements/check/<str:document_hash>/", views.agreement_check, name="agreement_check_hash"),
     path("agreements/tutor/<str:token>/", views.tutor_link, name="tutor_link"),
+    # --- Outcomes
+    path("outcomes/", outcome_views.my_outcomes, name="my_outcomes"),
+    path("outcomes/rate/", outcome_views.rate, name="rate"),
+    path("outcomes/survey/<str:token>/", outcome_views.outcome_survey, name="outcome_survey"),
+    path("school/<slug:slug>/outcomes/", outcome_views.school_outcomes, name="school_outcomes"),
 ]
