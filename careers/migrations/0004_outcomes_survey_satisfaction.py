@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('careers', '0003_agreements_signatures_tutor_links'),
         ('courses', '0001_initial'),
-        ('partnerships', '0004_cohort_graduation_date_and_more'),
+        ('partnerships', '0004_cohort_graduation_date_service_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
