@@ -59,7 +59,7 @@ def _nps(value):
     """A net promoter score with its sign ("+20", "−5,5"), "—" without answers."""
     if value is None:
         return "—"
-    text = number_format(abs(Decimal(value)).normalize(), 1 if Decimal(value) % 1 else 0)
+    text = number_format(abs(Decimal(value)), 1 if Decimal(value) % 1 else 0)
     return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else text)
 
 

@@ -79,8 +79,15 @@ def graduates(world):
     return cohort, people
 
 
+_real_localdate = timezone.localdate
+
+
 def _run(day):
-    with mock.patch("django.utils.timezone.localdate", return_value=day):
+    """The daily task as if run on ``day`` (today's date is ``day``; dates of stored times stay real)."""
+    def localdate(value=None, *args, **kwargs):
+        return day if value is None else _real_localdate(value, *args, **kwargs)
+
+    with mock.patch("django.utils.timezone.localdate", side_effect=localdate):
         return tasks.send_outcome_surveys()
 
 
@@ -93,14 +100,18 @@ def test_survey_sent_once_in_each_language_then_reminded_once(graduates):
     by = {m.to[0]: m for m in mail.outbox}
     assert "Six mois" in by[fr.email].subject or "six mois" in by[fr.email].subject.lower()
     assert "Six months" in by[en.email].subject
-    assert "/en/" in by[en.email].body and "/fr/" in by[fr.email].body
+    assert "/en/careers/outcomes/survey/" in by[en.email].body
+    assert "/careers/outcomes/survey/" in by[fr.email].body and "/en/" not in by[fr.email].body
     assert _run(D(2026, 11, 30)) == {"sent": 0, "reminded": 0, "emails": 0}  # idempotent
     assert _run(D(2026, 12, 5))["emails"] == 0
     assert len(mail.outbox) == 2
+    OutcomeSurvey.objects.update(sent_at=timezone.now() - datetime.timedelta(days=13))
+    assert _run(_real_localdate())["reminded"] == 0  # 13 days: not yet
     OutcomeSurvey.objects.update(sent_at=timezone.now() - datetime.timedelta(days=14))
-    r = _run(timezone.localdate())
+    r = _run(_real_localdate())
     assert r["reminded"] == 2 and len(mail.outbox) == 4
-    assert _run(timezone.localdate())["emails"] == 0  # one reminder only
+    assert "Rappel" in by[fr.email].subject or any("Rappel" in m.subject for m in mail.outbox[2:])
+    assert _run(_real_localdate())["emails"] == 0  # one reminder only
     assert OutcomeSurvey.objects.count() == 2
 
 
