@@ -172,6 +172,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}}
+# Test processes running side by side (pytest-xdist workers, each with its own Celery worker that inherits the
+# environment) share one Redis: each run and worker keeps its cache keys apart.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    CACHES["default"]["KEY_PREFIX"] = f"{os.environ.get('PYTEST_XDIST_TESTRUNUID', '')[:12]}-{os.environ['PYTEST_XDIST_WORKER']}"
 CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local",
                    "OPTIONS": {"MAX_ENTRIES": 5000}}
 
