@@ -210,3 +210,16 @@ def test_flowstage_schedules_and_delivers_and_counts(client, setup):
     assert placement.service_counts(setup["a"])["delivered"] == 1
     assert placement.school_placement(setup["a"])["services"]["delivered"] == 1
     assert placement.flowstage_placement()["services"]["delivered"] == 1
+
+
+@pytest.mark.parametrize("lang,value,expected", [
+    ("fr", Decimal("20.0"), "+20"), ("fr", Decimal("-5.5"), "−5,5"), ("en", Decimal("-5.5"), "−5.5"),
+    ("fr", Decimal("0.0"), "0"), ("fr", None, "—"), ("en", Decimal("33.3"), "+33.3"),
+])
+def test_nps_formatting(lang, value, expected):
+    from django.utils import translation
+
+    from lms.dashboards.views import _nps
+
+    with translation.override(lang):
+        assert _nps(value) == expected
