@@ -632,7 +632,7 @@ def school_careers(school: School, limit: int = 50) -> dict:
     counts = dict(apps.values("status").annotate(n=Count("id")).values_list("status", "n"))
     recent = list(apps.select_related("student", "offer__employer").order_by("-updated_at")[:limit])
     placements = list(apps.filter(status=Application.Status.ACCEPTED)
-                      .select_related("student", "offer__employer", "agreement").order_by("offer__start_date")[:limit])
+                      .select_related("student", "offer__employer", "agreement").order_by("-offer__start_date")[:limit])
     contacts = list(ContactRequest.objects.filter(school=school).select_related("student", "offer__employer")
                     .order_by("-created_at")[:20])
     applicants = apps.values("student_id").distinct().count()
