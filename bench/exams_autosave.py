@@ -38,15 +38,15 @@ def _free_port() -> int:
 PORT = int(os.environ.get("BENCH_PORT") or _free_port())
 
 
-def prepare(n):
+def prepare(n, tag="autosave"):
     from django.db import connection
 
     from exams import selectors, services
     from exams.models import Attempt
     from lms.accounts.models import ApiToken
 
-    cert = bench_exam(60, tag="autosave")
-    users = bench_candidates(cert, n, tag="autosave")
+    cert = bench_exam(60, tag=tag)
+    users = bench_candidates(cert, n, tag=tag)
     # Fresh open attempts (previous runs' attempts are closed and removed).
     Attempt.objects.filter(exam=cert.exam).delete()
     ApiToken.objects.filter(user__in=users).delete()
