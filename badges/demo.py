@@ -79,10 +79,8 @@ def _backdate(cred: Credential, when) -> None:
     doc = json.loads(cred.signed_json)
     doc.pop("proof", None)
     key = cred.signing_key
-    signed = signing.sign_document(doc, services.private_key(key), verification_method=services.key_id(key),
-                                   created=services.xsd(when))
     Credential.objects.filter(pk=cred.pk).update(
-        signed_json=json.dumps(signed, ensure_ascii=False, separators=(",", ":")), issued_at=when)
+        signed_json=services.sign_credential(doc, key, created=services.xsd(when)), issued_at=when)
 
 
 def _align_skills(audio: Achievement, lighting: Achievement) -> None:
@@ -141,7 +139,7 @@ def seed(out):
     Credential.objects.filter(revocation_reason=REVOKED_REASON, revocation_reason_fr="").update(
         revocation_reason_fr=REVOKED_REASON_FR)
     for cred in Credential.objects.filter(narrative__in=[EXPIRED_NARRATIVE, OLD_EXPIRED_NARRATIVE]):
-        created = services.parse_xsd(json.loads(cred.signed_json).get("proof", {}).get("created"))
+        created = services.parse_xsd((signing.single_proof(json.loads(cred.signed_json)) or {}).get("created"))
         if cred.issued_at > cred.valid_from + timedelta(days=1) or (created and created > cred.valid_from
                                                                     + timedelta(days=1)):
             _backdate(cred, cred.valid_from)

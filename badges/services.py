@@ -443,6 +443,23 @@ def build_credential_document(
     return doc
 
 
+def sign_credential(doc: dict, key: SigningKey, *, created: str | None = None) -> str:
+    """Sign an achievement credential with ``key`` and serialise it as stored: ``proof`` is an array of the one
+    proof, as the Open Badges 3.0 AchievementCredential JSON Schema requires. With ``BADGES_SCHEMA_CHECK`` (the
+    test suite) the signed document is checked against that schema and a violation raises ``SchemaViolation``.
+    Raises ``IssuanceError`` when the document is not safe to sign."""
+    try:
+        signed = signing.sign_document(doc, private_key(key), verification_method=key_id(key), created=created,
+                                       proof_set=True)
+    except (jsonld.CredentialJsonLdError, signing.ProofError) as exc:
+        raise IssuanceError(_("The credential was not signed: %(reason)s") % {"reason": exc}) from exc
+    if getattr(settings, "BADGES_SCHEMA_CHECK", False):
+        from badges import schema
+
+        schema.check(signed)
+    return json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+
+
 @dataclass
 class IssueResult:
     credential: Credential
@@ -476,11 +493,7 @@ def issue_credential(
         credential_id=cred.id, achievement=achievement, email=user.email, valid_from=valid_from,
         valid_until=valid_until, status_list=sl, status_index=index, narrative=narrative,
         evidence=evidence, extra=extra)
-    try:
-        signed = signing.sign_document(doc, private_key(key), verification_method=key_id(key))
-    except (jsonld.CredentialJsonLdError, signing.ProofError) as exc:
-        raise IssuanceError(_("The credential was not signed: %(reason)s") % {"reason": exc}) from exc
-    cred.signed_json = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+    cred.signed_json = sign_credential(doc, key)
     try:
         with transaction.atomic():
             cred.save(force_insert=True)
@@ -585,16 +598,11 @@ def rebase_credential(credential: Credential) -> bool:
     if not old_base or old_base == base_url():
         return False
     doc = json.loads(cred.signed_json)
-    proof = doc.pop("proof", None)
-    created = proof.get("created") if isinstance(proof, dict) else None
+    created = (signing.single_proof(doc) or {}).get("created")
+    doc.pop("proof", None)
     doc = _rebased(doc, old_base, issuer_did(old_base))
     key = active_key()
-    try:
-        signed = signing.sign_document(doc, private_key(key), verification_method=key_id(key),
-                                       created=created if signing.is_xsd_datetime(created) else None)
-    except (jsonld.CredentialJsonLdError, signing.ProofError) as exc:
-        raise IssuanceError(_("The credential was not signed: %(reason)s") % {"reason": exc}) from exc
-    cred.signed_json = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+    cred.signed_json = sign_credential(doc, key, created=created if signing.is_xsd_datetime(created) else None)
     cred.signing_key = key
     cred.save(update_fields=["signed_json", "signing_key"])
     for sl in StatusList.objects.select_for_update().filter(pk=cred.status_list_id):

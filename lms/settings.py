@@ -241,6 +241,10 @@ RATELIMIT_USE_CACHE = "default"
 # At most this many verifications of uploaded credentials run at once on the whole server (a counter in the same
 # cache), so attackers cannot hold every gunicorn worker: keep it below the number of workers (503 beyond).
 BADGES_VERIFY_CONCURRENCY = int(os.environ.get("BADGES_VERIFY_CONCURRENCY", "2"))
+# Check every credential the issuance service signs against the official OB 3.0 AchievementCredential JSON Schema
+# (badges/schema.py) and fail loudly on a violation: on in the test suite (tests/conftest.py) and in its worker
+# processes (the environment variable), off in production (the schema is a conformance test, not a runtime gate).
+BADGES_SCHEMA_CHECK = os.environ.get("BADGES_SCHEMA_CHECK", "") == "1"
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit lists only django_redis and memcached as supported: Django's own Redis backend has the
     # atomic incr it needs (services mode). The embedded mode's local memory is "not shared", which is right
