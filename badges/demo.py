@@ -1,6 +1,7 @@
 """Demo data of the badges app (idempotent): issuer and key, the "Audio Engineer — Flow Stage Ready"
 achievement, a credential for every passed certification attempt (Lucas Martin), one revoked
-credential and one expired credential."""
+credential, one expired credential, and the credential of a passed course module (Lucas Martin, with its ECTS
+credits)."""
 import json
 from datetime import timedelta
 
@@ -98,6 +99,36 @@ def _align_skills(audio: Achievement, lighting: Achievement) -> None:
         lighting.skills.add(light)
 
 
+MODULE_CODE = "IM-4.0"  # the cohort's curriculum module (courses demo), passed by Lucas Martin
+MODULE_MARKS = {"continuous": "15", "project": "14", "certification": "16"}  # /20 each: a pass
+
+
+def _passed_module_credential() -> Credential | None:
+    """Lucas Martin passes the cohort's module "Music Industry 4.0" (his marks entered by the demo teacher):
+    courses writes his ECTS credits and announces the pass; badges issues the module's credential (here too, in
+    case the issuance task runs elsewhere: the service is idempotent). None without the courses demo."""
+    from courses import services as course_services
+    from courses.models import CoursePage, CreditRecord, Enrolment
+    from lms.accounts.models import User
+
+    lucas = User.objects.filter(email=DEMO_CANDIDATES[0]).first()
+    teacher = User.objects.filter(email="teacher@demo.flowstage.test").first()
+    module = CoursePage.objects.filter(code=MODULE_CODE, locale__language_code="fr").first()
+    if lucas is None or teacher is None or module is None:
+        return None
+    enrolment = Enrolment.objects.filter(user=lucas, course=module).first()
+    if enrolment is None:
+        return None
+    components = {c.key for c in module.assessment_components.all()}
+    if not CreditRecord.objects.filter(user=lucas, course=module).exists():
+        for key, mark in MODULE_MARKS.items():
+            if key in components:
+                course_services.set_component_mark(enrolment, key, mark, "twenty", teacher)
+    record = CreditRecord.objects.filter(user=lucas, course=module).first()
+    result = services.issue_for_module(record.pk) if record else None
+    return result.credential if result else None
+
+
 def seed(out):
     from lms.accounts.models import User
 
@@ -144,6 +175,10 @@ def seed(out):
                                                                     + timedelta(days=1)):
             _backdate(cred, cred.valid_from)
     _align_skills(audio, _lighting_achievement())
+    module_cred = _passed_module_credential()
+    if module_cred is not None:
+        out.write(f"  badges: module credential {module_cred.achievement.slug} "
+                  f"({module_cred.credits_earned} ECTS) for {module_cred.user.email}\n")
 
     # A demo database seeded on another address (make run PORT=…): its credentials are re-signed for this one,
     # so the demo's badges verify where it runs.

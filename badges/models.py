@@ -119,6 +119,13 @@ class Achievement(models.Model):
     name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
     description_fr = models.TextField(_("description (French)"), blank=True)
     criteria_narrative_fr = models.TextField(_("criteria (French)"), blank=True)
+    # A course module's achievement (issued when the module is passed, with its ECTS credits), instead of a
+    # certification's. badges may import courses (DESIGN §2).
+    course = models.OneToOneField("courses.CoursePage", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="badge_achievement")
+    # ``creditsAvailable`` of the signed achievement (ECTS); a credential of it signs ``creditsEarned``.
+    credits_available = models.DecimalField(_("ECTS credits"), max_digits=4, decimal_places=1, null=True,
+                                            blank=True)
     achievement_type = models.CharField(max_length=40, default="Certification")
     tags = models.JSONField(default=list, blank=True)
     skills = models.ManyToManyField(Skill, blank=True, related_name="achievements", verbose_name=_("skills"))
@@ -172,7 +179,13 @@ class StatusList(models.Model):
     purpose = models.CharField(max_length=20, default="revocation")
     size = models.PositiveIntegerField(default=131_072)
     bits = models.BinaryField()
+    # How many entries are allocated (the name is from when they were handed out in sequence); the list is full
+    # when it reaches ``size`` and the next credential rolls to a new list.
     next_index = models.PositiveIntegerField(default=0)
+    # Which entries are allocated, one bit each (statuslist's layout): an entry is drawn at random among the clear
+    # ones under the row lock (services.allocate_status_entry). Empty on a list from before random allocation:
+    # its first ``next_index`` entries are the allocated ones.
+    allocated = models.BinaryField(default=b"", blank=True)
     signed_json = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -222,6 +235,8 @@ class Credential(models.Model):
     narrative = models.TextField(blank=True)  # signed as the "Assessment" evidence's narrative
     narrative_fr = models.TextField(_("evidence (French)"), blank=True)  # its French version, never signed
     score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    credits_earned = models.DecimalField(_("ECTS credits earned"), max_digits=4, decimal_places=1, null=True,
+                                         blank=True)  # signed as the subject's ``creditsEarned`` (module credentials)
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField(null=True, blank=True)
     issued_at = models.DateTimeField(auto_now_add=True)

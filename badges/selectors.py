@@ -38,6 +38,9 @@ def _as_dict(cred: Credential, now, lang: str, request=None) -> dict:
         "verify_url": services.short_url(cred.short_id, request),
         "verify_path": reverse("badges_short", args=[cred.short_id]),  # for links on pages: any address
         "public": cred.privacy != Credential.Privacy.HIDDEN,
+        # a course module's credential (ECTS credits earned) or a certification's
+        "kind": "module" if cred.achievement.course_id else "certification",
+        "credits": cred.credits_earned,
     }
 
 

@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -233,7 +234,8 @@ def _sign_status_list(sl: StatusList) -> None:
 
 
 def _current_status_list_for_update() -> StatusList:
-    sl = StatusList.objects.select_for_update().filter(next_index__lt=models_size()).order_by("number").first()
+    """The first status list with a free entry, row locked; a new list (signed) when every list is full."""
+    sl = StatusList.objects.select_for_update().filter(next_index__lt=F("size")).order_by("number").first()
     if sl is None:
         number = (StatusList.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         try:
@@ -247,18 +249,28 @@ def _current_status_list_for_update() -> StatusList:
     return sl
 
 
-def models_size() -> int:
-    return statuslist.MIN_ENTRIES
+_RANDOM = secrets.SystemRandom()
+
+
+def _allocation_map(sl: StatusList) -> bytearray:
+    """The list's map of allocated entries; a list from before random allocation had its first ``next_index``."""
+    if sl.allocated and len(sl.allocated) * 8 == sl.size:
+        return bytearray(sl.allocated)
+    return statuslist.allocated_prefix(sl.size, min(sl.next_index, sl.size))
 
 
 @transaction.atomic
-def allocate_status_entry() -> tuple[StatusList, int]:
-    """Reserve the next free index of a status list (row locked: no double allocation).
-
-    An index reserved by an issuance that then fails is simply never used."""
+def allocate_status_entry(rng=None) -> tuple[StatusList, int]:
+    """Reserve a free entry of a status list, drawn at random among the list's free entries (Bitstring Status
+    List: indices SHOULD be random, so that one tells nothing about its holder), under the list's row lock: two
+    issuers never get the same entry (the unique status entry of ``Credential`` is the backstop). A full list
+    rolls to a new one. An entry reserved by an issuance that then fails is simply never used."""
     sl = _current_status_list_for_update()
-    index = sl.next_index
-    StatusList.objects.filter(pk=sl.pk).update(next_index=index + 1)
+    allocated = _allocation_map(sl)
+    index = statuslist.random_free_index(allocated, rng or _RANDOM)
+    statuslist.set_bit(allocated, index)
+    StatusList.objects.filter(pk=sl.pk).update(allocated=bytes(allocated), next_index=F("next_index") + 1)
+    sl.allocated, sl.next_index = bytes(allocated), sl.next_index + 1
     return sl, index
 
 
@@ -280,6 +292,8 @@ def achievement_document(ach: Achievement) -> dict:
         "image": {"id": achievement_image_url(ach.slug), "type": "Image", "caption": ach.name},
         "creator": issuer_profile(full=False),
     }
+    if ach.credits_available is not None:
+        doc["creditsAvailable"] = json_number(ach.credits_available)
     if ach.tags:
         doc["tag"] = [str(t) for t in ach.tags]
     alignments = [{"targetName": sk.name, "targetUrl": skill_url(sk.slug), "targetDescription": sk.description}
@@ -292,6 +306,19 @@ def achievement_document(ach: Achievement) -> dict:
             for a in alignments
         ]
     return doc
+
+
+def json_number(value: Decimal) -> int | float:
+    """A Decimal (ECTS credits: one decimal at most) as the JSON number the OB 3.0 schema wants for
+    ``creditsAvailable`` / ``creditsEarned`` (an ``xsd:float``): an int when whole (6), else the float whose shortest
+    repr is the same decimal (2.5, 1.3): it is written to the JSON text only, never computed with."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return int(value)
+    number = float(value)
+    if Decimal(repr(number)) != value.normalize():
+        raise ValueError(f"{value} has no exact short JSON form")
+    return number
 
 
 def criteria_for_certification(cert, lang: str = "en") -> str:
@@ -410,6 +437,7 @@ def build_credential_document(
     *, credential_id, achievement: Achievement, email: str, valid_from: datetime,
     valid_until: datetime | None, status_list: StatusList, status_index: int,
     narrative: str = "", evidence: list | None = None, extra: dict | None = None,
+    credits_earned: Decimal | None = None,
 ) -> dict:
     doc = {
         "@context": [VC_V2, OB_V3P0],
@@ -431,6 +459,8 @@ def build_credential_document(
             "statusListCredential": status_list_url(status_list.number),
         },
     }
+    if credits_earned is not None:
+        doc["credentialSubject"]["creditsEarned"] = json_number(credits_earned)
     if valid_until:
         doc["validUntil"] = xsd(valid_until)
     ev = list(evidence or [])
@@ -460,6 +490,9 @@ def sign_credential(doc: dict, key: SigningKey, *, created: str | None = None) -
     return json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
 
 
+STATUS_ENTRY_TRIES = 3
+
+
 @dataclass
 class IssueResult:
     credential: Credential
@@ -470,6 +503,7 @@ def issue_credential(
     user, achievement: Achievement, *, attempt_id: int | None = None, score=None, narrative: str = "",
     narrative_fr: str = "", evidence: list | None = None, issued_by=None, valid_from: datetime | None = None,
     valid_until: datetime | None = None, extra: dict | None = None, notify: bool = True,
+    credits_earned: Decimal | None = None,
 ) -> IssueResult:
     """Sign and store an OpenBadgeCredential. Idempotent per attempt: a second call for the same
     attempt returns the existing credential (unique key on the attempt is the backstop). ``narrative`` is signed
@@ -485,24 +519,32 @@ def issue_credential(
     if valid_until is None and achievement.validity_days:
         valid_until = valid_from + timedelta(days=achievement.validity_days)
     key = active_key()
-    sl, index = allocate_status_entry()
-    cred = Credential(user=user, achievement=achievement, attempt_id=attempt_id, signing_key=key,
-                      status_list=sl, status_index=index, narrative=narrative, narrative_fr=narrative_fr, score=score,
-                      valid_from=valid_from, valid_until=valid_until, issued_by=issued_by)
-    doc = build_credential_document(
-        credential_id=cred.id, achievement=achievement, email=user.email, valid_from=valid_from,
-        valid_until=valid_until, status_list=sl, status_index=index, narrative=narrative,
-        evidence=evidence, extra=extra)
-    cred.signed_json = sign_credential(doc, key)
-    try:
-        with transaction.atomic():
-            cred.save(force_insert=True)
-    except IntegrityError:
-        if attempt_id is not None:
-            existing = Credential.objects.filter(attempt_id=attempt_id).first()
-            if existing:
-                return IssueResult(existing, False)
-        raise
+    for attempt_no in range(STATUS_ENTRY_TRIES):
+        sl, index = allocate_status_entry()
+        cred = Credential(user=user, achievement=achievement, attempt_id=attempt_id, signing_key=key,
+                          status_list=sl, status_index=index, narrative=narrative, narrative_fr=narrative_fr,
+                          score=score, valid_from=valid_from, valid_until=valid_until, issued_by=issued_by,
+                          credits_earned=credits_earned)
+        doc = build_credential_document(
+            credential_id=cred.id, achievement=achievement, email=user.email, valid_from=valid_from,
+            valid_until=valid_until, status_list=sl, status_index=index, narrative=narrative,
+            evidence=evidence, extra=extra, credits_earned=credits_earned)
+        cred.signed_json = sign_credential(doc, key)
+        try:
+            with transaction.atomic():
+                cred.save(force_insert=True)
+            break
+        except IntegrityError:
+            if attempt_id is not None:
+                existing = Credential.objects.filter(attempt_id=attempt_id).first()
+                if existing:
+                    return IssueResult(existing, False)
+            taken = Credential.objects.filter(status_list=sl, status_index=index).exists()
+            if not taken or attempt_no == STATUS_ENTRY_TRIES - 1:
+                raise
+            # The entry is already some credential's (an allocation map out of step with the rows): another one,
+            # signed anew since the index is in the signed document.
+            log.warning("status entry %s#%s already taken, drawing another", sl.number, index)
     if notify:
         transaction.on_commit(lambda: notify_holder(cred.pk))
     return IssueResult(cred, True)
@@ -637,6 +679,116 @@ def issue_for_attempt(attempt_id: int) -> IssueResult | None:
     score = attempt.final_pct.quantize(Decimal("0.01")) if attempt.final_pct is not None else None
     return issue_credential(attempt.user, achievement, attempt_id=attempt.pk, score=score,
                             valid_from=attempt.graded_at)
+
+
+# ------------------------------------------------------------------------------------ courses link (modules)
+def _course_versions(course):
+    """(French source page, English translation or None) of a course page (badges may import courses)."""
+    from courses.models import CoursePage
+    from courses.services import canonical
+
+    source = canonical(course)
+    english = CoursePage.objects.filter(translation_key=source.translation_key, locale__language_code="en") \
+        .exclude(pk=source.pk).first()
+    return source, english
+
+
+def criteria_for_module(course, lang: str = "en", title: str | None = None) -> str:
+    """Narrative criteria of a course module, in ``lang``: its weighted grade against the pass mark, its ECTS."""
+    with translation.override(lang):
+        return _("Pass the module “%(module)s” (%(code)s) with a weighted grade of at least %(pass_mark)s %% over "
+                 "its assessment components, which earns %(ects)s ECTS credits.") % {
+            "module": title or course.title, "code": course.code, "pass_mark": _pct(course.pass_mark),
+            "ects": _pct(course.ects_credits)}
+
+
+@transaction.atomic
+def ensure_achievement_for_module(course) -> Achievement:
+    """The Achievement of a course module (created on first use, kept in sync with the page): an OB 3.0
+    ``Course`` achievement with the module's ECTS as ``creditsAvailable``; its signed texts in English when the
+    module has an English version, else French, the French ones for French readers."""
+    from django.utils.text import slugify
+
+    source, english = _course_versions(course)
+    shown = english or source
+    fields = {
+        "name": shown.title[:200],
+        "description": (shown.summary or shown.title)[:2000],
+        "criteria_narrative": criteria_for_module(source, "en", shown.title),
+        "name_fr": source.title[:200],
+        "description_fr": (source.summary or "")[:2000],
+        "criteria_narrative_fr": criteria_for_module(source, "fr", source.title),
+        "achievement_type": "Course",
+        "credits_available": source.ects_credits,
+        "validity_days": 0,  # credits on a record do not expire
+        "tags": ["ECTS", *([source.code] if source.code else [])],
+    }
+    ach = Achievement.objects.select_for_update().filter(course=source).first()
+    if ach is None:
+        slug = ("module-" + slugify(source.code or source.title))[:100].rstrip("-") or "module"
+        if Achievement.objects.filter(slug=slug).exists():
+            slug = f"{slug}-{source.pk}"
+        return Achievement.objects.create(slug=slug, course=source, colour="#0f766e", **fields)
+    changed = [k for k, v in fields.items() if getattr(ach, k) != v]
+    for k in changed:
+        setattr(ach, k, fields[k])
+    if changed:
+        ach.save(update_fields=[*changed, "updated_at"])
+    return ach
+
+
+def module_credential(user_id: int, achievement: Achievement) -> Credential | None:
+    return Credential.objects.filter(user_id=user_id, achievement=achievement, revoked_at__isnull=True).first()
+
+
+@transaction.atomic
+def issue_for_module(credit_record_id: int) -> IssueResult | None:
+    """Issue the credential of a passed course module from the student's ECTS credit record (courses writes it):
+    the module's achievement with ``creditsAvailable``, ``creditsEarned`` on the subject, the grade as the
+    assessment's evidence. Idempotent: one credential in force per student and module (the achievement's row lock
+    orders concurrent calls); None when the record is gone (the credits were withdrawn meanwhile)."""
+    from courses.models import CreditRecord
+
+    record = CreditRecord.objects.select_related("course", "user").filter(pk=credit_record_id).first()
+    if record is None:
+        return None
+    achievement = ensure_achievement_for_module(record.course)
+    Achievement.objects.select_for_update().filter(pk=achievement.pk).first()
+    existing = module_credential(record.user_id, achievement)
+    if existing:
+        return IssueResult(existing, False)
+    grade = _pct(record.grade.quantize(Decimal("0.01")))
+    with translation.override("en"):
+        narrative = _("Passed the module with a weighted grade of %(grade)s %%.") % {"grade": grade}
+    with translation.override("fr"):
+        narrative_fr = _("Passed the module with a weighted grade of %(grade)s %%.") % {"grade": grade}
+    return issue_credential(record.user, achievement, score=record.grade.quantize(Decimal("0.01")),
+                            narrative=narrative, narrative_fr=narrative_fr, valid_from=record.awarded_at,
+                            credits_earned=record.ects)
+
+
+@transaction.atomic
+def revoke_module_credentials(user_id: int, course_id: int) -> int:
+    """Revoke the credential in force of a module whose credits were withdrawn (a grade fell below the pass mark);
+    the number revoked. A later pass issues a new one."""
+    from courses.models import CreditRecord
+
+    if CreditRecord.objects.filter(user_id=user_id, course_id=course_id).exists():
+        return 0  # passed again since: the credential stays
+    from courses.models import CoursePage
+    from courses.services import canonical
+
+    course = CoursePage.objects.filter(pk=course_id).first()
+    achievement = Achievement.objects.filter(course=canonical(course)).first() if course else None
+    cred = module_credential(user_id, achievement) if achievement else None
+    if cred is None:
+        return 0
+    with translation.override("en"):
+        reason = _("The module's credits were withdrawn after a change of grade.")
+    with translation.override("fr"):
+        reason_fr = _("The module's credits were withdrawn after a change of grade.")
+    revoke_credential(cred, reason=reason, reason_fr=reason_fr)
+    return 1
 
 
 # ------------------------------------------------------------------------------------ bulk

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from badges import media, selectors, services
+from badges import media, negotiation, public_views, selectors, services
 from badges.models import Achievement, BulkIssuance, Credential, SigningKey, Skill
 from badges.resolver import verify
 from badges.verification import MAX_UPLOAD_BYTES
@@ -166,7 +166,7 @@ def certificate_pdf(request, pk):
         labels = {
             "certificate": _("Certificate"),
             "awarded_to": _("This certifies that"),
-            "for": _("has earned the certification"),
+            "for": _("has passed the course module") if cred.achievement.course_id else _("has earned the certification"),
             "issued_on": _("Issued on"),
             "valid_until": _("Valid until"),
             "verify": _("Verify at"),
@@ -187,6 +187,18 @@ def certificate_pdf(request, pk):
 # ------------------------------------------------------------------------------------ public verification
 @never_cache
 def verify_page(request, pk):
+    """The public verification page; the signed credential itself to a client that prefers it (a wallet or a
+    verifier sending Accept: application/vc+ld+json, application/vc or application/ld+json)."""
+    media_type = negotiation.wants_credential(request.headers.get("Accept"), default_html=True)
+    if media_type:
+        cred = Credential.objects.filter(pk=pk).only("pk", "signed_json", "privacy").first()
+        if cred is None or cred.privacy == Credential.Privacy.HIDDEN:
+            return public_views.credential_not_found()
+        return public_views.credential_answer(request, cred, media_type)
+    return public_views.negotiated(_verify_page_html(request, pk))
+
+
+def _verify_page_html(request, pk):
     cred = Credential.objects.select_related("achievement", "user").filter(pk=pk).first()
     if cred is None:
         return render(request, "badges/verify_page.html", {"missing": True}, status=404)

@@ -198,7 +198,7 @@ def _resign_with_foreign_key(doc, vm):
 
 
 def _unknown_key(doc):
-    doc["proof"]["verificationMethod"] = doc["proof"]["verificationMethod"].split("#")[0] + "#key-99"
+    doc["proof"][0]["verificationMethod"] = doc["proof"][0]["verificationMethod"].split("#")[0] + "#key-99"
     return doc
 
 

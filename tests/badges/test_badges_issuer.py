@@ -76,7 +76,7 @@ def test_only_one_active_key_and_rotation_keeps_old_credentials_valid():
     assert old_key.status == "retired" and old_key.retired_at
     assert verify_doc(doc_of(cred)).verdict == "VALID"
     cred2 = issue()
-    assert doc_of(cred2)["proof"]["verificationMethod"].endswith(f"#key-{new_key.number}")
+    assert doc_of(cred2)["proof"][0]["verificationMethod"].endswith(f"#key-{new_key.number}")
     assert verify_doc(doc_of(cred2)).verdict == "VALID"
 
 
