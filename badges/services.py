@@ -757,11 +757,12 @@ def issue_for_module(credit_record_id: int) -> IssueResult | None:
     existing = module_credential(record.user_id, achievement)
     if existing:
         return IssueResult(existing, False)
-    grade = _pct(record.grade.quantize(Decimal("0.01")))
-    with translation.override("en"):
-        narrative = _("Passed the module with a weighted grade of %(grade)s %%.") % {"grade": grade}
-    with translation.override("fr"):
-        narrative_fr = _("Passed the module with a weighted grade of %(grade)s %%.") % {"grade": grade}
+    grade = record.grade.quantize(Decimal("0.01"))
+    texts = {}
+    for lang in ("en", "fr"):  # the grade written as each language writes numbers (74.5, 74,5)
+        with translation.override(lang):
+            texts[lang] = _("Passed the module with a weighted grade of %(grade)s %%.") % {"grade": _pct(grade)}
+    narrative, narrative_fr = texts["en"], texts["fr"]
     return issue_credential(record.user, achievement, score=record.grade.quantize(Decimal("0.01")),
                             narrative=narrative, narrative_fr=narrative_fr, valid_from=record.awarded_at,
                             credits_earned=record.ects)
