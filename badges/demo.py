@@ -176,9 +176,6 @@ def seed(out):
             _backdate(cred, cred.valid_from)
     _align_skills(audio, _lighting_achievement())
     module_cred = _passed_module_credential()
-    if module_cred is not None:
-        out.write(f"  badges: module credential {module_cred.achievement.slug} "
-                  f"({module_cred.credits_earned} ECTS) for {module_cred.user.email}\n")
 
     # A demo database seeded on another address (make run PORT=…): its credentials are re-signed for this one,
     # so the demo's badges verify where it runs.
@@ -186,4 +183,6 @@ def seed(out):
     if rebased:
         out.write(f"  badges: {rebased} credentials re-signed for {services.base_url()}\n")
     out.write(f"  badges: issuer {services.issuer_did()}, {Credential.objects.count()} credentials "
-              f"({issued} new), key-{services.active_key().number} active")
+              f"({issued} new), key-{services.active_key().number} active"
+              + (f", module {module_cred.achievement.slug} ({module_cred.credits_earned} ECTS) passed by "
+                 f"{module_cred.user.email}" if module_cred is not None else ""))
