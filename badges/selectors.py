@@ -25,6 +25,14 @@ def credential_status(cred: Credential, now=None) -> str:
     return "valid"
 
 
+def credential_kind(achievement: Achievement) -> str:
+    if achievement.course_id:
+        return "module"
+    if achievement.certification_id or achievement.achievement_type == "Certification":
+        return "certification"
+    return "other"
+
+
 def _as_dict(cred: Credential, now, lang: str, request=None) -> dict:
     name = cred.achievement.text("name", lang)
     validity = cred.validity  # the credential's own validFrom / validUntil
@@ -38,8 +46,8 @@ def _as_dict(cred: Credential, now, lang: str, request=None) -> dict:
         "verify_url": services.short_url(cred.short_id, request),
         "verify_path": reverse("badges_short", args=[cred.short_id]),  # for links on pages: any address
         "public": cred.privacy != Credential.Privacy.HIDDEN,
-        # a course module's credential (ECTS credits earned) or a certification's
-        "kind": "module" if cred.achievement.course_id else "certification",
+        # a course module's credential (ECTS credits earned), a certification's, or another kind (an internship's)
+        "kind": credential_kind(cred.achievement),
         "credits": cred.credits_earned,
     }
 
