@@ -132,6 +132,8 @@ def random_free_index(allocated: bytes | bytearray, rng, *, draws: int = 24) -> 
         raise StatusListError("the status list is full")
     k = rng.randrange(free)
     for byte_no, byte in enumerate(allocated):
+        if byte == 0xFF:
+            continue
         zeros = 8 - bin(byte).count("1")
         if k >= zeros:
             k -= zeros
