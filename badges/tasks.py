@@ -17,3 +17,34 @@ def run_bulk_issuance(job_id: int):
 
     job = services.run_bulk(int(job_id))
     return {"issued": job.issued, "skipped": job.skipped, "failed": job.failed}
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def reissue_compromised():
+    """One batch of the re-issuance after a key compromise (``services.reissue_compromised``, idempotent). A worker
+    continues with the next batch, or comes back when the new key may sign; the embedded mode (eager tasks) runs
+    the batches in turn and leaves a wait to the next sweep (beat, the take-over of the new key, or
+    ``manage.py declare_key_compromised --reissue``)."""
+    from django.utils import timezone
+
+    from badges import services
+
+    eager = bool(reissue_compromised.request.is_eager or reissue_compromised.app.conf.task_always_eager)
+    result = services.reissue_compromised()
+    while eager and result["remaining"] and result["reissued"]:
+        result = services.reissue_compromised()
+    waiting = result["waiting_until"]
+    if not eager:
+        if waiting is not None:
+            services.enqueue_reissue(countdown=max(1.0, (waiting - timezone.now()).total_seconds() + 1))
+        elif result["remaining"] and result["reissued"]:
+            services.enqueue_reissue()
+    return {**result, "waiting_until": waiting.isoformat() if waiting else None}
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def notify_reissued(credential_pk: str):
+    """Tell the holder of a re-issued credential (once: a re-run sends nothing)."""
+    from badges import services
+
+    return services.notify_reissued(credential_pk)
