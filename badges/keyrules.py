@@ -74,7 +74,7 @@ def current_of_chain(start, successor_of: dict):
     """Rule 4: the credential that replaces ``start`` now, following ``successor_of`` (id -> id of its re-issue).
     ``start`` when it has no successor. A cycle or a chain longer than ``MAX_CHAIN`` raises ValueError."""
     seen, current = {start}, start
-    for _ in range(MAX_CHAIN):
+    for _ in range(MAX_CHAIN + 1):  # MAX_CHAIN links, then the end must be reached
         nxt = successor_of.get(current)
         if nxt is None:
             return current

@@ -270,7 +270,7 @@ def test_tampered_status_list(client):
     assert "The status list's signature is invalid" in en
 
 
-def test_key_revoked_before_issuance(client):
+def test_key_revoked_before_issuance(client, revoked_keys_stay_listed):
     cred = issue()
     services.revoke_key(cred.signing_key, revoked_from=cred.issued_at - timedelta(hours=1), reason="compromised")
     page, en = _pages(client, cred)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from badges import services, signing
 from badges.models import SigningKey
-from badges_testkit import doc_of, issue, verify_doc
+from badges_testkit import clock, doc_of, issue, revoked_keys_stay_listed, verify_doc  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,8 @@ def test_did_document_lists_every_key_as_multikey(client):
     assert doc["id"] == did
     ids = [vm["id"] for vm in doc["verificationMethod"]]
     assert ids == [f"{did}#key-{n}" for n in range(1, SigningKey.objects.count() + 1)]
-    assert doc["assertionMethod"] == ids
+    # a compromised key stays a verificationMethod, marked revoked, but leaves assertionMethod
+    assert doc["assertionMethod"] == [i for i in ids if not i.endswith("#key-2")]
     for vm in doc["verificationMethod"]:
         assert vm["type"] == "Multikey" and vm["controller"] == did
         assert vm["publicKeyMultibase"].startswith("z6Mk")
@@ -67,10 +68,14 @@ def test_private_key_is_encrypted_at_rest(settings):
         services.private_key(key)
 
 
-def test_only_one_active_key_and_rotation_keeps_old_credentials_valid():
+def test_only_one_active_key_and_rotation_keeps_old_credentials_valid(clock):
     cred = issue()
     old_key = cred.signing_key
     new_key = services.rotate_key()
+    assert new_key.status == "pending"  # published, signs once cached DID documents have expired
+    assert issue().signing_key == old_key
+    clock.advance(seconds=services.did_document_max_age())
+    assert issue().signing_key == new_key
     assert SigningKey.objects.filter(status="active").count() == 1
     old_key.refresh_from_db()
     assert old_key.status == "retired" and old_key.retired_at
@@ -80,7 +85,7 @@ def test_only_one_active_key_and_rotation_keeps_old_credentials_valid():
     assert verify_doc(doc_of(cred2)).verdict == "VALID"
 
 
-def test_key_revoked_from_a_date_invalidates_what_it_signed_after():
+def test_key_revoked_from_a_date_invalidates_what_it_signed_after(revoked_keys_stay_listed):
     before = issue()
     key = before.signing_key
     # Revoked from now: what it signed before stays valid.
@@ -95,7 +100,7 @@ def test_key_revoked_from_a_date_invalidates_what_it_signed_after():
     assert report.check("verification_method").ok is False
 
 
-def test_revoked_key_cannot_backdate_a_forgery():
+def test_revoked_key_cannot_backdate_a_forgery(revoked_keys_stay_listed):
     cred = issue()
     key = cred.signing_key
     services.revoke_key(key, revoked_from=timezone.now() - timedelta(days=1), reason="compromised")
