@@ -245,7 +245,7 @@ def _take_over(key: SigningKey) -> SigningKey:
         old.save(update_fields=["status", "retired_at"])
     key.status = SigningKey.Status.ACTIVE
     key.save(update_fields=["status"])
-    transaction.on_commit(enqueue_reissue)
+    transaction.on_commit(enqueue_reissue, robust=True)
     return key
 
 
@@ -281,7 +281,7 @@ def declare_key_compromised(key: SigningKey, *, reason: str, compromised_from: d
     key.save()
     if keyrules.needs_successor(_states(SigningKey.objects.select_for_update())):
         create_key()
-    transaction.on_commit(enqueue_reissue)
+    transaction.on_commit(enqueue_reissue, robust=True)
     return key
 
 
@@ -688,7 +688,7 @@ def reissue_credential(credential: Credential) -> IssueResult:
         old.save(update_fields=["superseded_at", "attempt"])
         new.attempt_id = attempt_id
         new.save(force_insert=True)
-        transaction.on_commit(lambda: _enqueue_reissue_mail(new.pk))
+        transaction.on_commit(lambda: _enqueue_reissue_mail(new.pk), robust=True)
     return IssueResult(new, True)
 
 
@@ -712,6 +712,10 @@ def reissue_compromised(*, limit: int = 100) -> dict:
     superseded yet), then re-sign the status lists a compromised key signed. Idempotent; each re-issue is its
     own transaction. Returns ``{"reissued", "remaining", "waiting_until"}`` (``waiting_until``: no key may sign
     before that time, nothing was done)."""
+    unsent = Credential.objects.filter(replaces__isnull=False, superseded_at__isnull=True,
+                                       reissue_notified_at__isnull=True)
+    for pk in unsent.values_list("pk", flat=True)[:limit]:  # an e-mail whose sending failed is sent again
+        _enqueue_reissue_mail(pk)
     todo = Credential.objects.filter(signing_key__status=SigningKey.Status.REVOKED, superseded_at__isnull=True)
     compromised = {key_id(k) for k in SigningKey.objects.filter(status=SigningKey.Status.REVOKED)}
     lists = [sl.pk for sl in StatusList.objects.only("signed_json") if _signed_by(sl.signed_json) in compromised]
