@@ -2,12 +2,23 @@
 from celery import shared_task
 
 
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def issue_credential_for_attempt(attempt_id: int):
-    """Issue the credential of a passed certification attempt; a re-run returns the same one."""
+@shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def issue_credential_for_attempt(self, attempt_id: int):
+    """Issue the credential of a passed certification attempt; a re-run returns the same one. After a key
+    compromise, until the new key may sign (``KeyNotReady``), it comes back then."""
+    import logging
+
+    from django.utils import timezone
+
     from badges import services
 
-    result = services.issue_for_attempt(int(attempt_id))
+    try:
+        result = services.issue_for_attempt(int(attempt_id))
+    except services.KeyNotReady as exc:
+        if self.request.is_eager or self.app.conf.task_always_eager:  # embedded mode: no one to come back
+            logging.getLogger(__name__).warning("attempt %s: no signing key until %s", attempt_id, exc.retry_at)
+            return None
+        raise self.retry(exc=exc, countdown=max(1.0, (exc.retry_at - timezone.now()).total_seconds() + 1))
     return str(result.credential.pk) if result else None
 
 
