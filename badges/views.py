@@ -475,7 +475,11 @@ def staff_revoke(request, pk):
                      "with this reason: “%(reason)s”.") % {"reason": form.cleaned_data["reason"]}],
             confirm_label=_("Revoke the credential"), carry=("reason",),
             cancel_url=reverse("badges:staff") + f"?q={cred.short_id}")
-    services.revoke_credential(cred, reason=form.cleaned_data["reason"], by=request.user)
+    try:
+        services.revoke_credential(cred, reason=form.cleaned_data["reason"], by=request.user)
+    except services.IssuanceError as exc:  # e.g. no key may sign the status list yet (after a key compromise)
+        messages.error(request, str(exc))
+        return redirect(reverse("badges:staff") + f"?q={cred.short_id}")
     messages.success(request, _("The credential has been revoked."))
     return redirect(reverse("badges:staff") + f"?q={cred.short_id}")
 

@@ -324,3 +324,18 @@ def test_management_command(clock, capsys):
     call_command("declare_key_compromised")
     listing = capsys.readouterr().out
     assert "key-1\trevoked" in listing and "key-2\tactive" in listing
+
+
+def test_staff_revoking_while_no_key_may_sign_gets_the_reason_not_a_500(client, clock):
+    from tests.confirming import post_confirmed
+
+    cred = issue()
+    services.declare_key_compromised(cred.signing_key, reason="leak")
+    staff = make_user("flowstage_staff")
+    client.force_login(staff)
+    resp = post_confirmed(client, f"/badges/staff/{cred.pk}/revoke/", {"reason": "Issued by mistake"})
+    assert resp.status_code == 302
+    cred.refresh_from_db()
+    assert cred.revoked_at is None
+    page = client.get(resp["Location"]).content.decode()
+    assert "Aucune clé de signature n’est disponible avant" in page
