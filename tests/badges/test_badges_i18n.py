@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 
 from badges import services, signing, verification
 from badges.models import SigningKey, StatusList
-from badges_testkit import celery_eager, doc_of, issue, make_achievement, passed_attempt  # noqa: F401 (fixtures)
+from badges_testkit import celery_eager, doc_of, issue, make_achievement, passed_attempt, revoked_keys_stay_listed  # noqa: F401,E501 (fixtures)
 from lms.templatetags.i18n_messages import localize
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]

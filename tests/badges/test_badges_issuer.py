@@ -92,7 +92,8 @@ def test_key_revoked_from_a_date_invalidates_what_it_signed_after(revoked_keys_s
     # Revoked from now: what it signed before stays valid.
     services.revoke_key(key, revoked_from=timezone.now(), reason="compromised")
     services.reissue_compromised()
-    assert verify_doc(doc_of(before)).verdict == "VALID"
+    report = verify_doc(doc_of(before))
+    assert report.verdict == "VALID", report.as_dict()
     # Revoked from a date before the issuance: INVALID with that reason.
     key.refresh_from_db()
     SigningKey.objects.filter(pk=key.pk).update(revoked_from=before.issued_at - timedelta(hours=1))

@@ -68,4 +68,5 @@ def test_admin_declares_compromise_and_the_old_page_links_to_the_reissue(live_se
             assert p.locator("#superseded").count() == 0
             shot(p, screenshot_dir, f"keys_reissued_{lang}_{device}.png")
             p.close()
+    old.refresh_from_db()
     assert services.current_credential(old) == new
