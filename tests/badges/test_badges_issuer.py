@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from badges import services, signing
-from badges.models import SigningKey
+from badges.models import Credential, SigningKey
 from badges_testkit import clock, doc_of, issue, revoked_keys_stay_listed, verify_doc  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,8 @@ def test_key_revoked_from_a_date_invalidates_what_it_signed_after(revoked_keys_s
     settings.BADGES_DID_DOCUMENT_MAX_AGE = 0  # the successor signs at once: the status list is re-signed now
     before = issue()
     key = before.signing_key
-    # Revoked from now: what it signed before stays valid.
+    # Revoked from now (the DID document states whole seconds): what it signed before stays valid.
+    Credential.objects.filter(pk=before.pk).update(issued_at=before.issued_at - timedelta(seconds=2))
     services.revoke_key(key, revoked_from=timezone.now(), reason="compromised")
     services.reissue_compromised()
     report = verify_doc(doc_of(before))
