@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -25,11 +25,13 @@ def _ld(doc, status=200):
 
 
 @require_GET
-@cache_control(max_age=300, public=True)
 def did_json(request):
+    """The DID document; verifiers may cache it for BADGES_DID_DOCUMENT_MAX_AGE, the time a new key is published
+    before it signs."""
     resp = JsonResponse(services.did_document(), json_dumps_params={"ensure_ascii": False})
     resp["Content-Type"] = "application/did+json"
     resp["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(resp, max_age=services.did_document_max_age(), public=True)
     return resp
 
 

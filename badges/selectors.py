@@ -53,7 +53,9 @@ def _as_dict(cred: Credential, now, lang: str, request=None) -> dict:
 
 
 def _base_qs():
-    return Credential.objects.select_related("achievement").defer("signed_json").order_by("-issued_at")
+    """A holder's credentials: a credential superseded by its re-issue (key compromise) is not listed twice."""
+    return (Credential.objects.filter(superseded_at__isnull=True).select_related("achievement")
+            .defer("signed_json").order_by("-issued_at"))
 
 
 def credentials_for_user(user, lang: str | None = None, request=None) -> list[dict]:

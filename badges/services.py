@@ -18,13 +18,13 @@ from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from badges import jsonld, signing, statuslist
+from badges import jsonld, keyrules, signing, statuslist
 from badges.contexts import OB_V3P0, VC_V2
 from badges.models import Achievement, BulkIssuance, Credential, Issuer, SigningKey, Skill, StatusList
 
@@ -34,7 +34,21 @@ DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multik
 
 
 class IssuanceError(Exception):
-    """The credential could not be issued (e.g. the document is not safe to sign)."""
+    """The credential could not be issued (e.g. the document is not safe to sign); ``status``: the HTTP status."""
+
+    status = 400
+
+
+class KeyNotReady(IssuanceError):
+    """No key may sign yet: a key declared compromised had no published successor; the new one signs from
+    ``retry_at`` (published for the DID document's max-age by then)."""
+
+    status = 503
+
+    def __init__(self, retry_at: datetime):
+        self.retry_at = retry_at
+        super().__init__(_("No signing key is available until %(when)s (a new key is being published after a "
+                           "key compromise); try again then.") % {"when": xsd(retry_at)})
 
 
 # ------------------------------------------------------------------------------------ URLs, DID
@@ -127,10 +141,16 @@ def issuer_profile(issuer: Issuer | None = None, *, full: bool = True) -> dict:
     return profile
 
 
+def did_document_max_age() -> int:
+    """How long verifiers may cache the DID document (``Cache-Control: max-age`` of /.well-known/did.json): a new
+    key is published at least that long before it signs (``badges.keyrules``)."""
+    return int(settings.BADGES_DID_DOCUMENT_MAX_AGE)
+
+
 def did_document(keys=None) -> dict:
-    """The DID document: every key as a Multikey; active and retired ones under assertionMethod,
-    revoked ones too (credentials they signed before the revocation date stay verifiable) but
-    flagged with ``revoked`` so that generic verifiers refuse them."""
+    """The DID document: every key as a Multikey verificationMethod; under assertionMethod the keys that may have
+    signed or will sign (pending, active, retired by a planned rotation), never a compromised key: it is marked
+    ``revoked`` (from its compromise date) and left out of assertionMethod, so that any verifier refuses it."""
     did = issuer_did()
     keys = list(SigningKey.objects.order_by("number")) if keys is None else keys
     methods, assertion = [], []
@@ -140,7 +160,8 @@ def did_document(keys=None) -> dict:
         if key.status == SigningKey.Status.REVOKED and key.revoked_from:
             vm["revoked"] = xsd(key.revoked_from)
         methods.append(vm)
-        assertion.append(vm["id"])
+        if keyrules.listed_for_assertion(key.status):
+            assertion.append(vm["id"])
     return {"@context": DID_CONTEXT, "id": did, "verificationMethod": methods, "assertionMethod": assertion}
 
 
@@ -153,39 +174,80 @@ def _aad(number: int) -> bytes:
     return f"badges-signing-key-{number}".encode()
 
 
+def _states(keys) -> list[keyrules.KeyState]:
+    return [keyrules.KeyState(k.number, k.status, k.usable_from) for k in keys]
+
+
 @transaction.atomic
 def create_key() -> SigningKey:
-    """A new key, active from now; the previous active key becomes retired (still verifies)."""
+    """A new key, published now in the DID document (a planned rotation). The issuer's first key signs at once; a
+    later one is pending until published + the DID document's max-age, the active key signing meanwhile; it then
+    takes over and the old key retires (still listed under assertionMethod: what it signed keeps verifying)."""
     now = timezone.now()
-    for old in SigningKey.objects.select_for_update().filter(status=SigningKey.Status.ACTIVE):
-        old.status = SigningKey.Status.RETIRED
-        old.retired_at = now
-        old.save(update_fields=["status", "retired_at"])
-    last = SigningKey.objects.order_by("-number").first()
+    last = SigningKey.objects.select_for_update().order_by("-number").first()
     number = (last.number + 1) if last else 1
+    first = last is None
     private = signing.generate_private_key()
     return SigningKey.objects.create(
         number=number,
         public_key_multibase=signing.public_key_multibase(private),
         encrypted_private_key=signing.encrypt_private_key(private, _kek(), aad=_aad(number)),
+        status=SigningKey.Status.ACTIVE if first else SigningKey.Status.PENDING,
+        published_at=now,
+        usable_from=keyrules.usable_from(now, did_document_max_age(), first_key=first),
     )
 
 
 rotate_key = create_key
 
 
-def active_key() -> SigningKey:
-    """The key that signs from now on; the first one is created on demand.
+def signing_key() -> SigningKey:
+    """The key that signs now (``keyrules.signer_at``): a pending key whose time has come takes over (the active
+    one retires). The issuer's first key is created on demand. ``KeyNotReady`` while no key may sign yet (after a
+    compromise, until its successor has been published for the DID document's max-age).
 
     Two processes issuing the very first credentials at once may both try to create key 1: the
     loser's insert hits the unique key number (inside create_key's savepoint) and uses the winner's."""
-    key = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).first()
-    if key:
+    now = timezone.now()
+    keys = list(SigningKey.objects.filter(status__in=keyrules.SIGNING_STATES))
+    if not keys and not SigningKey.objects.exists():
+        try:
+            return create_key()
+        except IntegrityError:
+            return SigningKey.objects.get(status=SigningKey.Status.ACTIVE)
+    chosen = keyrules.signer_at(_states(keys), now)
+    if chosen is None:
+        retry_at = keyrules.next_usable_at(_states(keys), now)
+        if retry_at is None:  # every key retired or compromised: publish a successor
+            retry_at = create_key().usable_from
+        raise KeyNotReady(retry_at)
+    key = next(k for k in keys if k.number == chosen.number)
+    return key if key.status == SigningKey.Status.ACTIVE else _take_over(key)
+
+
+active_key = signing_key
+
+
+@transaction.atomic
+def _take_over(key: SigningKey) -> SigningKey:
+    """``key`` (pending, usable now) becomes the active key; the active one and older pending ones retire. What
+    compromised keys signed can now be re-issued: the sweep is enqueued."""
+    now = timezone.now()
+    key = SigningKey.objects.select_for_update().get(pk=key.pk)
+    if key.status == SigningKey.Status.ACTIVE:
         return key
-    try:
-        return create_key()
-    except IntegrityError:
-        return SigningKey.objects.get(status=SigningKey.Status.ACTIVE)
+    if key.status != SigningKey.Status.PENDING or key.usable_from > now:
+        return signing_key()  # changed meanwhile: decide again
+    for old in SigningKey.objects.select_for_update().filter(
+            models.Q(status=SigningKey.Status.ACTIVE) | models.Q(status=SigningKey.Status.PENDING,
+                                                                 number__lt=key.number)):
+        old.status = SigningKey.Status.RETIRED
+        old.retired_at = now
+        old.save(update_fields=["status", "retired_at"])
+    key.status = SigningKey.Status.ACTIVE
+    key.save(update_fields=["status"])
+    transaction.on_commit(enqueue_reissue, robust=True)
+    return key
 
 
 def private_key(key: SigningKey):
@@ -193,23 +255,47 @@ def private_key(key: SigningKey):
 
 
 @transaction.atomic
-def revoke_key(key: SigningKey, *, revoked_from: datetime | None = None, reason: str = "") -> SigningKey:
-    """Revoke a (compromised) key from a date: what it signed after that date becomes INVALID.
-    A new key becomes active if the revoked one was."""
+def declare_key_compromised(key: SigningKey, *, reason: str, compromised_from: datetime | None = None,
+                            by=None) -> SigningKey:
+    """Declare ``key`` compromised from ``compromised_from`` (default now), with a reason (kept in its history).
+    It leaves the DID document's assertionMethod at once (every verifier then refuses what it signs, forgeries
+    included); everything it signed is re-issued with the signing key and the holders are told by e-mail
+    (``reissue_compromised``, enqueued on commit). With no other key able to sign, a new key is published now and
+    the re-issuance waits until it has been published for the DID document's max-age. Idempotent."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise IssuanceError(_("A reason is required to declare a key compromised."))
+    now = timezone.now()
+    compromised_from = compromised_from or now
+    if compromised_from > now:
+        raise IssuanceError(_("The compromise date cannot be in the future."))
     key = SigningKey.objects.select_for_update().get(pk=key.pk)
-    was_active = key.status == SigningKey.Status.ACTIVE
+    if key.status == SigningKey.Status.REVOKED:
+        return key
     key.status = SigningKey.Status.REVOKED
-    key.revoked_from = revoked_from or timezone.now()
+    key.revoked_from = compromised_from
     key.revocation_reason = reason[:300]
-    if was_active and key.retired_at is None:
-        key.retired_at = timezone.now()
+    key.retired_at = key.retired_at or now
+    if by is not None and getattr(by, "pk", None):
+        key._history_user = by
+    key._change_reason = "compromised"
     key.save()
-    if was_active:
+    if keyrules.needs_successor(_states(SigningKey.objects.select_for_update())):
         create_key()
-    # The status lists signed by that key after the date must be re-signed with a good key.
-    for sl in StatusList.objects.select_for_update():
-        _sign_status_list(sl)
+    transaction.on_commit(enqueue_reissue, robust=True)
     return key
+
+
+def revoke_key(key: SigningKey, *, revoked_from: datetime | None = None, reason: str = "") -> SigningKey:
+    """Former name of ``declare_key_compromised``."""
+    return declare_key_compromised(key, reason=reason or "compromised", compromised_from=revoked_from)
+
+
+def enqueue_reissue(countdown: float | None = None) -> None:
+    """Enqueue the re-issuance sweep (by name); in a worker, a ``countdown`` defers it."""
+    from badges.tasks import reissue_compromised as task
+
+    task.apply_async(countdown=countdown) if countdown else task.delay()
 
 
 # ------------------------------------------------------------------------------------ status lists
@@ -634,6 +720,147 @@ def revoke_credential(credential: Credential, *, reason: str, reason_fr: str = "
     cred.revocation_reason_fr = (reason_fr or "").strip()[:300]
     cred.save(update_fields=["revoked_at", "revocation_reason", "revocation_reason_fr"])
     return cred
+
+
+# ------------------------------------------------------------------------------------ re-issuance (key compromise)
+def current_credential(cred: Credential) -> Credential:
+    """The credential that stands for ``cred`` now: itself, or the end of its chain of re-issues."""
+    if cred.superseded_at is None:
+        return cred
+    successor_of, frontier = {}, [cred.pk]
+    for _step in range(keyrules.MAX_CHAIN):  # one query per link; a chain is one link per compromise
+        rows = list(Credential.objects.filter(replaces_id__in=frontier).values_list("replaces_id", "pk"))
+        if not rows:
+            break
+        successor_of.update(rows)
+        frontier = [pk for _old, pk in rows]
+    pk = keyrules.current_of_chain(cred.pk, successor_of)
+    return cred if pk == cred.pk else Credential.objects.select_related("achievement", "user").get(pk=pk)
+
+
+def reissue_credential(credential: Credential) -> IssueResult:
+    """Re-issue ``credential`` with the signing key: the same signed document (achievement, subject, evidence,
+    ``validFrom`` / ``validUntil``, status entry) under a new id, a new proof; the old one is superseded (its
+    page links to the new one) and its attempt moves to the new one. Idempotent: a credential has at most one
+    re-issue (a unique key), returned when it exists. The holder is told on commit (``notify_reissued``)."""
+    with transaction.atomic():
+        old = Credential.objects.select_for_update().get(pk=credential.pk)
+        existing = Credential.objects.filter(replaces=old).first()
+        if existing is not None:
+            return IssueResult(existing, False)
+        key = signing_key()
+        new = Credential(
+            user_id=old.user_id, achievement_id=old.achievement_id, signing_key=key,
+            status_list_id=old.status_list_id, status_index=old.status_index, narrative=old.narrative,
+            narrative_fr=old.narrative_fr, score=old.score, valid_from=old.valid_from, valid_until=old.valid_until,
+            issued_by_id=old.issued_by_id, revoked_at=old.revoked_at, revocation_reason=old.revocation_reason,
+            revocation_reason_fr=old.revocation_reason_fr, privacy=old.privacy, replaces=old)
+        doc = json.loads(old.signed_json)
+        doc.pop("proof", None)
+        doc["id"] = credential_url(new.id)
+        try:
+            signed = signing.sign_document(doc, private_key(key), verification_method=key_id(key))
+        except (jsonld.CredentialJsonLdError, signing.ProofError) as exc:
+            raise IssuanceError(_("The credential was not signed: %(reason)s") % {"reason": exc}) from exc
+        new.signed_json = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+        attempt_id = old.attempt_id
+        old.superseded_at = timezone.now()
+        old.attempt = None
+        old._change_reason = "superseded by a re-issue (key compromise)"
+        old.save(update_fields=["superseded_at", "attempt"])
+        new.attempt_id = attempt_id
+        new.save(force_insert=True)
+        transaction.on_commit(lambda: _enqueue_reissue_mail(new.pk), robust=True)
+    return IssueResult(new, True)
+
+
+def _enqueue_reissue_mail(credential_pk) -> None:
+    from badges.tasks import notify_reissued
+
+    notify_reissued.delay(str(credential_pk))
+
+
+def _signed_by(signed_json: str) -> str:
+    try:
+        proof = json.loads(signed_json).get("proof")
+    except (ValueError, AttributeError):
+        return ""
+    proof = proof[0] if isinstance(proof, list) and proof else proof
+    return proof.get("verificationMethod", "") if isinstance(proof, dict) else ""
+
+
+def reissue_compromised(*, limit: int = 100) -> dict:
+    """One batch of the re-issuance sweep: re-issue up to ``limit`` credentials a compromised key signed (not
+    superseded yet), then re-sign the status lists a compromised key signed. Idempotent; each re-issue is its
+    own transaction. Returns ``{"reissued", "remaining", "waiting_until"}`` (``waiting_until``: no key may sign
+    before that time, nothing was done)."""
+    unsent = Credential.objects.filter(replaces__isnull=False, superseded_at__isnull=True,
+                                       reissue_notified_at__isnull=True)
+    for pk in unsent.values_list("pk", flat=True)[:limit]:  # an e-mail whose sending failed is sent again
+        _enqueue_reissue_mail(pk)
+    todo = Credential.objects.filter(signing_key__status=SigningKey.Status.REVOKED, superseded_at__isnull=True)
+    compromised = {key_id(k) for k in SigningKey.objects.filter(status=SigningKey.Status.REVOKED)}
+    lists = [sl.pk for sl in StatusList.objects.only("signed_json") if _signed_by(sl.signed_json) in compromised]
+    if not compromised or (not lists and not todo.exists()):
+        return {"reissued": 0, "remaining": 0, "waiting_until": None}
+    try:
+        signing_key()
+    except KeyNotReady as exc:
+        return {"reissued": 0, "remaining": todo.count(), "waiting_until": exc.retry_at}
+    done = 0
+    for cred in list(todo.order_by("issued_at", "pk")[:limit]):
+        if reissue_credential(cred).created:
+            done += 1
+    for pk in lists:
+        with transaction.atomic():
+            sl = StatusList.objects.select_for_update().get(pk=pk)
+            if _signed_by(sl.signed_json) in compromised:
+                _sign_status_list(sl)
+    return {"reissued": done, "remaining": todo.count(), "waiting_until": None}
+
+
+def notify_reissued(credential_pk) -> bool:
+    """E-mail the holder of a re-issued credential, in their language: why (the signing key was replaced as a
+    precaution), that the old credential is superseded, the links, and the new files attached (signed credential,
+    baked badge image, QR code). Sent once (``reissue_notified_at`` is claimed first); a failure to send releases
+    the claim and raises, so that the task retries. False when there is nothing to send."""
+    from django.core.mail import EmailMessage
+    from django.urls import reverse
+
+    from badges import media
+    from lms.links import absolute_url
+
+    cred = Credential.objects.select_related("user", "achievement").filter(
+        pk=credential_pk, replaces__isnull=False).first()
+    if cred is None or not cred.user.email or cred.superseded_at is not None:
+        return False
+    claimed = Credential.objects.filter(pk=cred.pk, reissue_notified_at__isnull=True).update(
+        reissue_notified_at=timezone.now())
+    if not claimed:
+        return False
+    lang = recipient_language(cred.user)
+    with translation.override(lang):
+        name = cred.texts(lang)["name"]
+        subject = _("Your badge has been re-issued: %(name)s") % {"name": name}
+        body = _(
+            "Flow Stage Academy has replaced the key that signed your badge “%(name)s”, as a security precaution. "
+            "Your badge has been re-issued, signed with the new key: same achievement, same dates. The previous "
+            "file no longer verifies; replace it wherever you shared it (wallet, profile, CV).\n\n"
+            "The new signed credential, badge image and QR code are attached.\n"
+            "Your badge: %(detail)s\n"
+            "Public verification link: %(verify)s\n"
+        ) % {"name": name, "detail": absolute_url(reverse("badges:detail", args=[cred.pk])),
+             "verify": short_url(cred.short_id)}
+    msg = EmailMessage(subject, body, None, [cred.user.email])
+    msg.attach("credential.json", cred.signed_json.encode("utf-8"), "application/ld+json")
+    msg.attach("badge.png", media.bake_png(_badge_png(cred.achievement), cred.signed_json), "image/png")
+    msg.attach("qr.png", media.qr_png(short_url(cred.short_id)), "image/png")
+    try:
+        msg.send()
+    except Exception:
+        Credential.objects.filter(pk=cred.pk).update(reissue_notified_at=None)
+        raise
+    return True
 
 
 def signed_base(cred: Credential) -> str:

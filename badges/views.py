@@ -90,6 +90,9 @@ def linkedin_url(cred: Credential, name: str | None = None, request=None) -> str
 @login_required
 def detail(request, pk):
     cred = _own_credential(request, pk)
+    current = services.current_credential(cred)
+    if current.pk != cred.pk:  # re-issued after a key compromise: the holder's badge is the new one
+        return redirect("badges:detail", pk=current.pk)
     if request.method == "POST":
         form = PrivacyForm(request.POST)
         if form.is_valid():
@@ -210,8 +213,9 @@ def _verify_page_html(request, pk):
     report = verify(cred.signed_json.encode("utf-8"))
     texts, validity = cred.texts(), cred.validity
     show_holder = cred.privacy == Credential.Privacy.FULL
+    current = services.current_credential(cred)
     return render(request, "badges/verify_page.html", {
-        "cred": cred, "report": report, "texts": texts, "show_holder": show_holder,
+        "cred": cred, "report": report, "superseded_by": current if current.pk != cred.pk else None, "texts": texts, "show_holder": show_holder,
         "json_url": request.build_absolute_uri(reverse("badges_credential", args=[cred.pk])),
         "plain": _plain(report, holder=cred.user.get_display_name() if show_holder else "", name_withheld=not show_holder,
                         title=texts["name"], description=texts["description"], issuer=report.summary.get("issuer", ""),
@@ -444,7 +448,13 @@ def staff(request):
                     return redirect("badges:bulk", pk=job.pk)
         elif action == "rotate":
             key = services.rotate_key()
-            messages.success(request, _("New signing key %(key)s is active.") % {"key": key.fragment})
+            if key.status == SigningKey.Status.ACTIVE:
+                messages.success(request, _("New signing key %(key)s is active.") % {"key": key.fragment})
+            else:
+                messages.success(request, _("New signing key %(key)s is published in the DID document; it signs "
+                                            "from %(when)s, once verifiers' cached copies have expired.")
+                                 % {"key": key.fragment, "when": date_format(timezone.localtime(key.usable_from),
+                                                                            "DATETIME_FORMAT")})
             return redirect("badges:staff")
     now = timezone.now()
     creds = [{"cred": c, "status": selectors.credential_status(c, now)} for c in selectors.staff_credentials(query)]
@@ -477,7 +487,11 @@ def staff_revoke(request, pk):
                      "with this reason: “%(reason)s”.") % {"reason": form.cleaned_data["reason"]}],
             confirm_label=_("Revoke the credential"), carry=("reason",),
             cancel_url=reverse("badges:staff") + f"?q={cred.short_id}")
-    services.revoke_credential(cred, reason=form.cleaned_data["reason"], by=request.user)
+    try:
+        services.revoke_credential(cred, reason=form.cleaned_data["reason"], by=request.user)
+    except services.IssuanceError as exc:  # e.g. no key may sign the status list yet (after a key compromise)
+        messages.error(request, str(exc))
+        return redirect(reverse("badges:staff") + f"?q={cred.short_id}")
     messages.success(request, _("The credential has been revoked."))
     return redirect(reverse("badges:staff") + f"?q={cred.short_id}")
 

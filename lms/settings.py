@@ -193,6 +193,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
     "close-expired-attempts": {"task": "exams.tasks.close_expired_attempts", "schedule": 60.0},
+    # the re-issuance after a key compromise, resumed if a worker lost it (a no-op query otherwise)
+    "reissue-compromised": {"task": "badges.tasks.reissue_compromised", "schedule": 300.0},
     "open-renewals": {"task": "partnerships.tasks.open_due_renewals", "schedule": crontab(hour=6, minute=0)},
     "recompute-matches": {"task": "careers.tasks.recompute_matches", "schedule": crontab(hour=2, minute=30)},
     "send-outcome-surveys": {"task": "careers.tasks.send_outcome_surveys", "schedule": crontab(hour=9, minute=15)},
@@ -355,3 +357,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# How long verifiers may cache the issuer's DID document (Cache-Control of /.well-known/did.json): a new signing key
+# is published that long before it signs (badges.keyrules).
+BADGES_DID_DOCUMENT_MAX_AGE = int(os.environ.get("BADGES_DID_DOCUMENT_MAX_AGE", "300"))
