@@ -191,6 +191,7 @@ CELERY_BEAT_SCHEDULE = {
     "close-expired-attempts": {"task": "exams.tasks.close_expired_attempts", "schedule": 60.0},
     "open-renewals": {"task": "partnerships.tasks.open_due_renewals", "schedule": crontab(hour=6, minute=0)},
     "recompute-matches": {"task": "careers.tasks.recompute_matches", "schedule": crontab(hour=2, minute=30)},
+    "midterm-evaluations": {"task": "careers.tasks.midterm_evaluations", "schedule": crontab(hour=7, minute=15)},
     "snapshot-job-readiness": {
         "task": "lms.tasks.snapshot_job_readiness",
         "schedule": crontab(day_of_month=1, hour=3, minute=0),
