@@ -64,8 +64,9 @@ def register() -> None:
         "careers", order=50, title=_("Internships and applications"), export=export, anonymise=anonymise,
         retained=_("Kept, under the anonymous account: your applications' offer, status, dates and agreed pay "
                    "(the school's placement records), and your internship agreements with their signatures (a legal "
-                   "record the school keeps) with the tutor's mid-term evaluations and the calls requested about them. Deleted: your
-log of professional contacts. Emptied or deleted: your career preferences (city, date "
+                   "record the school keeps) with the tutor's mid-term evaluations and the calls requested about "
+                   "them. Deleted: your log of professional contacts. Emptied or deleted: your career preferences "
+                   "(city, date "
                    "of birth…), your application messages, what employers could see of your profile (consent "
                    "withdrawn), your requests to the school and your matches."),
     )
