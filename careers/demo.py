@@ -436,6 +436,9 @@ def seed(out):
     offers = seed_offers(out, employers, today)
     seed_priority(out, offers, today)
     new = seed_applications(out, offers, today)
+    from . import demo_followup
+
+    demo_followup.seed(out, today)  # follow-up during the internship (agreements in progress, evaluations, contacts)
     marie = User.objects.get(email=MARIE)
     ranking = selectors.ranking(marie, day=today)
     top = ranking.rows[0] if ranking.rows else None
