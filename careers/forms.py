@@ -253,6 +253,10 @@ class TutorSignForm(forms.Form):
 class ContactForm(forms.ModelForm):
     """A professional contact; the rules (dates, e-mail, LinkedIn address) are the service's."""
 
+    linkedin_url = forms.URLField(label=_("LinkedIn profile"), max_length=300, required=False, assume_scheme="https",
+                                  help_text=_("Optional: an https address on linkedin.com."),
+                                  widget=forms.URLInput(attrs={"placeholder": "https://www.linkedin.com/in/…"}))
+
     class Meta:
         from .models import ProfessionalContact
 

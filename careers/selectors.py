@@ -787,8 +787,19 @@ def followup(agreement: Agreement, day: datetime.date | None = None) -> dict:
         "calls": calls, "met": met, "objectives_total": total, "midpoint": midpoint,
         "progress": round(100 * elapsed / span), "started": day >= agreement.start_date,
         "ended": day > agreement.end_date, "contacts": contacts,
-        "readiness": rules.readiness_change(list(snapshots), day),
+        "readiness": _with_signed_change(rules.readiness_change(list(snapshots), day)),
     }
+
+
+def _with_signed_change(readiness: dict | None) -> dict | None:
+    """The change as the brief writes it ("+45"), rounded for display only."""
+    from decimal import ROUND_HALF_UP
+
+    if readiness is None or readiness["change"] is None:
+        return readiness
+    rounded = readiness["change"].quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    text = f"+{rounded}" if rounded > 0 else ("0" if rounded == 0 else f"−{-rounded}")
+    return {**readiness, "signed_change": text}
 
 
 def pending_evaluations(employer) -> list:
