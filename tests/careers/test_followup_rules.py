@@ -125,3 +125,14 @@ def test_the_rules_module_imports_no_django():
     names = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)] + [
         a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert not [n for n in names if n and n.startswith("django")]
+
+
+@pytest.mark.parametrize("change,text", [(Decimal("44.5"), "+45"), (Decimal("0.4"), "0"), (Decimal("-0.4"), "0"),
+                                         (Decimal("-3.5"), "−4"), (Decimal("0"), "0")])
+def test_the_change_is_written_with_its_sign_rounded_for_display_only(change, text):
+    from careers.selectors import _with_signed_change
+
+    out = _with_signed_change({"change": change, "score": Decimal("50")})
+    assert out["signed_change"] == text and out["change"] == change
+    assert _with_signed_change(None) is None
+    assert "signed_change" not in _with_signed_change({"change": None})
