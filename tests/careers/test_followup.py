@@ -357,14 +357,12 @@ def test_the_followup_figures_come_from_the_records(world, django_capture_on_com
     f = selectors.followup(world["agreement"], DURING)
     assert f["met"] == (1, 2) and f["submitted"]
     assert [c.name for c in f["contacts"]] == ["C2", "C1", "C0"]
-    assert f["readiness"]["score"] == 78 and f["readiness"]["change"] == 0  # Sept 2026 is last academic year
-    f = selectors.followup(world["agreement"], datetime.date(2026, 11, 30))
-    assert f["contacts"] == [] and f["readiness"]["change"] == 0
-    from lms.accounts.models import ReadinessSnapshot
-
-    ReadinessSnapshot.objects.create(user=world["student"], month=datetime.date(2026, 10, 1), score=45)
-    f = selectors.followup(world["agreement"], datetime.date(2027, 6, 20))
-    assert f["readiness"]["since"] is None or f["readiness"]["change"] is not None
+    assert f["readiness"]["score"] == 78 and f["readiness"]["change"] == 45  # the brief's "78/100 (+45)"
+    assert f["readiness"]["since"] == datetime.date(2026, 9, 1) and f["readiness"]["signed_change"] == "+45"
+    f = selectors.followup(world["agreement"], datetime.date(2026, 11, 30))  # before the internship
+    assert f["contacts"] == [] and f["met"] == (1, 2) and f["readiness"]["score"] == 33
+    f = selectors.followup(world["agreement"], datetime.date(2027, 9, 20))  # a new academic year, no snapshot in it
+    assert f["readiness"]["score"] == 78 and f["readiness"]["change"] is None and len(f["contacts"]) == 3
 
 
 def test_the_followup_page_query_count_is_bounded(world, client, monkeypatch, django_capture_on_commit_callbacks):
