@@ -24,6 +24,7 @@ def export(user) -> dict:
         "agreement_signatures": pd.rows(AgreementSignature.objects.filter(
             Q(signer=user) | Q(agreement__application__student=user))),
         **_followup_export(user),
+        **_export_outcomes(user),
     }
 
 
@@ -38,6 +39,16 @@ def _followup_export(user) -> dict:
             Q(agreement__application__student=user) | Q(submitted_by=user))),
         "call_requests": pd.rows(CallRequest.objects.filter(
             Q(requested_by=user) | Q(evaluation__agreement__application__student=user))),
+    }
+
+
+def _export_outcomes(user) -> dict:
+    from careers.models import Outcome, OutcomeSurvey, SatisfactionAnswer
+
+    return {
+        "outcomes": pd.rows(Outcome.objects.filter(student=user)),
+        "outcome_surveys": pd.rows(OutcomeSurvey.objects.filter(student=user)),
+        "satisfaction_answers": pd.rows(SatisfactionAnswer.objects.filter(student=user)),
     }
 
 
@@ -56,6 +67,13 @@ def anonymise(user) -> dict:
     from careers.models import ProfessionalContact
 
     done["professional_contacts"] = ProfessionalContact.objects.filter(student=user).delete()[0]
+    # outcomes stay as anonymous counts of the school's placement figures; the employer named and the comments go
+    from careers.models import Outcome, SatisfactionAnswer
+
+    outcomes = Outcome.objects.filter(student=user)
+    Outcome.history.filter(id__in=outcomes.values_list("pk", flat=True)).update(employer_name="")
+    done["outcomes"] = outcomes.update(employer_name="")
+    done["satisfaction_answers"] = SatisfactionAnswer.objects.filter(student=user).update(comment="")
     return done
 
 
