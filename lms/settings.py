@@ -197,6 +197,7 @@ CELERY_BEAT_SCHEDULE = {
     "reissue-compromised": {"task": "badges.tasks.reissue_compromised", "schedule": 300.0},
     "open-renewals": {"task": "partnerships.tasks.open_due_renewals", "schedule": crontab(hour=6, minute=0)},
     "recompute-matches": {"task": "careers.tasks.recompute_matches", "schedule": crontab(hour=2, minute=30)},
+    "midterm-evaluations": {"task": "careers.tasks.midterm_evaluations", "schedule": crontab(hour=7, minute=15)},
     "send-outcome-surveys": {"task": "careers.tasks.send_outcome_surveys", "schedule": crontab(hour=9, minute=15)},
     "snapshot-job-readiness": {
         "task": "lms.tasks.snapshot_job_readiness",
