@@ -515,6 +515,9 @@ def seed(out):
     offers = seed_offers(out, employers, today)
     seed_priority(out, offers, today)
     new = seed_applications(out, offers, today)
+    from . import demo_followup
+
+    demo_followup.seed(out, today)  # follow-up during the internship (agreements in progress, evaluations, contacts)
     seed_completed_internship(out, today)
     marie = User.objects.get(email=MARIE)
     ranking = selectors.ranking(marie, day=today)

@@ -246,3 +246,28 @@ class AgreementForm(forms.Form):
 class TutorSignForm(forms.Form):
     name = forms.CharField(label=_("Your full name"), max_length=160)
     agree = forms.BooleanField(label=_("I have read the agreement and I sign it for the host organisation."))
+
+
+# Follow-up during the internship --------------------------------------------------------------------------------
+
+class ContactForm(forms.ModelForm):
+    """A professional contact; the rules (dates, e-mail, LinkedIn address) are the service's."""
+
+    linkedin_url = forms.URLField(label=_("LinkedIn profile"), max_length=300, required=False, assume_scheme="https",
+                                  help_text=_("Optional: an https address on linkedin.com."),
+                                  widget=forms.URLInput(attrs={"placeholder": "https://www.linkedin.com/in/…"}))
+
+    class Meta:
+        from .models import ProfessionalContact
+
+        model = ProfessionalContact
+        fields = ["name", "role", "organisation", "how_met", "met_on", "email", "linkedin_url", "on_profile"]
+        widgets = {"met_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "linkedin_url": forms.URLInput(attrs={"placeholder": "https://www.linkedin.com/in/…"})}
+        help_texts = {"on_profile": _("Shown with your connections on your profile."),
+                      "linkedin_url": _("Optional: an https address on linkedin.com.")}
+
+
+class CallForm(forms.Form):
+    note = forms.CharField(label=_("Note for the tutor and the student (optional)"), max_length=1000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))

@@ -665,6 +665,7 @@ class TutorLink(models.Model):
 
     class Action(models.TextChoices):
         SIGN = "sign", _("Sign the agreement")
+        EVALUATE = "evaluate", _("Fill in the mid-term evaluation")
         REPORT = "report", _("Evaluate and sign the final report")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="tutor_links")
@@ -870,3 +871,133 @@ class SatisfactionAnswer(models.Model):
             models.UniqueConstraint(fields=["student", "agreement"], condition=models.Q(agreement__isnull=False),
                                     name="uniq_satisfaction_agreement"),
         ]
+
+
+# Follow-up during the internship --------------------------------------------------------------------------------
+# (careers/followup.py: the use-cases; careers/followup_rules.py: the rules, pure)
+
+class Rating(models.TextChoices):
+    ACQUIRED = "acquired", _("Acquired")
+    IN_PROGRESS = "in_progress", _("In progress")
+    NOT_YET = "not_yet", _("Not yet")
+
+
+class MidtermEvaluation(models.Model):
+    """The tutor's mid-term evaluation of a signed agreement, created once at the midpoint by the daily task
+    (``careers.tasks.open_midterm_evaluations``): each objective of the agreement rated with a comment
+    (``ratings``, in the order of ``objectives``, the objectives as they were when it was created), plus behaviour
+    and skills. Submitted once; reminders are counted and dated."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the tutor")
+        SUBMITTED = "submitted", _("Submitted")
+
+    class Via(models.TextChoices):
+        ACCOUNT = "account", _("Signed in")
+        LINK = "link", _("E-mailed link")
+
+    agreement = models.OneToOneField(Agreement, on_delete=models.CASCADE, related_name="midterm")
+    due_on = models.DateField(_("midpoint"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    objectives = models.JSONField(_("objectives evaluated"), default=list)
+    ratings = models.JSONField(_("ratings of the objectives"), default=list)
+    behaviour = models.CharField(_("behaviour"), max_length=12, choices=Rating.choices, blank=True)
+    behaviour_comment = models.TextField(_("comment on the behaviour"), max_length=2000, blank=True)
+    skills = models.CharField(_("skills"), max_length=12, choices=Rating.choices, blank=True)
+    skills_comment = models.TextField(_("comment on the skills"), max_length=2000, blank=True)
+    language = models.CharField(_("language of the e-mails"), max_length=5, default="fr")
+    sent_at = models.DateTimeField(_("sent to the tutor at"))
+    reminders = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    last_reminder_at = models.DateTimeField(_("last reminder at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    submitted_name = models.CharField(_("submitted by"), max_length=160, blank=True)
+    via = models.CharField(_("submitted through"), max_length=10, choices=Via.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-due_on"]
+        verbose_name = _("mid-term evaluation")
+        verbose_name_plural = _("mid-term evaluations")
+        constraints = [models.CheckConstraint(
+            condition=models.Q(status="pending") | models.Q(submitted_at__isnull=False),
+            name="midterm_submitted_has_date")]
+
+    def __str__(self):
+        return f"{self.agreement} ({self.due_on})"
+
+    def rows(self) -> list[dict]:
+        """The objectives with their rating and comment (empty while pending)."""
+        labels = dict(Rating.choices)
+        out = []
+        for i, o in enumerate(self.objectives):
+            r = self.ratings[i] if i < len(self.ratings) else {}
+            out.append({"objective": o.get("objective", ""), "measure": o.get("measure", ""),
+                        "rating": r.get("rating", ""), "label": labels.get(r.get("rating", ""), ""),
+                        "comment": r.get("comment", "")})
+        return out
+
+
+class MidtermReminder(models.Model):
+    """One reminder e-mailed to the tutor about a pending evaluation (at most one a week, bounded)."""
+
+    evaluation = models.ForeignKey(MidtermEvaluation, on_delete=models.CASCADE, related_name="reminder_rows")
+    sent_at = models.DateTimeField()
+    sent_to = models.EmailField()
+
+    class Meta:
+        ordering = ["sent_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+
+
+class CallRequest(models.Model):
+    """The referent teacher asks for a call after reading the mid-term evaluation: the tutor and the student are
+    told by e-mail."""
+
+    evaluation = models.ForeignKey(MidtermEvaluation, on_delete=models.CASCADE, related_name="call_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+")
+    note = models.TextField(_("why and when"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("call request")
+        verbose_name_plural = _("call requests")
+
+
+class ProfessionalContact(models.Model):
+    """A person the student met (the brief's "réseau professionnel"): kept by the student, who alone changes it;
+    ``on_profile`` adds it to the connections shown on their profile."""
+
+    class HowMet(models.TextChoices):
+        INTERNSHIP = "internship", _("During the internship")
+        EVENT = "event", _("At an event or a show")
+        SCHOOL = "school", _("Through the school")
+        INTRODUCED = "introduced", _("Introduced by someone")
+        ONLINE = "online", _("Online")
+        OTHER = "other", _("Other")
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="career_contacts")
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(_("role"), max_length=120)
+    organisation = models.CharField(_("organisation"), max_length=160)
+    how_met = models.CharField(_("how you met"), max_length=12, choices=HowMet.choices, default=HowMet.INTERNSHIP)
+    met_on = models.DateField(_("date met"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn profile"), max_length=300, blank=True)
+    on_profile = models.BooleanField(_("add to my connections"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-met_on", "-id"]
+        verbose_name = _("professional contact")
+        verbose_name_plural = _("professional contacts")
+        indexes = [models.Index(fields=["student", "met_on"], name="careers_contact_met_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"

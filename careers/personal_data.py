@@ -23,7 +23,22 @@ def export(user) -> dict:
         "agreements": pd.rows(Agreement.objects.filter(Q(application__student=user) | Q(referent=user))),
         "agreement_signatures": pd.rows(AgreementSignature.objects.filter(
             Q(signer=user) | Q(agreement__application__student=user))),
+        **_followup_export(user),
         **_export_outcomes(user),
+    }
+
+
+def _followup_export(user) -> dict:
+    """Follow-up during the internship: the student's professional contacts, the mid-term evaluations of their
+    internships (or filled in by them as a tutor), the calls they requested as a referent."""
+    from careers.models import CallRequest, MidtermEvaluation, ProfessionalContact
+
+    return {
+        "professional_contacts": pd.rows(ProfessionalContact.objects.filter(student=user)),
+        "midterm_evaluations": pd.rows(MidtermEvaluation.objects.filter(
+            Q(agreement__application__student=user) | Q(submitted_by=user))),
+        "call_requests": pd.rows(CallRequest.objects.filter(
+            Q(requested_by=user) | Q(evaluation__agreement__application__student=user))),
     }
 
 
@@ -49,6 +64,9 @@ def anonymise(user) -> dict:
     done["messages"] = ApplicationMessage.objects.filter(author=user).update(body="—")
     done["requests_to_school"] = ContactRequest.objects.filter(student=user).delete()[0]
     done["matches"] = StoredMatch.objects.filter(student=user).delete()[0]
+    from careers.models import ProfessionalContact
+
+    done["professional_contacts"] = ProfessionalContact.objects.filter(student=user).delete()[0]
     # outcomes stay as anonymous counts of the school's placement figures; the employer named and the comments go
     from careers.models import Outcome, SatisfactionAnswer
 
@@ -64,7 +82,9 @@ def register() -> None:
         "careers", order=50, title=_("Internships and applications"), export=export, anonymise=anonymise,
         retained=_("Kept, under the anonymous account: your applications' offer, status, dates and agreed pay "
                    "(the school's placement records), and your internship agreements with their signatures (a legal "
-                   "record the school keeps). Emptied or deleted: your career preferences (city, date "
+                   "record the school keeps) with the tutor's mid-term evaluations and the calls requested about "
+                   "them. Deleted: your log of professional contacts. Emptied or deleted: your career preferences "
+                   "(city, date "
                    "of birth…), your application messages, what employers could see of your profile (consent "
                    "withdrawn), your requests to the school and your matches."),
     )

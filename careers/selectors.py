@@ -531,7 +531,8 @@ def verified_badges(user_ids) -> dict[int, list[dict]]:
     from badges.resolver import verify
 
     out = defaultdict(list)
-    for cred in (Credential.objects.filter(user_id__in=list(user_ids)).select_related("achievement")
+    for cred in (Credential.objects.filter(user_id__in=list(user_ids), superseded_at__isnull=True)
+                 .select_related("achievement")
                  .order_by("-issued_at")):
         report = verify(cred.signed_json)
         out[cred.user_id].append({"credential": cred, "name": cred.achievement.text("name"),
@@ -659,7 +660,7 @@ def dashboard_block(user, lang: str, request=None, limit: int = 3) -> dict:
         matches = r.matches
     counts = dict(Application.objects.filter(student=user).values("status").annotate(n=Count("id"))
                   .values_list("status", "n"))
-    return {"top": top, "matches": matches, "counts": counts,
+    return {"top": top, "matches": matches, "counts": counts, "agreements": student_agreements(user),
             "pending": sum(counts.get(s, 0) for s in Application.PENDING),
             "accepted": counts.get(Application.Status.ACCEPTED, 0)}
 
@@ -752,3 +753,92 @@ def completed_internship_periods(user) -> list[tuple]:
 
     return list(Agreement.objects.filter(application__student=user, reports__status=FinalReport.Status.LOCKED)
                 .exclude(status=Agreement.Status.CANCELLED).distinct().values_list("start_date", "end_date"))
+
+
+# Follow-up during the internship --------------------------------------------------------------------------------
+
+def followup_role(user, agreement: Agreement) -> str | None:
+    """Who reads an agreement's follow-up page: the student, the referent teacher, the staff of the student's school
+    ("student", "referent", "staff"); None for anybody else (the host's staff evaluate, they do not read it)."""
+    if not user.is_authenticated:
+        return None
+    if agreement.application.student_id == user.pk:
+        return "student"
+    if agreement.referent_id == user.pk:
+        return "referent"
+    if SchoolMember.objects.filter(school_id=agreement.school_id, user=user, role=SchoolMember.Role.STAFF).exists():
+        return "staff"
+    return None
+
+
+def followup(agreement: Agreement, day: datetime.date | None = None) -> dict:
+    """The follow-up page, all computed from records in four queries whatever the number of contacts, reminders or
+    snapshots: the mid-term evaluation (objectives met n/N from it), its call requests, the contacts the student met
+    during the internship, and the job-readiness score with its change since 1 September."""
+    from lms.accounts.models import ReadinessSnapshot
+
+    from . import followup_rules as rules
+    from .models import MidtermEvaluation, ProfessionalContact
+
+    day = day or today()
+    student_id = agreement.application.student_id
+    evaluation = (MidtermEvaluation.objects.filter(agreement=agreement).select_related("submitted_by")
+                  .first())
+    calls = list(evaluation.call_requests.select_related("requested_by")) if evaluation else []
+    contacts = list(ProfessionalContact.objects.filter(student_id=student_id, met_on__gte=agreement.start_date,
+                                                       met_on__lte=min(agreement.end_date, day)))
+    snapshots = ReadinessSnapshot.objects.filter(user_id=student_id).values_list("month", "score")
+    total = len(agreement.objectives)
+    submitted = evaluation is not None and evaluation.status == MidtermEvaluation.Status.SUBMITTED
+    met = rules.objectives_met([r.get("rating") for r in evaluation.ratings], total) if submitted else None
+    midpoint = rules.midpoint(agreement.start_date, agreement.end_date)
+    span = max((agreement.end_date - agreement.start_date).days, 1)
+    elapsed = min(max((day - agreement.start_date).days, 0), span)
+    return {
+        "evaluation": evaluation, "submitted": submitted, "rows": evaluation.rows() if evaluation else [],
+        "calls": calls, "met": met, "objectives_total": total, "midpoint": midpoint,
+        "progress": round(100 * elapsed / span), "started": day >= agreement.start_date,
+        "ended": day > agreement.end_date, "contacts": contacts,
+        "readiness": _with_signed_change(rules.readiness_change(list(snapshots), day)),
+    }
+
+
+def _with_signed_change(readiness: dict | None) -> dict | None:
+    """The change as the brief writes it ("+45"), rounded for display only."""
+    from decimal import ROUND_HALF_UP
+
+    if readiness is None or readiness["change"] is None:
+        return readiness
+    rounded = readiness["change"].quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    text = f"+{rounded}" if rounded > 0 else ("0" if rounded == 0 else f"−{-rounded}")
+    return {**readiness, "signed_change": text}
+
+
+def pending_evaluations(employer) -> list:
+    """The mid-term evaluations the host organisation's tutors have to fill in (its employer pages)."""
+    from .models import MidtermEvaluation
+
+    return list(MidtermEvaluation.objects.filter(status=MidtermEvaluation.Status.PENDING,
+                                                 agreement__status=Agreement.Status.SIGNED,
+                                                 agreement__application__offer__employer=employer)
+                .select_related("agreement__application__student", "agreement__application__offer")
+                .order_by("due_on"))
+
+
+def student_agreements(user) -> list[Agreement]:
+    """The student's agreements (signed or awaiting signatures) for their dashboard, with the links to follow-up."""
+    return list(Agreement.objects.filter(application__student=user).exclude(status=Agreement.Status.CANCELLED)
+                .select_related("application__offer__employer").order_by("-start_date")[:5])
+
+
+def contacts_of(user) -> list:
+    from .models import ProfessionalContact
+
+    return list(ProfessionalContact.objects.filter(student=user))
+
+
+def profile_contacts(user_id: int) -> list:
+    """The contacts the student added to the connections shown on their profile."""
+    from .models import ProfessionalContact
+
+    return list(ProfessionalContact.objects.filter(student_id=user_id, on_profile=True).order_by("name"))

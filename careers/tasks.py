@@ -206,3 +206,80 @@ def send_outcome_surveys() -> dict:
             "link_name": "careers:outcome_survey", "link_args": [outcome_services.survey_token(survey)]}))
     sent = _send(messages) if messages else 0
     return {"sent": len(run.sent), "reminded": len(run.reminded), "emails": sent}
+
+
+# --- follow-up during the internship (careers/followup.py) ----------------------------------------------------------
+
+@shared_task(name="careers.tasks.midterm_evaluations")
+def midterm_evaluations() -> dict:
+    """Daily (beat): open the mid-term evaluation of each signed agreement past its midpoint (once) and remind the
+    tutors of those still unanswered after a week."""
+    from . import followup
+
+    return {"opened": followup.open_midterm_evaluations(), "reminded": followup.send_midterm_reminders()}
+
+
+@shared_task(name="careers.tasks.send_midterm_request")
+def send_midterm_request(evaluation_id: int, link_id: int, token: str, kind: str = "request") -> int:
+    """E-mail the tutor, in their language, the link to fill in the mid-term evaluation (``kind``: the first request
+    or a reminder)."""
+    from .models import MidtermEvaluation, TutorLink
+    from .services import TUTOR_LINK_MAX_AGE
+
+    ev = (MidtermEvaluation.objects.select_related("agreement__application__offer__employer",
+                                                   "agreement__application__student", "agreement__school")
+          .filter(pk=evaluation_id).first())
+    link = TutorLink.objects.filter(pk=link_id).first()
+    if ev is None or link is None or ev.status != MidtermEvaluation.Status.PENDING:
+        return 0
+    agreement = ev.agreement
+    lang = ev.language if ev.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    with translation.override(lang):
+        context = {"agreement": agreement, "app": agreement.application, "days": TUTOR_LINK_MAX_AGE.days,
+                   "link": _url("careers:midterm_tutor", agreement.pk, token), "name": agreement.tutor_name,
+                   "reminder": kind == "reminder", "evaluation": ev}
+        subject = " ".join(render_to_string("careers/email/midterm_request_subject.txt", context).split())
+        body = render_to_string("careers/email/midterm_request.txt", context)
+    return _send([EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [link.sent_to])])
+
+
+@shared_task(name="careers.tasks.notify_midterm_submitted")
+def notify_midterm_submitted(evaluation_id: int) -> int:
+    """Tell the student and the referent teacher that the tutor submitted the mid-term evaluation."""
+    from .models import MidtermEvaluation
+
+    ev = MidtermEvaluation.objects.filter(pk=evaluation_id).first()
+    if ev is None:
+        return 0
+    agreement = _agreement(ev.agreement_id)
+    people = [agreement.application.student] + ([agreement.referent] if agreement.referent else [])
+    return _send([_mail(u, "midterm_submitted", {"agreement": agreement, "app": agreement.application,
+                                                 "evaluation": ev, "link_name": "careers:followup",
+                                                 "link_args": [agreement.pk]})
+                  for u in people if u.email])
+
+
+@shared_task(name="careers.tasks.notify_call_request")
+def notify_call_request(call_id: int) -> int:
+    """The referent asked for a call: tell the student (in their language) and the tutor (in theirs)."""
+    from .models import CallRequest
+
+    call = CallRequest.objects.select_related("evaluation", "requested_by").filter(pk=call_id).first()
+    if call is None:
+        return 0
+    agreement = _agreement(call.evaluation.agreement_id)
+    context = {"agreement": agreement, "app": agreement.application, "call": call}
+    messages = []
+    student = agreement.application.student
+    if student.email:
+        messages.append(_mail(student, "call_request", {**context, "link_name": "careers:followup",
+                                                        "link_args": [agreement.pk]}))
+    if agreement.tutor_email:
+        lang = call.evaluation.language if call.evaluation.language in dict(settings.LANGUAGES) else \
+            settings.LANGUAGE_CODE
+        with translation.override(lang):
+            ctx = {**context, "user": None, "tutor": agreement.tutor_name, "base_url": settings.PUBLIC_BASE_URL}
+            subject = " ".join(render_to_string("careers/email/call_request_subject.txt", ctx).split())
+            body = render_to_string("careers/email/call_request.txt", ctx)
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [agreement.tutor_email]))
+    return _send(messages)

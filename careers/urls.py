@@ -34,6 +34,14 @@ urlpatterns = [
     path("agreements/check/", views.agreement_check, name="agreement_check"),
     path("agreements/check/<str:document_hash>/", views.agreement_check, name="agreement_check_hash"),
     path("agreements/tutor/<str:token>/", views.tutor_link, name="tutor_link"),
+    # follow-up during the internship
+    path("agreements/<id:pk>/follow-up/", views.followup_page, name="followup"),
+    path("agreements/<id:pk>/midterm/", views.midterm, name="midterm"),
+    path("agreements/<id:pk>/midterm/call/", views.midterm_call, name="midterm_call"),
+    path("agreements/<id:pk>/midterm/tutor/<str:token>/", views.midterm_tutor, name="midterm_tutor"),
+    path("contacts/", views.contacts, name="contacts"),
+    path("contacts/<id:pk>/edit/", views.contact_edit, name="contact_edit"),
+    path("contacts/<id:pk>/delete/", views.contact_delete, name="contact_delete"),
     # final report and credits, cancellation
     path("agreements/<id:pk>/cancel/", views.agreement_cancel, name="agreement_cancel"),
     path("agreements/<id:pk>/report/", views.report, name="report"),

@@ -250,6 +250,7 @@ def employer_home(request):
         "employer": employer, "employers": request.employers, "offers": selectors.employer_offers(employer),
         "certification": selectors.certification_reasons(employer),
         "priority": selectors.priority_credit(employer), "cv_access": selectors.cv_database_access(employer),
+        "pending_evaluations": selectors.pending_evaluations(employer),
     })
 
 
@@ -503,6 +504,9 @@ def agreement(request, pk):
         "weekdays": [label for d, label in forms.WEEKDAY_CHOICES if d in agreement.presence_days],
         "verify_url": request.build_absolute_uri(reverse("careers:agreement_check_hash",
                                                          args=[services.agreement_hash(agreement)])),
+        "followup_role": selectors.followup_role(request.user, agreement),
+        "may_evaluate": agreement.status == Agreement.Status.SIGNED and selectors.is_employer_member(
+            request.user, agreement.application.offer.employer_id),
     })
 
 
@@ -745,3 +749,201 @@ def report_tutor_link(request, token):
     return render(request, "careers/report_tutor_link.html", {
         "page": page, "report": page.report, "agreement": agreement, "app": agreement.application,
         "offer": agreement.application.offer, "token": token}, status=status)
+
+
+# Follow-up during the internship (careers/followup.py) ---------------------------------------------------------
+
+def _evaluation_input(post) -> "followup.EvaluationInput":
+    from . import followup
+
+    count = 0
+    while f"obj-{count}-rating" in post or f"obj-{count}-comment" in post:
+        count += 1
+        if count > 100:
+            break
+    return followup.EvaluationInput(
+        objectives=tuple((post.get(f"obj-{i}-rating", ""), post.get(f"obj-{i}-comment", "")) for i in range(count)),
+        behaviour=(post.get("behaviour", ""), post.get("behaviour_comment", "")),
+        skills=(post.get("skills", ""), post.get("skills_comment", "")))
+
+
+def _rating_choices():
+    from .models import Rating
+
+    return Rating.choices
+
+
+def _midterm_context(evaluation, post=None, problems=None, **extra):
+    rows = evaluation.rows() if evaluation else []
+    if post is not None:  # what the tutor typed, shown again with the problems
+        for i, row in enumerate(rows):
+            row["rating"], row["comment"] = post.get(f"obj-{i}-rating", ""), post.get(f"obj-{i}-comment", "")
+    return {"evaluation": evaluation, "rows": rows, "choices": _rating_choices(), "problems": problems or [],
+            "posted": post, **extra}
+
+
+def _submit_problems(exc) -> list[str]:
+    from . import followup
+
+    if isinstance(exc, followup.EvaluationRefused):
+        return [localize(p) for p in exc.problems]
+    return [exc.message]
+
+
+@login_required
+def midterm(request, pk):
+    """The mid-term evaluation of an agreement: the host's staff (the tutor with an account) fill it in once; the
+    other parties read it on the follow-up page."""
+    from . import followup
+    from .models import MidtermEvaluation
+
+    agreement = _agreement(request, pk)
+    if not followup.may_evaluate(request.user, agreement):
+        return redirect("careers:followup", pk=agreement.pk)
+    evaluation = MidtermEvaluation.objects.filter(agreement=agreement).first()
+    ctx = {"agreement": agreement, "app": agreement.application, "offer": agreement.application.offer,
+           "action": reverse("careers:midterm", args=[agreement.pk]), "with_name": False}
+    if request.method == "POST":
+        try:
+            evaluation = followup.submit_by_account(agreement, _evaluation_input(request.POST), by=request.user)
+        except services.CareersError as exc:
+            return render(request, "careers/midterm.html", {**ctx, **_midterm_context(
+                evaluation, request.POST if exc.status == 422 else None, _submit_problems(exc))}, status=exc.status)
+        messages.success(request, _("Thank you: the evaluation is submitted. The student and the referent teacher "
+                                    "can read it."))
+        return redirect("careers:midterm", pk=agreement.pk)
+    return render(request, "careers/midterm.html", {**ctx, **_midterm_context(evaluation)})
+
+
+@never_cache
+def midterm_tutor(request, pk, token):
+    """The tutor without an account fills in the mid-term evaluation through their e-mailed link (once)."""
+    from . import followup
+
+    try:
+        access = followup.open_evaluation_link(token, pk)
+    except services.CareersError as exc:
+        return render(request, "careers/midterm.html", {"error": exc.message}, status=exc.status)
+    agreement = access.evaluation.agreement
+    ctx = {"agreement": agreement, "app": agreement.application, "offer": agreement.application.offer,
+           "action": request.path, "with_name": True, "tutor_link": True}
+    if request.method == "POST":
+        try:
+            evaluation = followup.submit_by_link(token, pk, _evaluation_input(request.POST),
+                                                 name=request.POST.get("name", ""))
+        except services.CareersError as exc:
+            if exc.status != 422:
+                return render(request, "careers/midterm.html", {"error": exc.message}, status=exc.status)
+            return render(request, "careers/midterm.html", {**ctx, **_midterm_context(
+                access.evaluation, request.POST, _submit_problems(exc)), "name": request.POST.get("name", "")},
+                status=exc.status)
+        return render(request, "careers/midterm.html", {**ctx, **_midterm_context(evaluation), "thanks": True})
+    return render(request, "careers/midterm.html", {**ctx, **_midterm_context(access.evaluation),
+                                                    "name": agreement.tutor_name})
+
+
+def _followup_agreement(request, pk) -> tuple[Agreement, str]:
+    agreement = _agreement(request, pk)
+    role = selectors.followup_role(request.user, agreement)
+    if role is None:
+        raise PermissionDenied(_("The follow-up page is for the student, the referent teacher and the school."))
+    return agreement, role
+
+
+@login_required
+@require_GET
+def followup_page(request, pk):
+    """The student's follow-up of an internship: objectives met n/N, the evaluations, the contacts made during the
+    internship, the job-readiness score and its change since 1 September."""
+    from . import followup
+
+    agreement, role = _followup_agreement(request, pk)
+    data = selectors.followup(agreement)
+    return render(request, "careers/followup.html", {
+        "agreement": agreement, "app": agreement.application, "offer": agreement.application.offer, "role": role,
+        "f": data, "may_call": followup.may_request_call(request.user, agreement) and data["evaluation"] is not None,
+        "call_form": forms.CallForm(),
+    })
+
+
+@login_required
+@require_POST
+def midterm_call(request, pk):
+    from . import followup
+
+    agreement = _agreement(request, pk)
+    form = forms.CallForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else request.POST.get("note", "")
+    try:
+        followup.request_call(agreement, by=request.user, note=note)
+    except services.CareersError as exc:
+        return _refused(request, exc, agreement)
+    messages.success(request, _("Call requested: the tutor and the student are told by e-mail."))
+    return redirect("careers:followup", pk=agreement.pk)
+
+
+def _contact_data(form) -> "followup.ContactData":
+    from . import followup
+
+    d = form.cleaned_data
+    return followup.ContactData(name=d["name"], role=d["role"], organisation=d["organisation"], met_on=d["met_on"],
+                                how_met=d["how_met"], email=d.get("email") or "",
+                                linkedin_url=d.get("linkedin_url") or "", on_profile=bool(d.get("on_profile")))
+
+
+def _save_contact_form(request, form, contact=None):
+    from . import followup
+
+    if not form.is_valid():
+        return None, 422
+    try:
+        saved = followup.save_contact(request.user, _contact_data(form), contact=contact)
+    except services.CareersError as exc:
+        form.add_error(None, exc.message)
+        return None, exc.status
+    return saved, 200
+
+
+@student_required
+def contacts(request):
+    """The student's log of professional contacts, with the form to add one."""
+    form = forms.ContactForm(request.POST or None, initial={"met_on": selectors.today()})
+    status = 200
+    if request.method == "POST":
+        saved, status = _save_contact_form(request, form)
+        if saved is not None:
+            messages.success(request, _("Contact added."))
+            return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/careers/")
+                            else "careers:contacts")
+    return render(request, "careers/contacts.html", {"form": form, "contacts": selectors.contacts_of(request.user)},
+                  status=status)
+
+
+def _own_contact(request, pk):
+    from .models import ProfessionalContact
+
+    return get_object_or_404(ProfessionalContact, pk=pk, student=request.user)
+
+
+@student_required
+def contact_edit(request, pk):
+    contact = _own_contact(request, pk)
+    form = forms.ContactForm(request.POST or None, instance=contact)
+    status = 200
+    if request.method == "POST":
+        saved, status = _save_contact_form(request, form, contact)
+        if saved is not None:
+            messages.success(request, _("Contact saved."))
+            return redirect("careers:contacts")
+    return render(request, "careers/contact_form.html", {"form": form, "contact": contact}, status=status)
+
+
+@student_required
+@require_POST
+def contact_delete(request, pk):
+    from . import followup
+
+    contact = _own_contact(request, pk)
+    followup.delete_contact(request.user, contact.pk)
+    messages.success(request, _("Contact deleted."))
+    return redirect("careers:contacts")

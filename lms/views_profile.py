@@ -112,6 +112,8 @@ def _profile_page_context(profile, viewer, public):
         "soft_chart": skill_chart(p, "software") if show["skills"] else "",
         "completeness": profile_selectors.completeness(data),
         "public_url": reverse("public_profile", args=[p.public_id]),
+        # the professional contacts the student added to their connections (careers' contact log)
+        "professional_contacts": careers_selectors.profile_contacts(p.user_id),
     }
     if show["readiness"]:
         ctx["readiness"] = readiness_context(p.user)

@@ -334,6 +334,22 @@ MATRIX = [
     # (nobody has signed the world's agreement: its document matches no signed agreement)
     Row('careers/agreements/check/<str:document_hash>/', '/careers/agreements/check/{agreement_hash}/', answers("404")),
     Row('careers/agreements/tutor/<str:token>/', '/careers/agreements/tutor/forged-token/', answers("400")),
+    # follow-up during the internship: the student, the referent and the student's school staff read the follow-up
+    # (the host's staff evaluate: the mid-term page; nobody else); the contacts log is the student's alone
+    Row('careers/agreements/<id:pk>/follow-up/', '/careers/agreements/{agreement}/follow-up/',
+        answers("404", anonymous="login", student="200", staff="200", employer="403")),
+    Row('careers/agreements/<id:pk>/midterm/', '/careers/agreements/{agreement}/midterm/',
+        answers("404", anonymous="login", student="redirect", staff="redirect", employer="200")),
+    Row('careers/agreements/<id:pk>/midterm/call/', '/careers/agreements/{agreement}/midterm/call/',
+        answers("404", anonymous="login", student="403", staff=ALLOWED, employer="403"), method="POST"),
+    Row('careers/agreements/<id:pk>/midterm/tutor/<str:token>/', '/careers/agreements/{agreement}/midterm/tutor/forged/',
+        answers("400")),
+    Row('careers/contacts/', '/careers/contacts/',
+        answers("403", anonymous="login", student="200", other_student="200")),
+    Row('careers/contacts/<id:pk>/edit/', '/careers/contacts/{contact}/edit/',
+        answers("403", anonymous="login", student="200", other_student="404")),
+    Row('careers/contacts/<id:pk>/delete/', '/careers/contacts/{contact}/delete/',
+        answers("403", anonymous="login", student=ALLOWED, other_student="404"), method="POST"),
     # final report and credits, cancellation (the world's agreement is not signed yet: no report, no file)
     Row('careers/agreements/<id:pk>/report/', '/careers/agreements/{agreement}/report/',
         answers("404", anonymous="login", student="200", staff="200", employer="200")),

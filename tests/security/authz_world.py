@@ -100,6 +100,11 @@ def build() -> tuple[dict, dict]:
     accepted = careers_services.apply(second, student, message="Bonjour", consent_parts=["skills"], day=kit.TODAY)
     careers_services.decide(accepted, by=users["employer"], action="accept", day=kit.TODAY)
     agreement = careers_services.create_agreement(accepted, by=users["staff"])
+    # a professional contact in the student's log (careers' follow-up during the internship)
+    from careers import followup as careers_followup
+
+    contact = careers_followup.save_contact(student, careers_followup.ContactData(
+        name="Léa Roux", role="Régisseuse", organisation="Le Trabendo", met_on=kit.TODAY), today=kit.TODAY)
 
     # cohort invitation of school A, an erasure request of the student, an API token of the student
     partnership_services.invite_to_cohort(
@@ -125,6 +130,7 @@ def build() -> tuple[dict, dict]:
         "status_list": StatusList.objects.order_by("number").first().number, "achievement": achievement.slug,
         "skill": ensure_skill("sound").slug, "offer": offer.pk, "application": application.pk,
         "accepted": accepted.pk, "agreement": agreement.pk, "agreement_hash": careers_services.agreement_hash(agreement), "cohort": cohort.pk,
+        "contact": contact.pk,
         "invitation": invitation.pk, "partnership": Partnership.objects.get(school=school_a).pk,
         "school": school_a.slug, "erasure": erasure.pk, "token": token.pk, "public_id": profile.public_id,
         "section": next(iter(SECTIONS)),
