@@ -196,4 +196,3 @@ def keys_usable() -> bool:
 
 
 __all__ = ["BackupError", "backup", "restore", "read_manifest", "summary", "kek_fingerprint", "keys_usable"]
-           "connection"]
