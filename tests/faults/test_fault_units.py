@@ -72,7 +72,8 @@ def test_database_out_of_reach_is_a_503_with_retry_after(monkeypatch, exc, api, 
     assert response.status_code == status and response["Retry-After"] == retry
 
 
-def test_other_sqlite_errors_stay_errors():
+def test_other_sqlite_errors_stay_errors(monkeypatch):
+    monkeypatch.setattr(db_contention.connection, "vendor", "sqlite")
     assert not db_contention.is_retryable(OperationalError("no such table: x"))  # the embedded mode: a bug
     assert db_contention.is_retryable(InterfaceError("connection already closed"))
 

@@ -36,7 +36,7 @@ def test_redis_down_degrades_and_nothing_is_lost(transactional_db, private_redis
     attempt = exams_services.start_attempt(cert.exam, student)
     signed_in = Client()
     signed_in.force_login(student)
-    assert signed_in.get("/dashboard/").status_code == 200
+    assert signed_in.get("/student/").status_code == 200
     cache_on_private_redis.set("faults:probe", 1)
 
     with celery_on(private_redis.url) as queue:
@@ -46,13 +46,13 @@ def test_redis_down_degrades_and_nothing_is_lost(transactional_db, private_redis
             down_at = time.monotonic()
             assert cache_on_private_redis.get("faults:probe") is None  # Redis gone: a miss, not an error
             # Pages render; the session made before the outage still signs the student in (sessions: database).
-            for path in ("/", "/exams/certifications/", "/dashboard/", f"/exams/attempts/{attempt.pk}/"):
+            for path in ("/", "/exams/certifications/", "/student/", f"/exams/attempts/{attempt.pk}/"):
                 r = signed_in.get(path)
                 assert r.status_code == 200, (path, r.status_code)
             # Sign-in works.
             fresh = Client()
             r = fresh.post("/accounts/login/", {"username": student.email, "password": TEST_PASSWORD})
-            assert r.status_code == 302 and fresh.get("/dashboard/").status_code == 200
+            assert r.status_code == 302 and fresh.get("/student/").status_code == 200
             # Autosave keeps saving, through the API the exam page calls.
             for aq in AttemptQuestion.objects.filter(attempt=attempt).select_related("attempt", "version"):
                 answer = as_client(aq, grading.right_response(aq.version.qtype, aq.version.key))
@@ -83,11 +83,13 @@ def test_redis_down_degrades_and_nothing_is_lost(transactional_db, private_redis
     print(f"\n[faults] Redis down {OUTAGE_SECONDS} s: pass issued and mailed {recovered:.1f} s after Redis came back")
 
 
-def test_rate_limit_counts_per_process_while_redis_is_down(transactional_db, private_redis, cache_on_private_redis):
+def test_rate_limit_counts_per_process_while_redis_is_down(transactional_db, private_redis, cache_on_private_redis,
+                                                           settings):
     """The local fallback of the rate limit (decided: fail to a per-process count, not open)."""
-    from django_ratelimit.core import get_usage
     from django.test import RequestFactory
+    from django_ratelimit.core import get_usage
 
+    settings.RATELIMIT_ENABLE = True
     private_redis.stop()
     try:
         request = RequestFactory().post("/verify/", REMOTE_ADDR="203.0.113.9")

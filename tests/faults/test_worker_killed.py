@@ -51,7 +51,7 @@ def test_bulk_issuance_survives_a_killed_worker(transactional_db, private_redis,
             killed_at = time.monotonic()
             at_kill = Credential.objects.filter(bulk_job=job).count()
             assert 0 < at_kill < RECIPIENTS
-            worker.start()
+            worker.start(ping=False)
             wait_for(lambda: Credential.objects.filter(bulk_job=job).count() > at_kill, 60, what="issuance resumed")
             resumed = time.monotonic() - killed_at
             wait_for(lambda: BulkIssuance.objects.get(pk=job.pk).status == BulkIssuance.Status.DONE, 90,
@@ -91,7 +91,7 @@ def test_issuance_on_pass_survives_a_killed_worker(transactional_db, private_red
             worker.kill()
             killed_at = time.monotonic()
             at_kill = Credential.objects.count()
-            worker.start()
+            worker.start(ping=False)
             wait_for(lambda: Credential.objects.count() == len(attempts), 60, what="every credential")
             recovered = time.monotonic() - killed_at
             wait_for(_no_email_due, 30, what="every e-mail sent")
