@@ -21,10 +21,17 @@ PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.1, "interval_step"
 
 
 def enqueue(task, *args) -> bool:
-    """``task.delay(*args)``; False (logged) when the broker could not take it."""
+    """``task.delay(*args)`` (``task``: a task, or a task's name for ``send_task``); False (logged) when the broker
+    could not take it."""
     try:
-        task.apply_async(args=args, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+        if isinstance(task, str):
+            from lms.celery import app
+
+            app.send_task(task, args=args, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+        else:
+            task.apply_async(args=args, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
         return True
     except BROKER_ERRORS as exc:
-        log.warning("could not enqueue %s%r (%s): the periodic sweep will do it", task.name, args, exc)
+        log.warning("could not enqueue %s%r (%s): the periodic sweep will do it", getattr(task, "name", task), args,
+                    exc)
         return False
