@@ -3,9 +3,11 @@
 Tasks are enqueued after the transaction that made them necessary commits (``transaction.on_commit``). When the
 broker (Redis) is down, Celery's publish fails after a few quick retries; raised from an on-commit callback, that
 would answer the request with a 500 although its work was committed. ``enqueue`` logs the failure and returns False
-instead: the work is not lost, because each app's periodic sweep finds what its task should have done from the
-rows themselves (``badges.services.sweep``: a passed attempt without its credential, a due e-mail, a stale bulk
-job) and does it once the broker is back. Only the broker's errors are caught: an error of the task itself (run
+instead (the fault tests found worse: Celery's Redis result backend subscribed to the task's result first, tried
+to reconnect 20 times a second apart, then raised "the Celery application must be restarted"; nobody reads the
+result of an enqueued task, so it is published with ``ignore_result``). The work is not lost, because each app's
+periodic sweep finds what its task should have done from the rows themselves (``badges.services.sweep``: a passed
+attempt without its credential, a due e-mail, a stale bulk job) and does it once the broker is back. Only the broker's errors are caught: an error of the task itself (run
 in-process in the embedded mode) still propagates.
 """
 import logging
@@ -27,9 +29,9 @@ def enqueue(task, *args) -> bool:
         if isinstance(task, str):
             from lms.celery import app
 
-            app.send_task(task, args=args, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+            app.send_task(task, args=args, retry=True, retry_policy=PUBLISH_RETRY_POLICY, ignore_result=True)
         else:
-            task.apply_async(args=args, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+            task.apply_async(args=args, retry=True, retry_policy=PUBLISH_RETRY_POLICY, ignore_result=True)
         return True
     except BROKER_ERRORS as exc:
         log.warning("could not enqueue %s%r (%s): the periodic sweep will do it", getattr(task, "name", task), args,
