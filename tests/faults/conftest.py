@@ -142,7 +142,7 @@ class Worker:
         self.n += 1
         name = f"{self.queue}-{self.n}@localhost"
         cmd = [sys.executable, "-m", "celery", "-A", "lms", "worker", "-P", "solo", "--loglevel=WARNING",
-               "-n", name, "-Q", self.queue]
+               "-n", name, "-Q", f"{self.queue},celery"]  # celery: where its beat sends (a private Redis)
         if self.beat:
             cmd += ["-B", "-s", str(self.tmp / f"beat-{self.n}")]
         log = open(self.tmp / f"worker-{self.n}.log", "wb")
