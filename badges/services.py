@@ -400,6 +400,33 @@ def ensure_achievement_for_certification(cert) -> Achievement:
     return ach
 
 
+# ------------------------------------------------------------------------------------ other apps' achievements
+ACHIEVEMENT_FIELDS = ("name", "name_fr", "description", "description_fr", "criteria_narrative",
+                      "criteria_narrative_fr", "achievement_type", "tags", "validity_days")
+
+
+@transaction.atomic
+def ensure_achievement(slug: str, **fields) -> Achievement:
+    """The Achievement named ``slug`` for another app's record (e.g. a completed internship, ``careers``), created
+    on first use and kept in sync with ``fields`` (those of ``ACHIEVEMENT_FIELDS``)."""
+    unknown = set(fields) - set(ACHIEVEMENT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown achievement fields: {sorted(unknown)}")
+    ach = Achievement.objects.select_for_update().filter(slug=slug).first()
+    if ach is None:
+        try:
+            with transaction.atomic():
+                return Achievement.objects.create(slug=slug, **fields)
+        except IntegrityError:
+            ach = Achievement.objects.select_for_update().get(slug=slug)
+    changed = [k for k, v in fields.items() if getattr(ach, k) != v]
+    for k in changed:
+        setattr(ach, k, fields[k])
+    if changed:
+        ach.save(update_fields=[*changed, "updated_at"])
+    return ach
+
+
 # ------------------------------------------------------------------------------------ credentials
 def identity_object(email: str, salt: str) -> dict:
     digest = hashlib.sha256((email.strip().lower() + salt).encode("utf-8")).hexdigest()

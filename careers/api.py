@@ -382,3 +382,56 @@ def decision(request, application_id: Id, payload: DecisionIn):
         raise HttpError(404, "No such application.")
     services.decide(app, by=request.user, action=payload.action, reason=payload.reason, message=payload.message)
     return _application_out(Application.objects.select_related("offer__employer").get(pk=app.pk))
+
+
+# --- agreements (read): the parties only ----------------------------------------------------------------------------
+
+def _agreement_out(a, report=None, detail: bool = False) -> dict:
+    app, offer = a.application, a.application.offer
+    out = {
+        "id": a.pk, "kind": a.kind, "status": a.status, "version": a.version,
+        "student": app.student.get_display_name(), "school": a.school.name, "employer": offer.employer.name,
+        "offer": {"id": offer.pk, "title": offer.title}, "start_date": a.start_date.isoformat(),
+        "end_date": a.end_date.isoformat(), "ects_credits": str(a.ects_credits),
+        "cancelled_at": a.cancelled_at.isoformat() if a.cancelled_at else None,
+        "report": None if report is None else {
+            "version": report.version, "status": report.status,
+            "grade_out_of_20": None if report.grade is None else f"{report.grade:.2f}",
+            "locked_at": report.locked_at.isoformat() if report.locked_at else None,
+            "credential_id": str(report.credential_id) if report.credential_id else None},
+    }
+    if detail:
+        out.update({
+            "objectives": [{"objective": o.get("objective", ""), "measure": o.get("measure", "")}
+                           for o in a.objectives or []],
+            "weekly_hours": str(a.weekly_hours), "monthly_pay": _money(a.monthly_pay), "tutor_name": a.tutor_name,
+            "referent": a.referent.get_display_name() if a.referent_id else None,
+            "document_sha256": services.agreement_hash(a), "cancel_reason": a.cancel_reason,
+            "signatures": [{"party": s.party, "signed_by": s.signer_name, "signed_at": s.signed_at.isoformat(),
+                            "document_sha256": s.document_hash}
+                           for s in selectors.live_signatures(a).values()],
+        })
+    return out
+
+
+def _current_reports(agreement_ids) -> dict:
+    from .models import FinalReport
+
+    return {r.agreement_id: r for r in FinalReport.objects.filter(agreement_id__in=agreement_ids)
+            .exclude(status=FinalReport.Status.SUPERSEDED)}
+
+
+@router.get("/agreements", summary="The agreements I am a party to (the student, the host's staff, the school's staff)")
+def agreements(request, limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=100_000)):
+    rows = selectors.agreements_for(request.user)
+    page = rows[offset:offset + limit]
+    reports = _current_reports([a.pk for a in page])
+    return {"count": len(rows), "agreements": [_agreement_out(a, reports.get(a.pk)) for a in page]}
+
+
+@router.get("/agreements/{agreement_id}", summary="One agreement I am a party to, with its signatures and report")
+def agreement(request, agreement_id: Id):
+    a = selectors.agreement_for(request.user, agreement_id)
+    if a is None:
+        raise HttpError(404, "No such agreement.")
+    return _agreement_out(a, _current_reports([a.pk]).get(a.pk), detail=True)

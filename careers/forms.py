@@ -195,7 +195,7 @@ def rows_of(formsets) -> dict:
 
 AGREEMENT_FIELDS = ["activities", "start_date", "end_date", "weekly_hours", "monthly_pay", "pay_terms",
                     "tutor_name", "tutor_role", "tutor_email", "leave_days", "absence_terms", "insurer",
-                    "insurance_policy", "track", "rhythm", "contract_year"]
+                    "insurance_policy", "track", "rhythm", "contract_year", "ects_credits"]
 
 
 class AgreementForm(forms.Form):

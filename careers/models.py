@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from . import matching, rhythm
+from . import matching, outcomes, rhythm
 
 FIELD_CHOICES = [(code, _(label)) for code, label in matching.FIELDS]
 SECTOR_CHOICES = [(code, _(label)) for code, label in matching.SECTORS]
@@ -599,6 +599,14 @@ class Agreement(models.Model):
     contract_year = models.PositiveSmallIntegerField(_("year of the apprenticeship contract"), default=1,
                                                      validators=[MinValueValidator(1), MaxValueValidator(3)])
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Final report and credits: the ECTS the co-signed report validates; the cancellation, with its reason
+    ects_credits = models.DecimalField(_("ECTS credits"), max_digits=4, decimal_places=1, default=Decimal("0"),
+                                       validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("60"))],
+                                       help_text=_("Validated when the final report is co-signed."))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("cancelled by"))
+    cancel_reason = models.TextField(_("reason for the cancellation"), max_length=2000, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -657,6 +665,7 @@ class TutorLink(models.Model):
 
     class Action(models.TextChoices):
         SIGN = "sign", _("Sign the agreement")
+        REPORT = "report", _("Evaluate and sign the final report")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="tutor_links")
     action = models.CharField(max_length=10, choices=Action.choices, default=Action.SIGN)
@@ -670,3 +679,194 @@ class TutorLink(models.Model):
         ordering = ["-sent_at"]
         verbose_name = _("tutor's link")
         verbose_name_plural = _("tutors' links")
+
+
+# --- Final report and credits -------------------------------------------------------------------------------------
+
+class FinalReport(models.Model):
+    """The internship's final report, one version at a time: the tutor's evaluation of each objective and overall
+    assessment, the student's own report (a document), the referent teacher's grade (out of 20). Co-signed by the
+    tutor and the referent (``ReportSignature``, each on the SHA-256 of the exact content), then locked for good; a
+    later correction is a new version with its reason, the old one kept (``superseded``)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being written")
+        LOCKED = "locked", _("Co-signed")
+        SUPERSEDED = "superseded", _("Replaced by a correction")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="reports")
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    correction_reason = models.TextField(_("reason for the correction"), max_length=2000, blank=True)
+    evaluations = models.JSONField(_("the tutor's evaluation of each objective"), default=list,
+                                   help_text=_("[{objective, measure, met, comment}] in the agreement's order."))
+    overall_assessment = models.TextField(_("the tutor's overall assessment"), max_length=5000, blank=True)
+    evaluated_by_name = models.CharField(_("evaluated by"), max_length=160, blank=True)
+    evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True)
+    student_report = models.FileField(_("the student's report"), upload_to="careers/reports/%Y/", blank=True,
+                                      max_length=255)
+    student_report_name = models.CharField(_("file name"), max_length=200, blank=True)
+    student_report_sha256 = models.CharField(_("SHA-256 of the student's report"), max_length=64, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    grade = models.DecimalField(_("referent's grade (/20)"), max_digits=4, decimal_places=2, null=True, blank=True,
+                                validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("20"))])
+    graded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+    graded_at = models.DateTimeField(_("graded at"), null=True, blank=True)
+    locked_at = models.DateTimeField(_("co-signed at"), null=True, blank=True)
+    credential = models.ForeignKey("badges.Credential", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "-version"]
+        verbose_name = _("final report")
+        verbose_name_plural = _("final reports")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "version"], name="uniq_report_version"),
+            models.UniqueConstraint(fields=["agreement"], condition=~models.Q(status="superseded"),
+                                    name="uniq_current_report"),
+            models.CheckConstraint(condition=models.Q(grade__isnull=True) | models.Q(grade__gte=0, grade__lte=20),
+                                   name="report_grade_0_20"),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement} — v{self.version}"
+
+    @property
+    def locked(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+
+class ReportSignature(models.Model):
+    """The tutor's or the referent's signature of one exact version of the final report: who, when, through what,
+    and the SHA-256 of the content signed. An edit of the draft voids the signatures given on it (``voided_at``)."""
+
+    class Role(models.TextChoices):
+        TUTOR = "tutor", _("Tutor")
+        REFERENT = "referent", _("Referent teacher")
+
+    report = models.ForeignKey(FinalReport, on_delete=models.PROTECT, related_name="signatures")
+    role = models.CharField(_("signed as"), max_length=10, choices=Role.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+    signer_name = models.CharField(_("signed by"), max_length=160)
+    via = models.CharField(_("signed through"), max_length=10, choices=AgreementSignature.Via.choices,
+                           default=AgreementSignature.Via.ACCOUNT)
+    content_hash = models.CharField(_("SHA-256 of the report signed"), max_length=64)
+    signed_at = models.DateTimeField(_("signed at"))
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        verbose_name = _("report signature")
+        verbose_name_plural = _("report signatures")
+        constraints = [models.UniqueConstraint(fields=["report", "role"], condition=models.Q(voided_at__isnull=True),
+                                               name="uniq_live_report_signature")]
+
+
+# --- Outcomes ------------------------------------------------------------------------------------------------------
+
+class Outcome(models.Model):
+    """What became of a student after an internship or apprenticeship, or after graduation: hired on a permanent or
+    fixed-term contract, freelance or intermittent, further study, still searching; by whom and since when. Recorded
+    by the student, their school's staff or the six-month survey (``careers.services.record_outcome``)."""
+
+    class Stage(models.TextChoices):
+        AFTER_PLACEMENT = "placement", _("After the internship or apprenticeship")
+        AFTER_GRADUATION = "graduation", _("After graduation")
+
+    class Status(models.TextChoices):
+        PERMANENT = "cdi", _("Hired on a permanent contract (CDI)")
+        FIXED_TERM = "cdd", _("Hired on a fixed-term contract (CDD)")
+        FREELANCE = "freelance", _("Freelance or intermittent")
+        STUDY = "study", _("Further study")
+        SEARCHING = "searching", _("Searching")
+
+    class Source(models.TextChoices):
+        STUDENT = "student", _("The student")
+        STAFF = "staff", _("The school")
+        SURVEY = "survey", _("Six-month survey")
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outcomes")
+    school = models.ForeignKey("partnerships.School", on_delete=models.CASCADE, related_name="outcomes")
+    cohort = models.ForeignKey("partnerships.Cohort", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="outcomes")
+    agreement = models.ForeignKey(Agreement, on_delete=models.SET_NULL, null=True, blank=True, related_name="outcomes")
+    stage = models.CharField(_("when"), max_length=12, choices=Stage.choices)
+    status = models.CharField(_("outcome"), max_length=12, choices=Status.choices)
+    employer_name = models.CharField(_("employer or school"), max_length=160, blank=True)
+    employer = models.ForeignKey("partnerships.Employer", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="outcomes", verbose_name=_("partner employer"))
+    started_on = models.DateField(_("since"))
+    source = models.CharField(_("recorded by"), max_length=10, choices=Source.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        indexes = [models.Index(fields=["school", "stage"], name="careers_outcome_school_idx")]
+
+    def __str__(self):
+        return f"{self.student} — {self.get_status_display()}"
+
+    @property
+    def employed(self) -> bool:
+        return self.status in outcomes.EMPLOYED
+
+
+class OutcomeSurvey(models.Model):
+    """The six-month question to one graduate of one cohort: sent once, reminded once, answered once (the e-mailed
+    link carries this row's id, signed, and expires; ``careers.tasks.send_outcome_surveys``)."""
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey("partnerships.Cohort", on_delete=models.CASCADE, related_name="outcome_surveys")
+    sent_at = models.DateTimeField(_("sent at"))
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    outcome = models.ForeignKey(Outcome, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("outcome survey")
+        verbose_name_plural = _("outcome surveys")
+        constraints = [models.UniqueConstraint(fields=["student", "cohort"], name="uniq_outcome_survey")]
+
+
+class SatisfactionAnswer(models.Model):
+    """The net-promoter question ("would you recommend…", 0 to 10) asked at the end of a course module or of an
+    internship; one answer per student and subject."""
+
+    class Subject(models.TextChoices):
+        MODULE = "module", _("Course module")
+        INTERNSHIP = "internship", _("Internship")
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(_("about"), max_length=12, choices=Subject.choices)
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score (0 to 10)"),
+                                             validators=[MinValueValidator(0), MaxValueValidator(10)])
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    answered_at = models.DateTimeField(_("answered at"))
+
+    class Meta:
+        ordering = ["-answered_at"]
+        verbose_name = _("satisfaction answer")
+        verbose_name_plural = _("satisfaction answers")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=10), name="satisfaction_score_0_10"),
+            models.UniqueConstraint(fields=["student", "course"], condition=models.Q(course__isnull=False),
+                                    name="uniq_satisfaction_course"),
+            models.UniqueConstraint(fields=["student", "agreement"], condition=models.Q(agreement__isnull=False),
+                                    name="uniq_satisfaction_agreement"),
+        ]

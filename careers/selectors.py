@@ -632,7 +632,7 @@ def school_careers(school: School, limit: int = 50) -> dict:
     counts = dict(apps.values("status").annotate(n=Count("id")).values_list("status", "n"))
     recent = list(apps.select_related("student", "offer__employer").order_by("-updated_at")[:limit])
     placements = list(apps.filter(status=Application.Status.ACCEPTED)
-                      .select_related("student", "offer__employer", "agreement").order_by("offer__start_date")[:limit])
+                      .select_related("student", "offer__employer", "agreement").order_by("-offer__start_date")[:limit])
     contacts = list(ContactRequest.objects.filter(school=school).select_related("student", "offer__employer")
                     .order_by("-created_at")[:20])
     applicants = apps.values("student_id").distinct().count()
@@ -741,3 +741,14 @@ def school_staff(school) -> list:
     """Who may be an agreement's referent teacher: the school's staff members."""
     return [m.user for m in SchoolMember.objects.filter(school=school, role=SchoolMember.Role.STAFF)
             .select_related("user").order_by("user__email")]
+
+
+# --- Final report and credits ---------------------------------------------------------------------------------------
+
+def completed_internship_periods(user) -> list[tuple]:
+    """(start, end) of the user's internships and apprenticeships whose final report is co-signed: verified
+    experience (the readiness score counts it beside the periods the student declares). One query."""
+    from .models import FinalReport
+
+    return list(Agreement.objects.filter(application__student=user, reports__status=FinalReport.Status.LOCKED)
+                .exclude(status=Agreement.Status.CANCELLED).distinct().values_list("start_date", "end_date"))

@@ -642,6 +642,7 @@ class AgreementTerms:
     track: str = ""
     rhythm: str = ""
     contract_year: int = 1
+    ects_credits: Decimal | None = None  # final report and credits: not in the signed document; None keeps it
 
     FIELDS = ("activities", "objectives", "start_date", "end_date", "weekly_hours", "presence_days", "monthly_pay",
               "pay_terms", "tutor_name", "absence_terms", "insurer", "insurance_policy", "tutor_role", "tutor_email",
@@ -773,6 +774,13 @@ def update_agreement(agreement: Agreement, terms: AgreementTerms, *, by, referen
     problems = agreement_problems(agreement)
     if problems:
         raise AgreementRefused(problems)
+    if terms.ects_credits is not None and Decimal(terms.ects_credits) != agreement.ects_credits:
+        if agreement.reports.filter(status="locked").exists():
+            raise CareersError(_("The final report is co-signed: its ECTS credits are validated and no longer "
+                                 "change."), 409)
+        agreement.ects_credits = Decimal(terms.ects_credits)
+        if agreement_hash(agreement) == before:
+            agreement.save(update_fields=["ects_credits", "updated_at"])
     if agreement_hash(agreement) == before:
         return agreement
     agreement.version += 1

@@ -142,3 +142,67 @@ def send_tutor_link(link_id: int, token: str) -> int:
         subject = " ".join(render_to_string("careers/email/tutor_link_subject.txt", context).split())
         body = render_to_string("careers/email/tutor_link.txt", context)
     return _send([EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [link.sent_to])])
+
+
+# --- Final report and credits ---------------------------------------------------------------------------------------
+
+@shared_task(name="careers.tasks.send_report_link")
+def send_report_link(link_id: int, token: str) -> int:
+    """E-mail the tutor (French, the platform's language) their link to evaluate and sign the final report."""
+    from .models import TutorLink
+    from .services import TUTOR_LINK_MAX_AGE
+
+    link = TutorLink.objects.select_related("agreement__application__offer__employer",
+                                            "agreement__application__student", "agreement__school").filter(
+        pk=link_id).first()
+    if link is None or link.used_at is not None:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"agreement": link.agreement, "app": link.agreement.application, "days": TUTOR_LINK_MAX_AGE.days,
+                   "link": _url("careers:report_tutor_link", token), "name": link.agreement.tutor_name}
+        subject = " ".join(render_to_string("careers/email/report_link_subject.txt", context).split())
+        body = render_to_string("careers/email/report_link.txt", context)
+    return _send([EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [link.sent_to])])
+
+
+@shared_task(name="careers.tasks.notify_agreement_cancelled")
+def notify_agreement_cancelled(agreement_id: int) -> int:
+    """Tell every party that the agreement was cancelled, with the reason: the student, the host's staff, the
+    referent (each in their language) and the tutor at their e-mail address (French)."""
+    agreement = _agreement(agreement_id)
+    if agreement is None:
+        return 0
+    people = {agreement.application.student, *agreement.application.offer.employer.members.filter(is_active=True)}
+    if agreement.referent is not None:
+        people.add(agreement.referent)
+    context = {"agreement": agreement, "app": agreement.application, "link_name": "careers:agreement",
+               "link_args": [agreement.pk]}
+    messages = [_mail(u, "cancelled", context) for u in people if u.email]
+    addresses = {u.email.lower() for u in people if u.email}
+    if agreement.tutor_email and agreement.tutor_email.lower() not in addresses:
+        with translation.override(settings.LANGUAGE_CODE):
+            ctx = {**context, "user": None, "name": agreement.tutor_name, "link": ""}
+            subject = " ".join(render_to_string("careers/email/cancelled_subject.txt", ctx).split())
+            body = render_to_string("careers/email/cancelled.txt", ctx)
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [agreement.tutor_email]))
+    return _send(messages)
+
+# --- Outcomes ------------------------------------------------------------------------------------------------------
+
+@shared_task(name="careers.tasks.send_outcome_surveys")
+def send_outcome_surveys() -> dict:
+    """Daily (beat): six months after a cohort's graduation, ask each graduate what became of them (one e-mail in
+    their language with a one-click form), and remind once 14 days later. The rows are written before the e-mails,
+    so a second run sends nothing twice."""
+    from . import outcome_services, outcomes
+
+    run = outcome_services.due_surveys()
+    messages = []
+    for survey, reminder in [(s, False) for s in run.sent] + [(s, True) for s in run.reminded]:
+        if not survey.student.email or not survey.student.is_active:
+            continue
+        messages.append(_mail(survey.student, "outcome_survey", {
+            "survey": survey, "reminder": reminder, "days": outcomes.LINK_VALID_DAYS,
+            "link_name": "careers:outcome_survey", "link_args": [outcome_services.survey_token(survey)]}))
+    sent = _send(messages) if messages else 0
+    return {"sent": len(run.sent), "reminded": len(run.reminded), "emails": sent}

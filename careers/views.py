@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -25,8 +25,10 @@ from partnerships import access as school_access
 from partnerships.models import Employer, School
 
 from . import agreement_pdf as agreement_pdf_module
-from . import forms, matching, selectors, services
-from .models import Agreement, Application, CareerProfile, Offer, Party, SchoolPartnerEmployer
+from . import forms, matching, reports, selectors, services
+from .models import (
+    Agreement, Application, CareerProfile, FinalReport, Offer, Party, SchoolPartnerEmployer, TutorLink,
+)
 
 
 def _lang() -> str:
@@ -493,6 +495,8 @@ def agreement(request, pk):
         "may_sign": sorted(services.signatory_parties(request.user, agreement) - set(signed),
                            key=lambda p: [x.value for x in Party].index(p)),
         "may_edit": services.may_edit_agreement(request.user, agreement),
+        "may_cancel": agreement.status != Agreement.Status.CANCELLED and bool(
+            {"referent", "school"} & reports.report_roles(request.user, agreement)),
         "document_hash": services.agreement_hash(agreement), "pay": selectors.agreement_pay_panel(agreement),
         "problems": [localize(p) for p in services.agreement_problems(agreement)],
         "voided": agreement.signatures.filter(voided_at__isnull=False).order_by("-voided_at")[:6],
@@ -519,6 +523,7 @@ def agreement_edit(request, pk):
                 values[name] = values[name] or ""
             values["leave_days"] = values["leave_days"] or 0
             values["contract_year"] = values["contract_year"] or 1
+            values["ects_credits"] = d.get("ects_credits")
             referent = next((u for u in referents if u.pk == d.get("referent")), None)
             had = agreement.signatures.filter(voided_at__isnull=True).exists()
             try:
@@ -625,3 +630,118 @@ def tutor_link(request, token):
         "document_hash": access.link.document_hash,
         "weekdays": [label for d, label in forms.WEEKDAY_CHOICES if d in agreement.presence_days],
     }, status=status)
+
+
+# --- Final report and credits ---------------------------------------------------------------------------------------
+
+def _evaluations_from(post, n: int) -> list[dict]:
+    """The tutor's form: ``met-<i>`` yes/no and ``comment-<i>`` for each objective (0-based)."""
+    answers = {"yes": True, "no": False}
+    return [{"met": answers.get(post.get(f"met-{i}", "")), "comment": post.get(f"comment-{i}", "")}
+            for i in range(n)]
+
+
+@login_required
+@require_GET
+def report(request, pk):
+    """The internship's final report: the tutor's evaluation, the student's report, the referent's grade, the
+    co-signatures; earlier versions below."""
+    agreement = _agreement(request, pk)
+    page = reports.report_page(request.user, agreement)
+    return render(request, "careers/report.html", {
+        "page": page, "agreement": agreement, "app": agreement.application, "offer": agreement.application.offer,
+        "report": page.report, "roles": page.roles, "evaluate_form": page.evaluate_form,
+        "sign_roles": page.sign_roles,
+        "evaluate_action": reverse("careers:report_action", args=[agreement.pk, "evaluate"])})
+
+
+REPORT_ACTIONS = ("evaluate", "upload", "grade", "sign", "correct", "send-link")
+
+
+@login_required
+@require_POST
+def report_action(request, pk, action):
+    agreement = _agreement(request, pk)
+    if action not in REPORT_ACTIONS:
+        raise Http404(_("Unknown action."))
+    try:
+        if action == "evaluate":
+            n = len(agreement.objectives or [])
+            reports.evaluate(agreement, by=request.user, evaluations=_evaluations_from(request.POST, n),
+                             overall=request.POST.get("overall", ""))
+            done = _("Your evaluation is saved.")
+        elif action == "upload":
+            reports.submit_student_report(agreement, by=request.user, file=request.FILES.get("file"))
+            done = _("Your report is uploaded.")
+        elif action == "grade":
+            reports.grade_report(agreement, by=request.user, grade=request.POST.get("grade", ""))
+            done = _("The grade is saved.")
+        elif action == "sign":
+            reports.sign_report(agreement, by=request.user, role=request.POST.get("role", ""),
+                                content_hash=request.POST.get("content_hash") or None)
+            done = _("Signed. The SHA-256 of the report you signed is recorded with your signature.")
+        elif action == "correct":
+            reports.correct_report(agreement, by=request.user, reason=request.POST.get("reason", ""))
+            done = _("A new version of the report is open; the co-signed one is kept below.")
+        else:
+            link = reports.send_report_link(agreement, by=request.user)
+            done = _("A link to evaluate and sign the report was sent to %(email)s.") % {"email": link.sent_to}
+    except services.CareersError as exc:
+        return _refused(request, exc, agreement)
+    messages.success(request, done)
+    return redirect("careers:report", pk=agreement.pk)
+
+
+@login_required
+@require_GET
+def report_file(request, pk):
+    """The student's report, for the parties (the version given by ``?v=``, else the current one)."""
+    agreement = _agreement(request, pk)
+    qs = agreement.reports.exclude(student_report="")
+    version = request.GET.get("v", "")
+    found = qs.filter(version=int(version)).first() if version.isdigit() and len(version) < 6 else \
+        qs.exclude(status=FinalReport.Status.SUPERSEDED).first()
+    if found is None:
+        raise Http404(_("No report uploaded."))
+    return FileResponse(found.student_report.open("rb"), as_attachment=True, filename=found.student_report_name)
+
+
+@login_required
+@require_POST
+def agreement_cancel(request, pk):
+    agreement = _agreement(request, pk)
+    try:
+        reports.cancel_agreement(agreement, by=request.user, reason=request.POST.get("reason", ""))
+    except services.CareersError as exc:
+        return _refused(request, exc, agreement)
+    messages.success(request, _("The agreement is cancelled; the parties are told by e-mail."))
+    return redirect("careers:agreement", pk=agreement.pk)
+
+
+@never_cache
+def report_tutor_link(request, token):
+    """A tutor without an account evaluates the internship and signs the final report through their link."""
+    try:
+        access = services.open_tutor_link(token, TutorLink.Action.REPORT)
+    except services.CareersError as exc:
+        return render(request, "careers/report_tutor_link.html", {"error": exc.message}, status=exc.status)
+    agreement = access.agreement
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("do") == "sign":
+                sig = reports.sign_report_by_link(token, name=request.POST.get("name", ""),
+                                                  content_hash=request.POST.get("content_hash") or None)
+                return render(request, "careers/report_tutor_link.html", {"signed": sig, "agreement": agreement})
+            reports.evaluate_by_link(token, evaluations=_evaluations_from(request.POST, len(agreement.objectives)),
+                                     overall=request.POST.get("overall", ""), name=request.POST.get("name", ""))
+            messages.success(request, _("Your evaluation is saved."))
+            return redirect("careers:report_tutor_link", token=token)
+        except services.CareersError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+    page = reports.report_page(request.user, agreement)
+    page.evaluate_form_link = not page.report.locked
+    return render(request, "careers/report_tutor_link.html", {
+        "page": page, "report": page.report, "agreement": agreement, "app": agreement.application,
+        "offer": agreement.application.offer, "token": token}, status=status)

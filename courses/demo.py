@@ -101,7 +101,8 @@ def _build_course(section, data):
         ects_credits=data["ects"], price=data["price"], open_enrolment=data["open"],
         pass_mark=Decimal(data["pass_mark"]),
     )
-    course.assessment_components = [AssessmentComponent(key=k, label=fr, weight=Decimal(w), sort_order=i)
+    course.assessment_components = [AssessmentComponent(key=k, label=fr, weight=Decimal(w), sort_order=i,
+                                                        source=_component_source(k))
                                     for i, (k, fr, _e, w) in enumerate(data["scheme"])]
     section.add_child(instance=course)
     if data["section"] == "la-femis":
@@ -116,9 +117,19 @@ def _build_course(section, data):
         for lslug, lfr, _len, hours, obj_fr, _obj_en, body_fr, _body_en in lessons:
             lesson = unit.add_child(instance=LessonPage(
                 title=lfr, slug=lslug, hours=Decimal(hours), objectives=obj_fr, locale=course.locale,
+                validated_by_internship=lslug.startswith(INTERNSHIP_LESSON_PREFIX),
                 body=stream(body_fr, f"{data['code']}/{lslug}")))
             _publish(lesson)
     return course, True
+
+
+# Final report and credits: the scheme's certification component takes the certification result, the module's
+# internship part is validated by the internship's co-signed report (not typed / marked done by hand)
+INTERNSHIP_LESSON_PREFIX = "stage-entreprise"
+
+
+def _component_source(key: str) -> str:
+    return AssessmentComponent.Source.CERTIFICATION if key == "certification" else AssessmentComponent.Source.MANUAL
 
 
 def _translate_course(course, data, en):
@@ -128,7 +139,8 @@ def _translate_course(course, data, en):
         en_course = course.copy_for_translation(en, copy_parents=True).specific
         en_course.title = en_title
         en_course.summary = data["summary"][1]
-        en_course.assessment_components = [AssessmentComponent(key=k, label=e, weight=Decimal(w), sort_order=i)
+        en_course.assessment_components = [AssessmentComponent(key=k, label=e, weight=Decimal(w), sort_order=i,
+                                                               source=_component_source(k))
                                            for i, (k, _f, e, w) in enumerate(data["scheme"])]
         _publish(en_course)
         parent = en_course.get_parent()

@@ -249,8 +249,19 @@ class AssessmentComponent(Orderable):
     label = models.CharField(_("label"), max_length=120)
     weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2,
                                  validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))])
+    # Final report and credits: a component may take its mark from a record instead of a teacher's typing.
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Typed by the teacher")
+        CERTIFICATION = "certification", _("The student's Flow Stage certification result")
 
-    panels = [FieldPanel("key"), FieldPanel("label"), FieldPanel("weight")]
+    source = models.CharField(_("where the mark comes from"), max_length=20, choices=Source.choices,
+                              default=Source.MANUAL)
+
+    panels = [FieldPanel("key"), FieldPanel("label"), FieldPanel("weight"), FieldPanel("source")]
+
+    @property
+    def automatic(self) -> bool:
+        return self.source != self.Source.MANUAL
 
     def __str__(self):
         return f"{self.label} ({self.weight} %)"
@@ -287,9 +298,14 @@ class LessonPage(CachedViewRestrictions, Page):
                                 validators=[MinValueValidator(Decimal("0.1"))])
     objectives = models.TextField(_("learning objectives"), blank=True, help_text=_("One objective per line."))
     body = StreamField(LESSON_BLOCKS, blank=True, verbose_name=_("body"))
+    validated_by_internship = models.BooleanField(
+        _("validated by the internship's co-signed report"), default=False,
+        help_text=_("The part is done when the student's internship report is co-signed by the tutor and the "
+                    "referent teacher, not when the student marks it done."))
 
     search_fields = Page.search_fields + [index.SearchField("objectives"), index.SearchField("body")]
-    content_panels = Page.content_panels + [FieldPanel("hours"), FieldPanel("objectives"), FieldPanel("body")]
+    content_panels = Page.content_panels + [FieldPanel("hours"), FieldPanel("objectives"),
+                                            FieldPanel("validated_by_internship"), FieldPanel("body")]
     parent_page_types = ["courses.UnitPage"]
     subpage_types: list = []
     template = "courses/lesson_page.html"
@@ -414,16 +430,29 @@ class ComponentMark(models.Model):
 
 
 class CreditRecord(models.Model):
-    """ECTS credits on the student's record, written when a module is passed."""
+    """ECTS credits on the student's record: written when a module is passed (``course``), or validated by another
+    app's record (``source`` internship: ``reference`` names it, e.g. ``careers.agreement:12``; once per reference)."""
+
+    class Source(models.TextChoices):
+        MODULE = "module", _("Course module")
+        INTERNSHIP = "internship", _("Internship")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_records")
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="credit_records")
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="credit_records", null=True,
+                               blank=True)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.MODULE)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    reference = models.CharField(_("reference"), max_length=80, blank=True)
     ects = models.DecimalField(_("ECTS credits"), max_digits=4, decimal_places=1)
     grade = models.DecimalField(_("final grade (%)"), max_digits=7, decimal_places=4)
     awarded_at = models.DateTimeField(_("awarded at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "course"], name="uniq_credit_record")]
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="uniq_credit_record"),
+                       models.UniqueConstraint(fields=["user", "reference"], condition=~models.Q(reference=""),
+                                               name="uniq_credit_reference"),
+                       models.CheckConstraint(condition=models.Q(course__isnull=False) | ~models.Q(reference=""),
+                                              name="credit_record_has_origin")]
         verbose_name = _("credit record")
         verbose_name_plural = _("credit records")

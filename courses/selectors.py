@@ -359,12 +359,15 @@ def enrolment_rows(enrolments) -> list[dict]:
 def learning_summary(user) -> dict:
     enrolments = list(Enrolment.objects.filter(user=user).select_related("course"))
     rows = enrolment_rows(enrolments)
-    credits = CreditRecord.objects.filter(user=user).aggregate(ects=Sum("ects"), n=Count("pk"))
+    credits = CreditRecord.objects.filter(user=user).aggregate(
+        all_ects=Sum("ects"), n=Count("pk", filter=Q(source=CreditRecord.Source.MODULE)),
+        internship_ects=Sum("ects", filter=Q(source=CreditRecord.Source.INTERNSHIP)))
     modules_passed = credits["n"]
     return {
         "courses_enrolled": len(enrolments),
         "courses_completed": sum(1 for e in enrolments if e.completed_at),
-        "ects_earned": credits["ects"] or ZERO,
+        "ects_earned": credits["all_ects"] or ZERO,
+        "internship_ects": credits["internship_ects"] or ZERO,
         "modules_passed": modules_passed,
         "hours_completed": sum((r["hours_done"] for r in rows), ZERO),
     }
@@ -506,3 +509,19 @@ def reader_assignment_titles(submissions, lang: str | None = None) -> dict[int, 
         if block and block.get("title"):
             titles[s.pk] = block["title"]
     return titles
+
+
+# --------------------------------------------------------------------------------------------------
+# Final report and credits: the transcript
+# --------------------------------------------------------------------------------------------------
+def transcript(user, lang: str | None = None) -> dict:
+    """The student's credit records, modules and internships side by side, oldest first, with the total: two
+    queries (the records with their course, the course titles in the reader's language)."""
+    records = list(CreditRecord.objects.filter(user=user).select_related("course").order_by("awarded_at", "pk"))
+    courses = [r.course for r in records if r.course_id]
+    titles = reader_titles(courses, lang) if courses else {}
+    rows = [{"record": r, "title": titles.get(r.course_id, r.course.title) if r.course_id else r.title,
+             "code": r.course.code if r.course_id else "", "kind": r.source, "kind_label": r.get_source_display(),
+             "ects": r.ects, "grade": r.grade, "awarded_at": r.awarded_at} for r in records]
+    return {"rows": rows, "total": sum((r.ects for r in records), ZERO),
+            "internship_total": sum((r.ects for r in records if r.source == CreditRecord.Source.INTERNSHIP), ZERO)}

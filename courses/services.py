@@ -20,6 +20,7 @@ from partnerships import entitlements
 from partnerships.models import SchoolMember
 
 from .models import (
+    AssessmentComponent,
     ComponentMark,
     CourseIndexPage,
     CoursePage,
@@ -154,6 +155,13 @@ def complete_lesson(user, lesson) -> LessonCompletion:
     enrolment, lesson = _require_enrolment(user, lesson)
     if not lesson.live:
         raise CourseError(_("This lesson is not published."))
+    if lesson.validated_by_internship:
+        raise CourseError(_("This part is validated by your internship's final report once your tutor and your "
+                            "referent teacher have co-signed it: it is not marked done by hand."))
+    return _complete(enrolment, lesson)
+
+
+def _complete(enrolment, lesson) -> LessonCompletion:
     completion, _created = LessonCompletion.objects.get_or_create(enrolment=enrolment, lesson=lesson)
     now = timezone.now()
     done = set(LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True))
@@ -162,6 +170,73 @@ def complete_lesson(user, lesson) -> LessonCompletion:
     Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_activity_at=now,
                                                      completed_at=completed_at)
     return completion
+
+
+# --------------------------------------------------------------------------------------------------
+# Final report and credits: what other apps' records validate (careers, exams call these; courses imports neither)
+# --------------------------------------------------------------------------------------------------
+@transaction.atomic
+def validate_internship_parts(user_id: int) -> int:
+    """The student's internship report was co-signed: mark done every live "validated by the internship" lesson of
+    the modules they are enrolled in. Idempotent; returns how many lessons were newly done."""
+    new = 0
+    for enrolment in Enrolment.objects.filter(user_id=user_id).select_related("course"):
+        lessons = _course_lessons(enrolment.course).filter(validated_by_internship=True).live()
+        for lesson in lessons:
+            if not LessonCompletion.objects.filter(enrolment=enrolment, lesson=lesson).exists():
+                _complete(enrolment, lesson)
+                new += 1
+    return new
+
+
+@transaction.atomic
+def record_certification_result(user_id: int, score) -> int:
+    """A Flow Stage certification attempt of the student was graded with ``score`` (%): every module they are
+    enrolled in whose scheme has a component taking the certification result gets it (the best result so far),
+    then its credits are recomputed. Returns how many marks changed."""
+    pct = scoring.check_percentage(score, "certification")
+    changed = 0
+    comps = AssessmentComponent.objects.filter(source=AssessmentComponent.Source.CERTIFICATION)
+    course_ids = set(comps.values_list("page_id", flat=True))
+    for enrolment in Enrolment.objects.filter(user_id=user_id, course_id__in=course_ids).select_related("course"):
+        components = list(enrolment.course.assessment_components.all())
+        for c in components:
+            if c.source != AssessmentComponent.Source.CERTIFICATION:
+                continue
+            mark = ComponentMark.objects.select_for_update().filter(enrolment=enrolment, component_key=c.key).first()
+            if mark is None:
+                ComponentMark.objects.create(enrolment=enrolment, component_key=c.key, score=pct, entered_by=None)
+            elif pct > mark.score:
+                mark.score, mark.entered_by = pct, None
+                mark.save()
+            else:
+                continue
+            changed += 1
+        evaluate_module(enrolment, components)
+    return changed
+
+
+@transaction.atomic
+def award_credits(user_id: int, *, reference: str, title: str, ects, grade,
+                  source: str = CreditRecord.Source.INTERNSHIP) -> tuple[CreditRecord, bool]:
+    """Validate ECTS credits for a record of another app (``reference``, e.g. ``careers.agreement:12``), beside the
+    modules' credits. Once per reference (a unique constraint is the backstop): a second call returns the record
+    already written, unchanged, and False."""
+    reference = (reference or "").strip()
+    if not reference:
+        raise CourseError(_("Credits need the reference of the record that validates them."))
+    ects, grade = Decimal(ects), scoring.check_percentage(grade, "grade")
+    if ects <= 0:
+        raise CourseError(_("There are no ECTS credits to validate."))
+    existing = CreditRecord.objects.filter(user_id=user_id, reference=reference).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return CreditRecord.objects.create(user_id=user_id, reference=reference, source=source,
+                                               title=title[:200], ects=ects, grade=grade), True
+    except IntegrityError:
+        return CreditRecord.objects.get(user_id=user_id, reference=reference), False
 
 
 def record_visit(state, lesson_id: int) -> None:
@@ -179,6 +254,18 @@ def assignment_blocks(lesson) -> dict:
     return {b.id: b.value for b in lesson.body if b.block_type == "assignment"}
 
 
+def validate_upload(file) -> None:
+    """The limits of an uploaded document (assignments, and other apps' uploads such as the internship report):
+    its size and its type. Raises CourseError with the reason."""
+    if file.size > MAX_SUBMISSION_BYTES:
+        raise CourseError(_("The file is too large (%(size)s MB); the limit is %(max)s MB.")
+                          % {"size": file.size // (1024 * 1024), "max": MAX_SUBMISSION_BYTES // (1024 * 1024)})
+    ext = os.path.splitext(file.name)[1].lower().lstrip(".")
+    if ext not in SUBMISSION_EXTENSIONS:
+        raise CourseError(_("Files of type “%(ext)s” are not accepted. Accepted: %(list)s.")
+                          % {"ext": ext or "?", "list": ", ".join(sorted(SUBMISSION_EXTENSIONS))})
+
+
 @transaction.atomic
 def submit_assignment(user, lesson, block_id, file=None, url="", comment="") -> Submission:
     enrolment, lesson = _require_enrolment(user, lesson)
@@ -194,13 +281,7 @@ def submit_assignment(user, lesson, block_id, file=None, url="", comment="") -> 
     if url and not file and kind == "file":
         raise CourseError(_("This assignment expects a file, not a link."))
     if file:
-        if file.size > MAX_SUBMISSION_BYTES:
-            raise CourseError(_("The file is too large (%(size)s MB); the limit is %(max)s MB.")
-                              % {"size": file.size // (1024 * 1024), "max": MAX_SUBMISSION_BYTES // (1024 * 1024)})
-        ext = os.path.splitext(file.name)[1].lower().lstrip(".")
-        if ext not in SUBMISSION_EXTENSIONS:
-            raise CourseError(_("Files of type “%(ext)s” are not accepted. Accepted: %(list)s.")
-                              % {"ext": ext or "?", "list": ", ".join(sorted(SUBMISSION_EXTENSIONS))})
+        validate_upload(file)
     if url:
         from django.core.validators import URLValidator
 
@@ -282,8 +363,12 @@ def set_component_mark(enrolment, component_key, value, unit, by) -> scoring.Sch
     if not can_teach(by, enrolment.course):
         raise PermissionDenied(_("You do not teach this course."))
     components = list(enrolment.course.assessment_components.all())
-    if component_key not in {c.key for c in components}:
+    component = next((c for c in components if c.key == component_key), None)
+    if component is None:
         raise CourseError(_("Unknown assessment component."))
+    if component.automatic:
+        raise CourseError(_("“%(label)s” takes the student's certification result: it is not typed by hand.")
+                          % {"label": component.label})
     pct = parse_mark(value, unit)
     mark = ComponentMark.objects.select_for_update().filter(enrolment=enrolment, component_key=component_key).first()
     if mark is None:

@@ -7,6 +7,7 @@ app_name = "courses"
 urlpatterns = [
     path("catalogue/", views.catalogue, name="catalogue"),
     path("mine/", views.my_learning, name="my_learning"),
+    path("transcript/", views.transcript, name="transcript"),
     path("courses/<id:course_id>/enrol/", views.enrol, name="enrol"),
     path("lessons/<id:lesson_id>/complete/", views.complete, name="complete"),
     path("lessons/<id:lesson_id>/submit/", views.submit, name="submit"),

@@ -317,6 +317,14 @@ def my_learning(request):
 
 
 @login_required
+def transcript(request):
+    """The student's transcript: the ECTS credits of the modules passed and of the internships whose final report
+    was co-signed, with the total."""
+    return render(request, "courses/transcript.html", {"transcript": selectors.transcript(request.user),
+                                                       "student": request.user})
+
+
+@login_required
 @require_POST
 def enrol(request, course_id):
     course = get_object_or_404(CoursePage, pk=course_id)
@@ -460,6 +468,8 @@ def course_marks(request, course_id):
     credited = set(course.credit_records.values_list("user_id", flat=True))
     return render(request, "courses/course_marks.html", {
         "course": course, "course_title": selectors.reader_titles([course])[course.pk], "components": components, "rows": rows, "credited": credited,
+        "internship_lessons": list(LessonPage.objects.descendant_of(course).filter(validated_by_internship=True)
+                                   .values_list("title", flat=True)),
         "total_weight": sum((c.weight for c in components), Decimal(0)),
     })
 

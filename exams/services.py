@@ -332,6 +332,10 @@ def _finalise(attempt: Attempt, now=None) -> None:
     if notify:
         attempt.pass_notified_at = now or timezone.now()
     attempt.save(update_fields=["final_pct", "passed", "status", "graded_at", "pass_notified_at"])
+    if hasattr(exam, "certification"):  # the modules' "certification" component takes the result (best so far)
+        from courses import services as course_services
+
+        course_services.record_certification_result(attempt.user_id, attempt.final_pct)
     if notify:
         pk = attempt.pk
 

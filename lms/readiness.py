@@ -64,6 +64,7 @@ class ReadinessInputs:
     technical_levels: tuple[int, ...] = ()
     software_levels: tuple[int, ...] = ()
     experience_months: Decimal = ZERO
+    verified_experience_months: Decimal = ZERO  # of experience_months: internships completed on the platform
     portfolio_items: int = 0
     modules_passed: int = 0
     ects_earned: Decimal = ZERO
@@ -135,7 +136,9 @@ def component_percentages(i: ReadinessInputs) -> dict[str, tuple[Decimal, dict]]
     out["software"] = (_ratio(sum(soft_points, ZERO), TARGET_SOFTWARE), {"mastered": mastered})
 
     months = max(scoring.as_decimal(i.experience_months, "experience months"), ZERO)
-    out["experience"] = (_ratio(months, TARGET_EXPERIENCE_MONTHS), {"months": round_(months, 1)})
+    verified = min(max(scoring.as_decimal(i.verified_experience_months, "verified months"), ZERO), months)
+    out["experience"] = (_ratio(months, TARGET_EXPERIENCE_MONTHS), {"months": round_(months, 1),
+                                                                     "verified_months": round_(verified, 1)})
 
     out["portfolio"] = (_ratio(i.portfolio_items, TARGET_PORTFOLIO), {"items": max(int(i.portfolio_items), 0)})
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from badges import selectors as badges_selectors
+from careers import selectors as careers_selectors
 from courses import selectors as courses_selectors
 from exams import selectors as exams_selectors
 from lms.accounts import selectors as profile_selectors
@@ -40,13 +41,27 @@ EXPLANATIONS = {
 }
 
 
+# Where each input comes from: "verified" (a record of the platform: a module passed, an exam, a co-signed internship
+# report), "declared" (typed by the student on their profile), or "mixed" (both, the verified part said in figures).
+SOURCES = {
+    "profile": "declared", "skills": "declared", "software": "declared", "experience": "mixed",
+    "portfolio": "declared", "learning": "verified", "certifications": "verified", "network": "declared",
+}
+SOURCE_LABELS = {
+    "declared": _("Declared by you"),
+    "verified": _("Verified by the platform"),
+    "mixed": _("Declared, partly verified"),
+}
+
+
 def gather(user, today: datetime.date | None = None) -> ReadinessInputs:
     today = today or timezone.localdate()
     profile = profile_services.get_or_create_profile(user)
     data = profile_selectors.profile_data(profile)
     done = profile_selectors.completeness(data)
 
-    periods = [(i.start, i.end) for i in data.internships]
+    verified_periods = careers_selectors.completed_internship_periods(user)
+    periods = [(i.start, i.end) for i in data.internships] + verified_periods
     learning = courses_selectors.learning_summary(user)
     certs = exams_selectors.certification_summary(user)
     badges = badges_selectors.credentials_for_user(user)
@@ -59,6 +74,7 @@ def gather(user, today: datetime.date | None = None) -> ReadinessInputs:
         technical_levels=tuple(s.level for s in data.technical_skills),
         software_levels=tuple(s.level for s in data.software_skills),
         experience_months=experience_months(periods, today),
+        verified_experience_months=experience_months(verified_periods, today),
         portfolio_items=len(data.portfolio),
         modules_passed=int(learning.get("modules_passed") or 0),
         ects_earned=Decimal(learning.get("ects_earned") or 0),
@@ -81,8 +97,13 @@ def snapshot_user(user, month: datetime.date | None = None):
 
 def explained(result: ReadinessResult) -> list[dict]:
     """Components with translated labels, for templates."""
-    return [
-        {"key": c.key, "label": LABELS.get(c.key, c.label), "explanation": EXPLANATIONS.get(c.key, ""),
-         "weight": c.weight, "percent": c.percent, "points": c.points, "detail": c.detail}
-        for c in result.components
-    ]
+    rows = []
+    for c in result.components:
+        source = SOURCES.get(c.key, "declared")
+        verified_months = c.detail.get("verified_months") if c.key == "experience" else None
+        if source == "mixed" and not verified_months:
+            source = "declared"
+        rows.append({"key": c.key, "label": LABELS.get(c.key, c.label), "explanation": EXPLANATIONS.get(c.key, ""),
+                     "weight": c.weight, "percent": c.percent, "points": c.points, "detail": c.detail,
+                     "source": source, "source_label": SOURCE_LABELS[source], "verified_months": verified_months})
+    return rows

@@ -175,6 +175,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "lms.cache_backend.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}}
+# Test processes running side by side (pytest-xdist workers, each with its own Celery worker that inherits the
+# environment) share one Redis: each run and worker keeps its cache keys apart.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    CACHES["default"]["KEY_PREFIX"] = f"{os.environ.get('PYTEST_XDIST_TESTRUNUID', '')[:12]}-{os.environ['PYTEST_XDIST_WORKER']}"
 CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local",
                    "OPTIONS": {"MAX_ENTRIES": 5000}}
 
@@ -206,6 +210,7 @@ CELERY_BEAT_SCHEDULE = {
     "badges-sweep": {"task": "badges.tasks.sweep", "schedule": float(os.environ.get("BADGES_SWEEP_SECONDS", "120"))},
     "open-renewals": {"task": "partnerships.tasks.open_due_renewals", "schedule": crontab(hour=6, minute=0)},
     "recompute-matches": {"task": "careers.tasks.recompute_matches", "schedule": crontab(hour=2, minute=30)},
+    "send-outcome-surveys": {"task": "careers.tasks.send_outcome_surveys", "schedule": crontab(hour=9, minute=15)},
     "snapshot-job-readiness": {
         "task": "lms.tasks.snapshot_job_readiness",
         "schedule": crontab(day_of_month=1, hour=3, minute=0),

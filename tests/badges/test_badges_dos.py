@@ -9,6 +9,7 @@ on wall time. The rate limit answers 429 per client.
 import copy
 import itertools
 import json
+import uuid
 from math import isqrt
 
 import pytest
@@ -257,7 +258,11 @@ def rate_limits(settings):
     settings.RATELIMIT_ENABLE = True
     settings.BADGES_VERIFY_RATE = "3/m"
     settings.BADGES_VERIFY_PAGE_RATE = "4/m"
-    caches[settings.RATELIMIT_USE_CACHE].clear()
+    # Counters of this test only: clearing the shared cache would flush Redis under the other test processes (their
+    # Celery queues included), so the test gets a key prefix of its own instead (Django resets the cache handlers).
+    alias = settings.RATELIMIT_USE_CACHE
+    settings.CACHES = {**settings.CACHES, alias: {**settings.CACHES[alias], "KEY_PREFIX": f"rl-{uuid.uuid4().hex}"}}
+    assert caches[alias].key_prefix.startswith("rl-")
 
 
 def _ip(n: int) -> str:
