@@ -531,7 +531,8 @@ def verified_badges(user_ids) -> dict[int, list[dict]]:
     from badges.resolver import verify
 
     out = defaultdict(list)
-    for cred in (Credential.objects.filter(user_id__in=list(user_ids)).select_related("achievement")
+    for cred in (Credential.objects.filter(user_id__in=list(user_ids), superseded_at__isnull=True)
+                 .select_related("achievement")
                  .order_by("-issued_at")):
         report = verify(cred.signed_json)
         out[cred.user_id].append({"credential": cred, "name": cred.achievement.text("name"),
