@@ -12,7 +12,7 @@ PORT ?= 8000
 # the served address unless given.
 PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test test-services test-e2e install migrate seed messages bench clean chromium
+.PHONY: run test test-services test-faults test-e2e install migrate seed messages bench clean chromium
 
 $(VENV)/.installed: pyproject.toml requirements.lock requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -65,6 +65,10 @@ test: install chromium
 ## Same suite against PostgreSQL and Redis with a real Celery worker, services tests included.
 test-services: install
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(PY) -m pytest -n 2 -q -m "not e2e"
+
+## Fault injection only (worker killed, Redis down, PostgreSQL cut, backup/restore): README "Reliability".
+test-faults: install
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(PY) -m pytest -q -s -m services tests/faults
 
 test-e2e: install chromium
 	$(PY) -m pytest -q -m e2e

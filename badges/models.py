@@ -255,13 +255,22 @@ class Credential(models.Model):
     revocation_reason = models.CharField(max_length=300, blank=True)
     revocation_reason_fr = models.CharField(_("revocation reason (French)"), max_length=300, blank=True)
     privacy = models.CharField(max_length=10, choices=Privacy.choices, default=Privacy.FULL)
+    # The bulk job that issued it: one credential per recipient of a job (a re-run or a redelivered task after a
+    # worker was killed finds it instead of issuing a second one).
+    bulk_job = models.ForeignKey("BulkIssuance", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The holder's e-mail: due (``email_pending``) from the issuing transaction on, claimed (``email_claimed_at``)
+    # just before it is handed to the mail server, done after (``email_sent_at``). A due e-mail nobody sent (the
+    # worker killed, the queue down) or whose claim is old is sent by the sweep (badges.services.sweep).
+    email_pending = models.BooleanField(default=False)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
     # Re-issuance after a key compromise: the re-issue ``replaces`` the credential it supersedes (same achievement,
     # dates and status entry, signed by another key); the superseded one keeps its row, its page says so.
     replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="replaced_by")
     superseded_at = models.DateTimeField(null=True, blank=True)
     reissue_notified_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["email_pending", "email_claimed_at", "email_sent_at"])
 
     class Meta:
         ordering = ["-issued_at"]
@@ -269,6 +278,7 @@ class Credential(models.Model):
             # a superseded credential shares its status entry with its re-issue
             models.UniqueConstraint(fields=["status_list", "status_index"], name="badges_unique_status_entry",
                                     condition=models.Q(superseded_at__isnull=True)),
+            models.UniqueConstraint(fields=["bulk_job", "user"], name="badges_one_credential_per_bulk_recipient"),
         ]
 
     def __str__(self):
@@ -330,6 +340,9 @@ class BulkIssuance(models.Model):
     failed = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moved on by the running task after each recipient: a job RUNNING with an old heartbeat lost its worker, and
+    # the sweep (badges.services.sweep) runs it again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

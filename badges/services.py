@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -616,15 +616,17 @@ def issue_credential(
     user, achievement: Achievement, *, attempt_id: int | None = None, score=None, narrative: str = "",
     narrative_fr: str = "", evidence: list | None = None, issued_by=None, valid_from: datetime | None = None,
     valid_until: datetime | None = None, extra: dict | None = None, notify: bool = True,
-    credits_earned: Decimal | None = None,
+    credits_earned: Decimal | None = None, bulk_job_id: int | None = None,
 ) -> IssueResult:
     """Sign and store an OpenBadgeCredential. Idempotent per attempt: a second call for the same
-    attempt returns the existing credential (unique key on the attempt is the backstop). ``narrative`` is signed
-    (the assessment's evidence); ``narrative_fr``, its French version for French readers, is not."""
-    if attempt_id is not None:
-        existing = Credential.objects.filter(attempt_id=attempt_id).first()
-        if existing:
-            return IssueResult(existing, False)
+    attempt returns the existing credential (unique key on the attempt is the backstop), and per recipient of a bulk
+    job (``bulk_job_id``: unique key on the job and the user). ``narrative`` is signed (the assessment's evidence);
+    ``narrative_fr``, its French version for French readers, is not. ``notify``: the holder's e-mail is due from the
+    insert on and sent after the commit; if that does not happen (a worker killed, the mail server down), ``sweep``
+    sends it."""
+    existing = _existing(attempt_id, bulk_job_id, user)
+    if existing:
+        return IssueResult(existing, False)
     if not user.email:
         raise IssuanceError(_("The recipient has no e-mail address."))
     now = timezone.now().replace(microsecond=0)
@@ -637,7 +639,7 @@ def issue_credential(
         cred = Credential(user=user, achievement=achievement, attempt_id=attempt_id, signing_key=key,
                           status_list=sl, status_index=index, narrative=narrative, narrative_fr=narrative_fr,
                           score=score, valid_from=valid_from, valid_until=valid_until, issued_by=issued_by,
-                          credits_earned=credits_earned)
+                          credits_earned=credits_earned, bulk_job_id=bulk_job_id, email_pending=notify)
         doc = build_credential_document(
             credential_id=cred.id, achievement=achievement, email=user.email, valid_from=valid_from,
             valid_until=valid_until, status_list=sl, status_index=index, narrative=narrative,
@@ -648,10 +650,11 @@ def issue_credential(
                 cred.save(force_insert=True)
             break
         except IntegrityError:
-            if attempt_id is not None:
-                existing = Credential.objects.filter(attempt_id=attempt_id).first()
-                if existing:
-                    return IssueResult(existing, False)
+            # Issued by another process meanwhile (a task redelivered after its worker was lost, a sweep): the
+            # status entry reserved above is simply never used.
+            existing = _existing(attempt_id, bulk_job_id, user)
+            if existing:
+                return IssueResult(existing, False)
             taken = Credential.objects.filter(status_list=sl, status_index=index).exists()
             if not taken or attempt_no == STATUS_ENTRY_TRIES - 1:
                 raise
@@ -659,8 +662,16 @@ def issue_credential(
             # signed anew since the index is in the signed document.
             log.warning("status entry %s#%s already taken, drawing another", sl.number, index)
     if notify:
-        transaction.on_commit(lambda: notify_holder(cred.pk))
+        transaction.on_commit(lambda: notify_holder(cred.pk, only_if_due=True))
     return IssueResult(cred, True)
+
+
+def _existing(attempt_id, bulk_job_id, user) -> Credential | None:
+    if attempt_id is not None:
+        return Credential.objects.filter(attempt_id=attempt_id).first()
+    if bulk_job_id is not None:
+        return Credential.objects.filter(bulk_job_id=bulk_job_id, user=user).first()
+    return None
 
 
 def recipient_language(user) -> str:
@@ -669,12 +680,25 @@ def recipient_language(user) -> str:
     return lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def notify_holder(credential_pk) -> None:
+def email_claim_timeout() -> timedelta:
+    """How long a claimed e-mail may stay unsent before the sweep takes it over (its sender was lost)."""
+    return timedelta(seconds=getattr(settings, "BADGES_EMAIL_CLAIM_TIMEOUT_SECONDS", 600))
+
+
+def notify_holder(credential_pk, *, only_if_due: bool = False) -> bool:
     """E-mail the holder their new badge, in their preferred language: the achievement's name as the credential
-    signed it (its French version for a French reader), the links to their badge page and to the public page."""
+    signed it (its French version for a French reader), the links to their badge page and to the public page.
+
+    ``only_if_due`` (after an issuance, the sweep): only if the e-mail is still due and nobody else is sending it,
+    claimed by one UPDATE first, so two senders (a task redelivered, the sweep) never both send it. True if sent."""
+    if only_if_due:
+        now = timezone.now()
+        free = Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - email_claim_timeout())
+        if not Credential.objects.filter(free, pk=credential_pk, email_pending=True).update(email_claimed_at=now):
+            return False
     cred = Credential.objects.select_related("user", "achievement").filter(pk=credential_pk).first()
     if cred is None:
-        return
+        return False
     from django.urls import reverse
     from django.utils.formats import date_format
 
@@ -697,7 +721,11 @@ def notify_holder(credential_pk) -> None:
     try:
         send_mail(subject, body, None, [cred.user.email])
     except Exception:  # noqa: BLE001 - a mail outage must not undo an issued credential
-        log.exception("badge e-mail to %s failed", cred.user.pk)
+        log.exception("badge e-mail to %s failed (the sweep tries again)", cred.user.pk)
+        Credential.objects.filter(pk=cred.pk).update(email_claimed_at=None)
+        return False
+    Credential.objects.filter(pk=cred.pk).update(email_pending=False, email_sent_at=timezone.now())
+    return True
 
 
 @transaction.atomic
@@ -1054,8 +1082,10 @@ def start_bulk_issuance(*, achievement: Achievement, recipients: list[dict], cre
     job = BulkIssuance.objects.create(achievement=achievement, recipients=recipients, created_by=created_by,
                                       cohort_id=cohort_id, total=len(recipients))
     from badges.tasks import run_bulk_issuance
+    from lms.queue import enqueue
 
-    transaction.on_commit(lambda: run_bulk_issuance.delay(job.pk))
+    # Not enqueued (the broker down): the job stays pending and the sweep runs it.
+    transaction.on_commit(lambda: enqueue(run_bulk_issuance, job.pk))
     return job
 
 
@@ -1092,35 +1122,93 @@ def _badge_png(ach: Achievement) -> bytes:
     return _BADGE_PNG_CACHE[key]
 
 
+def _files_stored(cred_pk) -> bool:
+    from django.core.files.storage import default_storage
+
+    return all(default_storage.exists(f"badges/{cred_pk}/{name}") for name in ("badge.png", "qr.png"))
+
+
 def run_bulk(job_id: int) -> BulkIssuance:
-    """Issue one credential per recipient without one yet (idempotent: a re-run skips them)."""
+    """Issue one credential per recipient without one yet. Safe to run again, and even twice at once (a task
+    redelivered after its worker was killed, the sweep): a recipient the job already issued to counts as issued
+    (its files are stored again if the worker died before), one holding the achievement otherwise is skipped, and
+    the unique key on (job, user) stops a second credential. The counters are recounted from the rows."""
     from django.contrib.auth import get_user_model
-    from django.db.models import F
 
     job = BulkIssuance.objects.select_related("achievement", "created_by").get(pk=job_id)
     if job.status == BulkIssuance.Status.DONE:
         return job
-    BulkIssuance.objects.filter(pk=job.pk).update(status=BulkIssuance.Status.RUNNING, issued=0, skipped=0, failed=0,
-                                                   errors=[])
+    BulkIssuance.objects.filter(pk=job.pk).update(status=BulkIssuance.Status.RUNNING, heartbeat_at=timezone.now())
     users = get_user_model().objects.in_bulk([r["user_id"] for r in job.recipients])
-    already = set(Credential.objects.filter(achievement=job.achievement, revoked_at__isnull=True,
-                                            user_id__in=list(users)).values_list("user_id", flat=True))
-    errors = []
+    from_job = set(Credential.objects.filter(bulk_job=job).values_list("user_id", flat=True))
+    elsewhere = set(Credential.objects.filter(achievement=job.achievement, revoked_at__isnull=True,
+                                              user_id__in=list(users)).exclude(bulk_job=job)
+                    .values_list("user_id", flat=True))
+    issued = skipped = failed = 0
+    errors, seen = [], set()
     for r in job.recipients:
         user = users.get(r["user_id"])
-        if user is None or user.pk in already:
-            BulkIssuance.objects.filter(pk=job.pk).update(skipped=F("skipped") + 1)
-            continue
-        try:
-            cred = issue_credential(user, job.achievement, narrative=r.get("narrative", ""),
-                                    issued_by=job.created_by).credential
-            store_files(cred)
-            already.add(user.pk)
-            BulkIssuance.objects.filter(pk=job.pk).update(issued=F("issued") + 1)
-        except Exception as exc:  # noqa: BLE001 - one failure must not stop the cohort
-            log.exception("bulk issuance %s: user %s", job.pk, r.get("user_id"))
-            errors.append({"user_id": r.get("user_id"), "error": str(exc)[:200]})
-            BulkIssuance.objects.filter(pk=job.pk).update(failed=F("failed") + 1, errors=errors)
+        if user is None or user.pk in seen or user.pk in elsewhere:
+            skipped += 1
+        else:
+            try:
+                result = issue_credential(user, job.achievement, narrative=r.get("narrative", ""),
+                                          issued_by=job.created_by, bulk_job_id=job.pk)
+                if result.created or not _files_stored(result.credential.pk):
+                    store_files(result.credential)
+                issued += 1
+            except Exception as exc:  # noqa: BLE001 - one failure must not stop the cohort
+                log.exception("bulk issuance %s: user %s", job.pk, r.get("user_id"))
+                errors.append({"user_id": r.get("user_id"), "error": str(exc)[:200]})
+                failed += 1
+        if user is not None:
+            seen.add(user.pk)
+        BulkIssuance.objects.filter(pk=job.pk).update(issued=issued, skipped=skipped, failed=failed, errors=errors,
+                                                       heartbeat_at=timezone.now())
     BulkIssuance.objects.filter(pk=job.pk).update(status=BulkIssuance.Status.DONE, finished_at=timezone.now())
     job.refresh_from_db()
     return job
+
+
+# ------------------------------------------------------------------------------------ sweep
+def sweep_grace() -> timedelta:
+    """How old a piece of unfinished work must be before the sweep takes it over (its task had time to run)."""
+    return timedelta(seconds=getattr(settings, "BADGES_SWEEP_GRACE_SECONDS", 120))
+
+
+def sweep(now=None, limit: int = 200) -> dict:
+    """Finish what a lost task left undone, once (every step is idempotent; Celery beat runs this every
+    BADGES_SWEEP_SECONDS): a passed certification attempt without its credential (the issuance task never enqueued,
+    Redis down; or its worker killed), a holder's e-mail still due, a bulk job whose worker stopped moving it.
+    Only work older than ``sweep_grace()`` is taken, so the normal path has time to do it first."""
+    from exams.models import Attempt
+
+    from badges.tasks import run_bulk_issuance
+    from lms.queue import enqueue
+
+    now = now or timezone.now()
+    cutoff = now - sweep_grace()
+    done = {"credentials": 0, "emails": 0, "bulk_jobs": 0}
+    attempts = list(Attempt.objects.filter(passed=True, pass_notified_at__lt=cutoff, badge_credential__isnull=True,
+                                           exam__certification__isnull=False)
+                    .order_by("pk").values_list("pk", flat=True)[:limit])
+    for attempt_id in attempts:
+        try:
+            result = issue_for_attempt(attempt_id)
+            done["credentials"] += bool(result and result.created)
+        except Exception:  # noqa: BLE001 - one failure must not stop the sweep; the next sweep tries again
+            log.exception("sweep: issuance for attempt %s", attempt_id)
+    due = (Credential.objects.filter(email_pending=True, issued_at__lt=cutoff)
+           .filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - email_claim_timeout()))
+           .order_by("issued_at").values_list("pk", flat=True)[:limit])
+    for pk in list(due):
+        done["emails"] += notify_holder(pk, only_if_due=True)
+    stale = (BulkIssuance.objects.filter(status__in=[BulkIssuance.Status.PENDING, BulkIssuance.Status.RUNNING])
+             .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)))
+    for job_id in list(stale.values_list("pk", flat=True)[:limit]):
+        # Moved on now, so that the next sweep does not enqueue it again before the task starts.
+        BulkIssuance.objects.filter(pk=job_id).update(heartbeat_at=now)
+        done["bulk_jobs"] += enqueue(run_bulk_issuance, job_id)
+    if any(done.values()):
+        log.warning("sweep finished lost work: %s", done)
+    return done

@@ -514,7 +514,10 @@ def _enqueue(task_name: str, *args) -> None:
         importlib.import_module(task_name.rsplit(".", 1)[0])  # registers the task (Celery discovers lazily)
         app.tasks[task_name].apply(args=args, throw=True)
     else:
-        app.send_task(task_name, args=args)
+        from lms.queue import enqueue
+
+        # Redis down: logged, not retried (no sweep for these notifications yet: README "Reliability").
+        enqueue(task_name, *args)
 
 
 def _notify_status(application_id: int) -> None:

@@ -4,7 +4,7 @@ Each app contributes a `router` in its `api.py`; they are mounted here."""
 from datetime import datetime
 
 from django.contrib.auth import authenticate
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Swagger
@@ -13,7 +13,7 @@ from ninja.security import HttpBearer, django_auth
 
 from lms.accounts.models import ApiToken
 from lms.converters import Id
-from lms.db_contention import contention_response, is_contention
+from lms.db_contention import contention_response, is_retryable
 
 
 def _token_sql() -> str:
@@ -204,11 +204,13 @@ def invalid_input(request, exc: ValidationError):
 
 
 @api.exception_handler(OperationalError)
-def database_error(request, exc: OperationalError):
-    """A busy database (SQLite's "database is locked") is a 503 with Retry-After and a clear message, as
-    for the pages (lms/db_contention.py); any other database error stays an error."""
-    if is_contention(exc):
-        return contention_response(request)
+@api.exception_handler(InterfaceError)
+def database_error(request, exc):
+    """A busy database (SQLite's "database is locked") or one out of reach (PostgreSQL restarting) is a 503 with
+    Retry-After and a clear message, as for the pages (lms/db_contention.py); any other database error stays an
+    error."""
+    if is_retryable(exc):
+        return contention_response(request, exc)
     raise exc
 
 

@@ -6,6 +6,8 @@ network round trip) under keys that carry the version. Whatever changes the unde
 version (from a signal receiver), which makes every process's copies unreachable at once; a TTL is the
 backstop. Nothing here imports an app: lms.accounts and courses both build on it.
 """
+import secrets
+
 from django.core.cache import cache
 from django.db import transaction
 
@@ -22,7 +24,12 @@ def register(version_key: str) -> str:
 
 
 def version(version_key: str, request=None) -> int:
-    """The current version; with a request, every declared version is read at once, then remembered."""
+    """The current version; with a request, every declared version is read at once, then remembered.
+
+    While the shared cache is down (lms/cache_backend.py: ``degraded``) a bump cannot reach the other processes:
+    each read then gets a version of its own, so nothing cached earlier is served and the database answers."""
+    if getattr(cache, "degraded", False):
+        return -secrets.randbits(62) - 1
     if request is None:
         return cache.get(version_key, 0)
     memo = getattr(request, "_cache_versions", None)

@@ -7,13 +7,19 @@ The embedded SQLite database lets one writer at a time; the settings make writer
 - `ContentionMiddleware` (and the API's exception handler, lms/api.py) answer what is left with a 503, a
   `Retry-After` header and a clear message, JSON for the API and a page for people, so that the exam page
   tells the student the server is busy rather than blaming their connection.
-PostgreSQL's lock timeouts are not mapped here: they are not expected in normal use.
+
+The same answer covers a database that is unreachable for a moment (PostgreSQL restarted, failed over, the network
+cut): `OperationalError` / `InterfaceError` from a server database is `is_unavailable`, answered with a 503 and
+`Retry-After: UNAVAILABLE_RETRY_AFTER_SECONDS`. The transaction the request was in is rolled back by the server,
+so nothing is half-written; Django drops the broken connection at the end of the request and, with
+CONN_HEALTH_CHECKS, checks a kept one before reusing it, so service resumes by itself when the database is back.
+On SQLite, other `OperationalError`s (no such table…) are bugs and stay 500s.
 """
 import logging
 import sys
 import time
 
-from django.db import OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -22,12 +28,25 @@ log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 RETRY_AFTER_SECONDS = 2
+UNAVAILABLE_RETRY_AFTER_SECONDS = 5
 # SQLite's messages for SQLITE_BUSY / SQLITE_LOCKED.
 _CONTENTION_MESSAGES = ("database is locked", "database table is locked", "database schema is locked")
 
 
 def is_contention(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError) and any(m in str(exc).lower() for m in _CONTENTION_MESSAGES)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """The database server could not be reached or dropped the connection (never true for SQLite's errors)."""
+    if isinstance(exc, InterfaceError):
+        return True
+    return isinstance(exc, OperationalError) and connection.vendor != "sqlite"
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """A database error that is a "try again shortly" (503), not a defect (500)."""
+    return is_contention(exc) or is_unavailable(exc)
 
 
 def retry_on_contention(fn, *args, attempts: int = 3, pause: float = 0.2, **kwargs):
@@ -50,20 +69,28 @@ def busy_message() -> str:
              "try again in a few seconds.")
 
 
-def contention_response(request) -> HttpResponse:
-    """503 with Retry-After. Built without touching the database (no context processors): it is busy."""
-    message = busy_message()
+def unavailable_message() -> str:
+    return _("The database is unavailable for a moment. Nothing was saved by this request and nothing is lost: "
+             "try again in a few seconds.")
+
+
+def contention_response(request, exc: BaseException | None = None) -> HttpResponse:
+    """503 with Retry-After. Built without touching the database (no context processors): it is busy or away."""
+    unavailable = exc is not None and not is_contention(exc) and is_unavailable(exc)
+    message = unavailable_message() if unavailable else busy_message()
+    retry_after = UNAVAILABLE_RETRY_AFTER_SECONDS if unavailable else RETRY_AFTER_SECONDS
     if request.path_info.startswith(API_PREFIX):
-        response = JsonResponse({"detail": message, "retry_after": RETRY_AFTER_SECONDS}, status=503,
+        response = JsonResponse({"detail": message, "retry_after": retry_after}, status=503,
                                 json_dumps_params={"ensure_ascii": False})
     else:
         response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Retry-After"] = str(retry_after)
     return response
 
 
 class ContentionMiddleware:
-    """Turns `OperationalError: database is locked` raised by a view into the 503 above."""
+    """Turns `OperationalError: database is locked` raised by a view, or a database out of reach, into the 503
+    above."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -72,9 +99,9 @@ class ContentionMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if is_contention(exception):
-            log.warning("database busy: 503 for %s %s", request.method, request.path)
-            return contention_response(request)
+        if is_retryable(exception):
+            log.warning("database busy or unavailable (%s): 503 for %s %s", exception, request.method, request.path)
+            return contention_response(request, exception)
         return None
 
 
@@ -85,6 +112,6 @@ def server_error(request, *args, **kwargs):
     from django.views.defaults import server_error as default_server_error
 
     exc = sys.exc_info()[1]
-    if exc is not None and is_contention(exc):
-        return contention_response(request)
+    if exc is not None and is_retryable(exc):
+        return contention_response(request, exc)
     return default_server_error(request, *args, **kwargs)

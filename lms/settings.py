@@ -136,7 +136,9 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------
 SQLITE_BUSY_TIMEOUT_SECONDS = 20
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # CONN_HEALTH_CHECKS: a persistent connection is checked before a request reuses it, so that after a database
+    # restart the next request reconnects instead of failing on the dead connection (README "Reliability").
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # SQLite for concurrent use (several gunicorn workers or threads writing at once):
@@ -169,7 +171,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # for values whose key carries a version read from "default" on each request (courses/page_cache.py,
 # lms/accounts/roles.py): a bump in any process makes every process's local copies unreachable at once.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis down: each process's memory stands in (lms/cache_backend.py), pages still render.
+    CACHES = {"default": {"BACKEND": "lms.cache_backend.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}}
 # Test processes running side by side (pytest-xdist workers, each with its own Celery worker that inherits the
@@ -187,12 +190,24 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that died (SIGKILL, a lost machine) is delivered again after this many seconds (Redis
+# transport's visibility timeout); every task is idempotent, so a redelivery of one still running is harmless.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
     "close-expired-attempts": {"task": "exams.tasks.close_expired_attempts", "schedule": 60.0},
+    # Work a lost task left undone (badges.services.sweep): issuance on pass, holders' e-mails, bulk jobs.
+    "badges-sweep": {"task": "badges.tasks.sweep", "schedule": float(os.environ.get("BADGES_SWEEP_SECONDS", "120"))},
     # the re-issuance after a key compromise, resumed if a worker lost it (a no-op query otherwise)
     "reissue-compromised": {"task": "badges.tasks.reissue_compromised", "schedule": 300.0},
     "open-renewals": {"task": "partnerships.tasks.open_due_renewals", "schedule": crontab(hour=6, minute=0)},
@@ -262,6 +277,8 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 # Reverse proxies in front of the platform whose X-Forwarded-For is trusted (one in production by default).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
+# Sessions in the database, not in Redis: a Redis outage signs nobody out (README "Reliability").
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -309,6 +326,10 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- E-mail ---------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # the file-based backend's folder
+# The sweep takes over work older than this (its task had time to run) and e-mails claimed longer ago than this.
+BADGES_SWEEP_GRACE_SECONDS = int(os.environ.get("BADGES_SWEEP_GRACE_SECONDS", "120"))
+BADGES_EMAIL_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("BADGES_EMAIL_CLAIM_TIMEOUT_SECONDS", "600"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Flow Stage Academy <academy@flowstage.example>")
 
 # --- Security (production) ------------------------------------------------------

@@ -111,7 +111,9 @@ def open_renewal(partnership, *, today=None, by=None):
 def _enqueue_renewal_notice(partnership_id):
     from .tasks import notify_renewal_due
 
-    notify_renewal_due.delay(partnership_id)
+    from lms.queue import enqueue
+
+    enqueue(notify_renewal_due, partnership_id)  # Redis down: logged, not retried (README "Reliability")
 
 
 @transaction.atomic
@@ -343,7 +345,9 @@ def invite_to_cohort(cohort: Cohort, rows: list[Row], *, by=None) -> int:
 def _enqueue_invitations(invitation_ids):
     from .tasks import send_cohort_invitations
 
-    send_cohort_invitations.delay(invitation_ids)
+    from lms.queue import enqueue
+
+    enqueue(send_cohort_invitations, invitation_ids)  # Redis down: logged, not retried (README "Reliability")
 
 
 @transaction.atomic
