@@ -7,6 +7,7 @@ memberships are get_or_create, courses/marks are only added when missing, random
 """
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
