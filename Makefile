@@ -20,7 +20,17 @@ $(VENV)/.installed: pyproject.toml requirements.lock requirements-dev.txt
 	$(PIP) install -q -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+## The independent JavaScript verifier of the slow tests (tests/badges/node: Digital Bazaar's libraries, pinned by
+## its package-lock.json), installed into var/node_verifier only when Node.js and npm are present.
+NODE_VERIFIER := var/node_verifier
+$(NODE_VERIFIER)/.installed: tests/badges/node/package.json tests/badges/node/package-lock.json
+	@if command -v node >/dev/null && command -v npm >/dev/null; then \
+	  mkdir -p $(NODE_VERIFIER) && cp tests/badges/node/package.json tests/badges/node/package-lock.json tests/badges/node/verify.mjs $(NODE_VERIFIER)/ \
+	  && (cd $(NODE_VERIFIER) && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline >/dev/null) \
+	  && sha256sum < tests/badges/node/package-lock.json | cut -d' ' -f1 | tr -d '\n' > $@; \
+	else echo "!! node/npm missing: the independent JS verifier tests (slow) will be skipped"; fi
+
+install: $(VENV)/.installed $(NODE_VERIFIER)/.installed
 
 migrate: install
 	$(PY) manage.py migrate --noinput

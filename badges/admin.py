@@ -1,8 +1,13 @@
 """Django admin: the issuer profile, achievements and skills are edited here; keys, credentials and status
 lists are read-only (they change only through badges.services: rotation, issuance, revocation)."""
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from badges import services
 from badges.models import Achievement, BulkIssuance, Credential, Issuer, SigningKey, Skill, StatusList
 
 
@@ -48,10 +53,41 @@ class SkillAdmin(SimpleHistoryAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class CompromiseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    since = forms.DateTimeField(label=_("Compromised from"), required=False,
+                                help_text=_("Leave empty for now. What the key signed is re-issued either way."))
+
+
 @admin.register(SigningKey)
 class SigningKeyAdmin(ReadOnlyAdmin):
-    list_display = ("number", "status", "created_at", "retired_at", "revoked_from")
+    list_display = ("number", "status", "published_at", "usable_from", "retired_at", "revoked_from",
+                    "revocation_reason")
     exclude = ("encrypted_private_key",)
+    actions = ["declare_compromised"]
+
+    def has_compromise_permission(self, request):
+        return request.user.is_superuser or request.user.has_perm("badges.change_signingkey")
+
+    @admin.action(description=_("Declare compromised (re-issue what it signed)"), permissions=["compromise"])
+    def declare_compromised(self, request, queryset):
+        form = CompromiseForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for key in queryset:
+                try:
+                    services.declare_key_compromised(key, reason=form.cleaned_data["reason"],
+                                                     compromised_from=form.cleaned_data["since"], by=request.user)
+                except services.IssuanceError as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
+                    return None
+            self.message_user(request, _("%(keys)s declared compromised: out of the DID document's assertionMethod; "
+                                         "what they signed is being re-issued and the holders told.")
+                              % {"keys": ", ".join(k.fragment for k in queryset)}, messages.SUCCESS)
+            return None
+        return TemplateResponse(request, "admin/badges/signingkey/declare_compromised.html", {
+            **self.admin_site.each_context(request), "title": _("Declare keys compromised"), "form": form,
+            "keys": queryset, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME, "opts": self.model._meta,
+        })
 
 
 @admin.register(Credential)

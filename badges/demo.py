@@ -1,6 +1,7 @@
 """Demo data of the badges app (idempotent): issuer and key, the "Audio Engineer — Flow Stage Ready"
 achievement, a credential for every passed certification attempt (Lucas Martin), one revoked
-credential and one expired credential."""
+credential, one expired credential, and the credential of a passed course module (Lucas Martin, with its ECTS
+credits)."""
 import json
 from datetime import timedelta
 
@@ -79,10 +80,8 @@ def _backdate(cred: Credential, when) -> None:
     doc = json.loads(cred.signed_json)
     doc.pop("proof", None)
     key = cred.signing_key
-    signed = signing.sign_document(doc, services.private_key(key), verification_method=services.key_id(key),
-                                   created=services.xsd(when))
     Credential.objects.filter(pk=cred.pk).update(
-        signed_json=json.dumps(signed, ensure_ascii=False, separators=(",", ":")), issued_at=when)
+        signed_json=services.sign_credential(doc, key, created=services.xsd(when)), issued_at=when)
 
 
 def _align_skills(audio: Achievement, lighting: Achievement) -> None:
@@ -98,6 +97,36 @@ def _align_skills(audio: Achievement, lighting: Achievement) -> None:
         audio.skills.add(sound)
     if not lighting.skills.filter(pk=light.pk).exists():
         lighting.skills.add(light)
+
+
+MODULE_CODE = "IM-4.0"  # the cohort's curriculum module (courses demo), passed by Lucas Martin
+MODULE_MARKS = {"continuous": "15", "project": "14", "certification": "16"}  # /20 each: a pass
+
+
+def _passed_module_credential() -> Credential | None:
+    """Lucas Martin passes the cohort's module "Music Industry 4.0" (his marks entered by the demo teacher):
+    courses writes his ECTS credits and announces the pass; badges issues the module's credential (here too, in
+    case the issuance task runs elsewhere: the service is idempotent). None without the courses demo."""
+    from courses import services as course_services
+    from courses.models import CoursePage, CreditRecord, Enrolment
+    from lms.accounts.models import User
+
+    lucas = User.objects.filter(email=DEMO_CANDIDATES[0]).first()
+    teacher = User.objects.filter(email="teacher@demo.flowstage.test").first()
+    module = CoursePage.objects.filter(code=MODULE_CODE, locale__language_code="fr").first()
+    if lucas is None or teacher is None or module is None:
+        return None
+    enrolment = Enrolment.objects.filter(user=lucas, course=module).first()
+    if enrolment is None:
+        return None
+    components = {c.key for c in module.assessment_components.all()}
+    if not CreditRecord.objects.filter(user=lucas, course=module).exists():
+        for key, mark in MODULE_MARKS.items():
+            if key in components:
+                course_services.set_component_mark(enrolment, key, mark, "twenty", teacher)
+    record = CreditRecord.objects.filter(user=lucas, course=module).first()
+    result = services.issue_for_module(record.pk) if record else None
+    return result.credential if result else None
 
 
 def seed(out):
@@ -141,11 +170,12 @@ def seed(out):
     Credential.objects.filter(revocation_reason=REVOKED_REASON, revocation_reason_fr="").update(
         revocation_reason_fr=REVOKED_REASON_FR)
     for cred in Credential.objects.filter(narrative__in=[EXPIRED_NARRATIVE, OLD_EXPIRED_NARRATIVE]):
-        created = services.parse_xsd(json.loads(cred.signed_json).get("proof", {}).get("created"))
+        created = services.parse_xsd((signing.single_proof(json.loads(cred.signed_json)) or {}).get("created"))
         if cred.issued_at > cred.valid_from + timedelta(days=1) or (created and created > cred.valid_from
                                                                     + timedelta(days=1)):
             _backdate(cred, cred.valid_from)
     _align_skills(audio, _lighting_achievement())
+    module_cred = _passed_module_credential()
 
     # A demo database seeded on another address (make run PORT=…): its credentials are re-signed for this one,
     # so the demo's badges verify where it runs.
@@ -153,4 +183,6 @@ def seed(out):
     if rebased:
         out.write(f"  badges: {rebased} credentials re-signed for {services.base_url()}\n")
     out.write(f"  badges: issuer {services.issuer_did()}, {Credential.objects.count()} credentials "
-              f"({issued} new), key-{services.active_key().number} active")
+              f"({issued} new), key-{services.active_key().number} active"
+              + (f", module {module_cred.achievement.slug} ({module_cred.credits_earned} ECTS) passed by "
+                 f"{module_cred.user.email}" if module_cred is not None else ""))

@@ -12,7 +12,7 @@ from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -35,16 +35,24 @@ class Issuer(models.Model):
 
 
 class SigningKey(models.Model):
+    """An Ed25519 key of the issuer (``badges.keyrules`` states its lifecycle). Pending: published in the DID
+    document, not signing yet (until ``usable_from``). Active: signs. Retired: replaced by a planned rotation, still
+    verifies what it signed. Revoked: declared compromised from ``revoked_from`` (``revocation_reason``), out of the
+    DID document's ``assertionMethod``; what it signed is re-issued with the signing key."""
+
     class Status(models.TextChoices):
+        PENDING = "pending", _("Pending (published, not signing yet)")
         ACTIVE = "active", _("Active")
         RETIRED = "retired", _("Retired")
-        REVOKED = "revoked", _("Revoked")
+        REVOKED = "revoked", _("Compromised")
 
     number = models.PositiveIntegerField(unique=True)  # the N of did:web:…#key-N
     public_key_multibase = models.CharField(max_length=100, unique=True)
     encrypted_private_key = models.TextField()  # badges.signing.encrypt_private_key, aad = key id
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(_("published in the DID document"), default=timezone.now)
+    usable_from = models.DateTimeField(_("signs from"), default=timezone.now)
     retired_at = models.DateTimeField(null=True, blank=True)
     revoked_from = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.CharField(max_length=300, blank=True)
@@ -119,6 +127,13 @@ class Achievement(models.Model):
     name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
     description_fr = models.TextField(_("description (French)"), blank=True)
     criteria_narrative_fr = models.TextField(_("criteria (French)"), blank=True)
+    # A course module's achievement (issued when the module is passed, with its ECTS credits), instead of a
+    # certification's. badges may import courses (DESIGN §2).
+    course = models.OneToOneField("courses.CoursePage", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="badge_achievement")
+    # ``creditsAvailable`` of the signed achievement (ECTS); a credential of it signs ``creditsEarned``.
+    credits_available = models.DecimalField(_("ECTS credits"), max_digits=4, decimal_places=1, null=True,
+                                            blank=True)
     achievement_type = models.CharField(max_length=40, default="Certification")
     tags = models.JSONField(default=list, blank=True)
     skills = models.ManyToManyField(Skill, blank=True, related_name="achievements", verbose_name=_("skills"))
@@ -172,7 +187,13 @@ class StatusList(models.Model):
     purpose = models.CharField(max_length=20, default="revocation")
     size = models.PositiveIntegerField(default=131_072)
     bits = models.BinaryField()
+    # How many entries are allocated (the name is from when they were handed out in sequence); the list is full
+    # when it reaches ``size`` and the next credential rolls to a new list.
     next_index = models.PositiveIntegerField(default=0)
+    # Which entries are allocated, one bit each (statuslist's layout): an entry is drawn at random among the clear
+    # ones under the row lock (services.allocate_status_entry). Empty on a list from before random allocation:
+    # its first ``next_index`` entries are the allocated ones.
+    allocated = models.BinaryField(default=b"", blank=True)
     signed_json = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -222,6 +243,8 @@ class Credential(models.Model):
     narrative = models.TextField(blank=True)  # signed as the "Assessment" evidence's narrative
     narrative_fr = models.TextField(_("evidence (French)"), blank=True)  # its French version, never signed
     score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    credits_earned = models.DecimalField(_("ECTS credits earned"), max_digits=4, decimal_places=1, null=True,
+                                         blank=True)  # signed as the subject's ``creditsEarned`` (module credentials)
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField(null=True, blank=True)
     issued_at = models.DateTimeField(auto_now_add=True)
@@ -232,12 +255,20 @@ class Credential(models.Model):
     revocation_reason = models.CharField(max_length=300, blank=True)
     revocation_reason_fr = models.CharField(_("revocation reason (French)"), max_length=300, blank=True)
     privacy = models.CharField(max_length=10, choices=Privacy.choices, default=Privacy.FULL)
+    # Re-issuance after a key compromise: the re-issue ``replaces`` the credential it supersedes (same achievement,
+    # dates and status entry, signed by another key); the superseded one keeps its row, its page says so.
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="replaced_by")
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    reissue_notified_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-issued_at"]
         constraints = [
-            models.UniqueConstraint(fields=["status_list", "status_index"], name="badges_unique_status_entry"),
+            # a superseded credential shares its status entry with its re-issue
+            models.UniqueConstraint(fields=["status_list", "status_index"], name="badges_unique_status_entry",
+                                    condition=models.Q(superseded_at__isnull=True)),
         ]
 
     def __str__(self):

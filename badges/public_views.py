@@ -1,15 +1,18 @@
 """Language-neutral machine-readable documents: DID document, issuer profile, status lists,
 credential and achievement JSON, badge images, and the short verification link."""
+from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from badges import media, services
+from badges import media, negotiation, services
 from badges.contexts import OB_V3P0, VC_V2
 from badges.models import Achievement, Credential, Skill, StatusList
+from lms.throttle import rate_limit_message, rate_limited
 
 LD_JSON = "application/ld+json"
 
@@ -22,11 +25,13 @@ def _ld(doc, status=200):
 
 
 @require_GET
-@cache_control(max_age=300, public=True)
 def did_json(request):
+    """The DID document; verifiers may cache it for BADGES_DID_DOCUMENT_MAX_AGE, the time a new key is published
+    before it signs."""
     resp = JsonResponse(services.did_document(), json_dumps_params={"ensure_ascii": False})
     resp["Content-Type"] = "application/did+json"
     resp["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(resp, max_age=services.did_document_max_age(), public=True)
     return resp
 
 
@@ -53,14 +58,53 @@ def status_list(request, number):
     return resp
 
 
+def negotiated(response):
+    """A response whose content depends on the request's Accept header (caches must key on it)."""
+    patch_vary_headers(response, ("Accept",))
+    return response
+
+
+def credential_answer(request, cred: Credential, media_type: str):
+    """The signed credential, byte for byte as issued, as ``media_type`` (one of negotiation.CREDENTIAL_TYPES),
+    to whoever may see its public page (not hidden), revoked or expired too (its status and dates tell); counted
+    in the public verification page's rate limit, so asking for JSON does not escape it (429 in JSON)."""
+    wait = rate_limited(request, "badges-verify-page", settings.BADGES_VERIFY_PAGE_RATE)
+    if wait:
+        resp = JsonResponse({"detail": rate_limit_message(wait), "retry_after": wait}, status=429,
+                            json_dumps_params={"ensure_ascii": False})
+        resp["Retry-After"] = str(wait)
+        return negotiated(resp)
+    resp = HttpResponse(cred.signed_json.encode("utf-8"), content_type=media_type)
+    resp["Access-Control-Allow-Origin"] = "*"
+    return negotiated(resp)
+
+
+def credential_not_found():
+    return negotiated(JsonResponse({"detail": "Not found."}, status=404))
+
+
+def _verify_page_redirect(request, pk):
+    """The public verification page in the visitor's language (unprefixed paths are French for LocaleMiddleware)."""
+    lang = translation.get_language_from_request(request, check_path=False)
+    with translation.override(lang):
+        return redirect(reverse("badges_verify", args=[pk]))
+
+
 @require_GET
 def credential_document(request, pk):
-    cred = Credential.objects.filter(pk=pk).only("signed_json", "privacy").first()
+    """The credential's id: the signed credential to a client that asks for it (or for anything: ``*/*``, no
+    Accept), the verification page (303) to a browser, which prefers ``text/html``."""
+    media_type = negotiation.wants_credential(request.headers.get("Accept"), default_html=False)
+    cred = Credential.objects.filter(pk=pk).only("pk", "signed_json", "privacy").first()
     if cred is None or cred.privacy == Credential.Privacy.HIDDEN:
+        if media_type:
+            return credential_not_found()
         raise Http404
-    resp = HttpResponse(cred.signed_json.encode("utf-8"), content_type=LD_JSON)
-    resp["Access-Control-Allow-Origin"] = "*"
-    return resp
+    if media_type is None:
+        resp = _verify_page_redirect(request, cred.pk)
+        resp.status_code = 303
+        return negotiated(resp)
+    return credential_answer(request, cred, media_type)
 
 
 @require_GET
@@ -86,13 +130,17 @@ def achievement_svg(request, slug):
 
 @require_GET
 def short_link(request, short_id):
-    cred = Credential.objects.filter(short_id=short_id).only("pk").first()
-    if cred is None:
+    """The QR code's address: the verification page for people (a redirect in their language), the signed
+    credential itself to a wallet or verifier that asks for it (Accept: application/vc+ld+json, …)."""
+    media_type = negotiation.wants_credential(request.headers.get("Accept"), default_html=True)
+    cred = Credential.objects.filter(short_id=short_id).only("pk", "signed_json", "privacy").first()
+    if cred is None or (media_type and cred.privacy == Credential.Privacy.HIDDEN):
+        if media_type:
+            return credential_not_found()
         raise Http404
-    # Unprefixed paths are always French for LocaleMiddleware: pick the visitor's language here.
-    lang = translation.get_language_from_request(request, check_path=False)
-    with translation.override(lang):
-        return redirect(reverse("badges_verify", args=[cred.pk]))
+    if media_type:
+        return credential_answer(request, cred, media_type)
+    return negotiated(_verify_page_redirect(request, cred.pk))
 
 
 

@@ -1,4 +1,5 @@
-"""Signal receivers: exams announces a passed certification, badges issues (exams never imports badges)."""
+"""Signal receivers: exams announces a passed certification, courses a passed module (or its credits withdrawn);
+badges issues (or revokes). Neither exams nor courses imports badges."""
 from django.db import transaction
 
 
@@ -30,7 +31,34 @@ def on_attempt_rewards(sender, attempt=None, **kwargs):
     return {"title": ach.text("name"), "url": reverse("badges:mine"), "issued": False}
 
 
+def on_module_passed(sender, record=None, **kwargs):
+    """courses announces a passed module (its ECTS credit record, committed): badges issues its credential."""
+    if record is None:
+        return
+    from badges.tasks import issue_credential_for_module
+
+    record_id = record.pk
+    transaction.on_commit(lambda: issue_credential_for_module.delay(record_id))
+
+
+def on_module_credits_withdrawn(sender, user_id=None, course_id=None, **kwargs):
+    if user_id is None or course_id is None:
+        return
+    from badges.tasks import revoke_module_credential
+
+    transaction.on_commit(lambda: revoke_module_credential.delay(user_id, course_id))
+
+
+def connect_courses():
+    from courses import signals as courses_signals
+
+    courses_signals.module_passed.connect(on_module_passed, dispatch_uid="badges.issue_on_module_passed")
+    courses_signals.module_credits_withdrawn.connect(on_module_credits_withdrawn,
+                                                     dispatch_uid="badges.revoke_on_module_credits_withdrawn")
+
+
 def connect():
+    connect_courses()
     try:
         from exams import signals as exams_signals
     except ImportError:  # TODO(lead): exams.signals not there yet

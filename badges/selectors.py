@@ -25,6 +25,14 @@ def credential_status(cred: Credential, now=None) -> str:
     return "valid"
 
 
+def credential_kind(achievement: Achievement) -> str:
+    if achievement.course_id:
+        return "module"
+    if achievement.certification_id or achievement.achievement_type == "Certification":
+        return "certification"
+    return "other"
+
+
 def _as_dict(cred: Credential, now, lang: str, request=None) -> dict:
     name = cred.achievement.text("name", lang)
     validity = cred.validity  # the credential's own validFrom / validUntil
@@ -38,11 +46,16 @@ def _as_dict(cred: Credential, now, lang: str, request=None) -> dict:
         "verify_url": services.short_url(cred.short_id, request),
         "verify_path": reverse("badges_short", args=[cred.short_id]),  # for links on pages: any address
         "public": cred.privacy != Credential.Privacy.HIDDEN,
+        # a course module's credential (ECTS credits earned), a certification's, or another kind (an internship's)
+        "kind": credential_kind(cred.achievement),
+        "credits": cred.credits_earned,
     }
 
 
 def _base_qs():
-    return Credential.objects.select_related("achievement").defer("signed_json").order_by("-issued_at")
+    """A holder's credentials: a credential superseded by its re-issue (key compromise) is not listed twice."""
+    return (Credential.objects.filter(superseded_at__isnull=True).select_related("achievement")
+            .defer("signed_json").order_by("-issued_at"))
 
 
 def credentials_for_user(user, lang: str | None = None, request=None) -> list[dict]:

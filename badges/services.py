@@ -18,12 +18,13 @@ from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from badges import jsonld, signing, statuslist
+from badges import jsonld, keyrules, signing, statuslist
 from badges.contexts import OB_V3P0, VC_V2
 from badges.models import Achievement, BulkIssuance, Credential, Issuer, SigningKey, Skill, StatusList
 
@@ -33,7 +34,21 @@ DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multik
 
 
 class IssuanceError(Exception):
-    """The credential could not be issued (e.g. the document is not safe to sign)."""
+    """The credential could not be issued (e.g. the document is not safe to sign); ``status``: the HTTP status."""
+
+    status = 400
+
+
+class KeyNotReady(IssuanceError):
+    """No key may sign yet: a key declared compromised had no published successor; the new one signs from
+    ``retry_at`` (published for the DID document's max-age by then)."""
+
+    status = 503
+
+    def __init__(self, retry_at: datetime):
+        self.retry_at = retry_at
+        super().__init__(_("No signing key is available until %(when)s (a new key is being published after a "
+                           "key compromise); try again then.") % {"when": xsd(retry_at)})
 
 
 # ------------------------------------------------------------------------------------ URLs, DID
@@ -126,10 +141,16 @@ def issuer_profile(issuer: Issuer | None = None, *, full: bool = True) -> dict:
     return profile
 
 
+def did_document_max_age() -> int:
+    """How long verifiers may cache the DID document (``Cache-Control: max-age`` of /.well-known/did.json): a new
+    key is published at least that long before it signs (``badges.keyrules``)."""
+    return int(settings.BADGES_DID_DOCUMENT_MAX_AGE)
+
+
 def did_document(keys=None) -> dict:
-    """The DID document: every key as a Multikey; active and retired ones under assertionMethod,
-    revoked ones too (credentials they signed before the revocation date stay verifiable) but
-    flagged with ``revoked`` so that generic verifiers refuse them."""
+    """The DID document: every key as a Multikey verificationMethod; under assertionMethod the keys that may have
+    signed or will sign (pending, active, retired by a planned rotation), never a compromised key: it is marked
+    ``revoked`` (from its compromise date) and left out of assertionMethod, so that any verifier refuses it."""
     did = issuer_did()
     keys = list(SigningKey.objects.order_by("number")) if keys is None else keys
     methods, assertion = [], []
@@ -139,7 +160,8 @@ def did_document(keys=None) -> dict:
         if key.status == SigningKey.Status.REVOKED and key.revoked_from:
             vm["revoked"] = xsd(key.revoked_from)
         methods.append(vm)
-        assertion.append(vm["id"])
+        if keyrules.listed_for_assertion(key.status):
+            assertion.append(vm["id"])
     return {"@context": DID_CONTEXT, "id": did, "verificationMethod": methods, "assertionMethod": assertion}
 
 
@@ -152,39 +174,80 @@ def _aad(number: int) -> bytes:
     return f"badges-signing-key-{number}".encode()
 
 
+def _states(keys) -> list[keyrules.KeyState]:
+    return [keyrules.KeyState(k.number, k.status, k.usable_from) for k in keys]
+
+
 @transaction.atomic
 def create_key() -> SigningKey:
-    """A new key, active from now; the previous active key becomes retired (still verifies)."""
+    """A new key, published now in the DID document (a planned rotation). The issuer's first key signs at once; a
+    later one is pending until published + the DID document's max-age, the active key signing meanwhile; it then
+    takes over and the old key retires (still listed under assertionMethod: what it signed keeps verifying)."""
     now = timezone.now()
-    for old in SigningKey.objects.select_for_update().filter(status=SigningKey.Status.ACTIVE):
-        old.status = SigningKey.Status.RETIRED
-        old.retired_at = now
-        old.save(update_fields=["status", "retired_at"])
-    last = SigningKey.objects.order_by("-number").first()
+    last = SigningKey.objects.select_for_update().order_by("-number").first()
     number = (last.number + 1) if last else 1
+    first = last is None
     private = signing.generate_private_key()
     return SigningKey.objects.create(
         number=number,
         public_key_multibase=signing.public_key_multibase(private),
         encrypted_private_key=signing.encrypt_private_key(private, _kek(), aad=_aad(number)),
+        status=SigningKey.Status.ACTIVE if first else SigningKey.Status.PENDING,
+        published_at=now,
+        usable_from=keyrules.usable_from(now, did_document_max_age(), first_key=first),
     )
 
 
 rotate_key = create_key
 
 
-def active_key() -> SigningKey:
-    """The key that signs from now on; the first one is created on demand.
+def signing_key() -> SigningKey:
+    """The key that signs now (``keyrules.signer_at``): a pending key whose time has come takes over (the active
+    one retires). The issuer's first key is created on demand. ``KeyNotReady`` while no key may sign yet (after a
+    compromise, until its successor has been published for the DID document's max-age).
 
     Two processes issuing the very first credentials at once may both try to create key 1: the
     loser's insert hits the unique key number (inside create_key's savepoint) and uses the winner's."""
-    key = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).first()
-    if key:
+    now = timezone.now()
+    keys = list(SigningKey.objects.filter(status__in=keyrules.SIGNING_STATES))
+    if not keys and not SigningKey.objects.exists():
+        try:
+            return create_key()
+        except IntegrityError:
+            return SigningKey.objects.get(status=SigningKey.Status.ACTIVE)
+    chosen = keyrules.signer_at(_states(keys), now)
+    if chosen is None:
+        retry_at = keyrules.next_usable_at(_states(keys), now)
+        if retry_at is None:  # every key retired or compromised: publish a successor
+            retry_at = create_key().usable_from
+        raise KeyNotReady(retry_at)
+    key = next(k for k in keys if k.number == chosen.number)
+    return key if key.status == SigningKey.Status.ACTIVE else _take_over(key)
+
+
+active_key = signing_key
+
+
+@transaction.atomic
+def _take_over(key: SigningKey) -> SigningKey:
+    """``key`` (pending, usable now) becomes the active key; the active one and older pending ones retire. What
+    compromised keys signed can now be re-issued: the sweep is enqueued."""
+    now = timezone.now()
+    key = SigningKey.objects.select_for_update().get(pk=key.pk)
+    if key.status == SigningKey.Status.ACTIVE:
         return key
-    try:
-        return create_key()
-    except IntegrityError:
-        return SigningKey.objects.get(status=SigningKey.Status.ACTIVE)
+    if key.status != SigningKey.Status.PENDING or key.usable_from > now:
+        return signing_key()  # changed meanwhile: decide again
+    for old in SigningKey.objects.select_for_update().filter(
+            models.Q(status=SigningKey.Status.ACTIVE) | models.Q(status=SigningKey.Status.PENDING,
+                                                                 number__lt=key.number)):
+        old.status = SigningKey.Status.RETIRED
+        old.retired_at = now
+        old.save(update_fields=["status", "retired_at"])
+    key.status = SigningKey.Status.ACTIVE
+    key.save(update_fields=["status"])
+    transaction.on_commit(enqueue_reissue, robust=True)
+    return key
 
 
 def private_key(key: SigningKey):
@@ -192,23 +255,47 @@ def private_key(key: SigningKey):
 
 
 @transaction.atomic
-def revoke_key(key: SigningKey, *, revoked_from: datetime | None = None, reason: str = "") -> SigningKey:
-    """Revoke a (compromised) key from a date: what it signed after that date becomes INVALID.
-    A new key becomes active if the revoked one was."""
+def declare_key_compromised(key: SigningKey, *, reason: str, compromised_from: datetime | None = None,
+                            by=None) -> SigningKey:
+    """Declare ``key`` compromised from ``compromised_from`` (default now), with a reason (kept in its history).
+    It leaves the DID document's assertionMethod at once (every verifier then refuses what it signs, forgeries
+    included); everything it signed is re-issued with the signing key and the holders are told by e-mail
+    (``reissue_compromised``, enqueued on commit). With no other key able to sign, a new key is published now and
+    the re-issuance waits until it has been published for the DID document's max-age. Idempotent."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise IssuanceError(_("A reason is required to declare a key compromised."))
+    now = timezone.now()
+    compromised_from = compromised_from or now
+    if compromised_from > now:
+        raise IssuanceError(_("The compromise date cannot be in the future."))
     key = SigningKey.objects.select_for_update().get(pk=key.pk)
-    was_active = key.status == SigningKey.Status.ACTIVE
+    if key.status == SigningKey.Status.REVOKED:
+        return key
     key.status = SigningKey.Status.REVOKED
-    key.revoked_from = revoked_from or timezone.now()
+    key.revoked_from = compromised_from
     key.revocation_reason = reason[:300]
-    if was_active and key.retired_at is None:
-        key.retired_at = timezone.now()
+    key.retired_at = key.retired_at or now
+    if by is not None and getattr(by, "pk", None):
+        key._history_user = by
+    key._change_reason = "compromised"
     key.save()
-    if was_active:
+    if keyrules.needs_successor(_states(SigningKey.objects.select_for_update())):
         create_key()
-    # The status lists signed by that key after the date must be re-signed with a good key.
-    for sl in StatusList.objects.select_for_update():
-        _sign_status_list(sl)
+    transaction.on_commit(enqueue_reissue, robust=True)
     return key
+
+
+def revoke_key(key: SigningKey, *, revoked_from: datetime | None = None, reason: str = "") -> SigningKey:
+    """Former name of ``declare_key_compromised``."""
+    return declare_key_compromised(key, reason=reason or "compromised", compromised_from=revoked_from)
+
+
+def enqueue_reissue(countdown: float | None = None) -> None:
+    """Enqueue the re-issuance sweep (by name); in a worker, a ``countdown`` defers it."""
+    from badges.tasks import reissue_compromised as task
+
+    task.apply_async(countdown=countdown) if countdown else task.delay()
 
 
 # ------------------------------------------------------------------------------------ status lists
@@ -233,7 +320,8 @@ def _sign_status_list(sl: StatusList) -> None:
 
 
 def _current_status_list_for_update() -> StatusList:
-    sl = StatusList.objects.select_for_update().filter(next_index__lt=models_size()).order_by("number").first()
+    """The first status list with a free entry, row locked; a new list (signed) when every list is full."""
+    sl = StatusList.objects.select_for_update().filter(next_index__lt=F("size")).order_by("number").first()
     if sl is None:
         number = (StatusList.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         try:
@@ -247,18 +335,28 @@ def _current_status_list_for_update() -> StatusList:
     return sl
 
 
-def models_size() -> int:
-    return statuslist.MIN_ENTRIES
+_RANDOM = secrets.SystemRandom()
+
+
+def _allocation_map(sl: StatusList) -> bytearray:
+    """The list's map of allocated entries; a list from before random allocation had its first ``next_index``."""
+    if sl.allocated and len(sl.allocated) * 8 == sl.size:
+        return bytearray(sl.allocated)
+    return statuslist.allocated_prefix(sl.size, min(sl.next_index, sl.size))
 
 
 @transaction.atomic
-def allocate_status_entry() -> tuple[StatusList, int]:
-    """Reserve the next free index of a status list (row locked: no double allocation).
-
-    An index reserved by an issuance that then fails is simply never used."""
+def allocate_status_entry(rng=None) -> tuple[StatusList, int]:
+    """Reserve a free entry of a status list, drawn at random among the list's free entries (Bitstring Status
+    List: indices SHOULD be random, so that one tells nothing about its holder), under the list's row lock: two
+    issuers never get the same entry (the unique status entry of ``Credential`` is the backstop). A full list
+    rolls to a new one. An entry reserved by an issuance that then fails is simply never used."""
     sl = _current_status_list_for_update()
-    index = sl.next_index
-    StatusList.objects.filter(pk=sl.pk).update(next_index=index + 1)
+    allocated = _allocation_map(sl)
+    index = statuslist.random_free_index(allocated, rng or _RANDOM)
+    statuslist.set_bit(allocated, index)
+    StatusList.objects.filter(pk=sl.pk).update(allocated=bytes(allocated), next_index=F("next_index") + 1)
+    sl.allocated, sl.next_index = bytes(allocated), sl.next_index + 1
     return sl, index
 
 
@@ -280,6 +378,8 @@ def achievement_document(ach: Achievement) -> dict:
         "image": {"id": achievement_image_url(ach.slug), "type": "Image", "caption": ach.name},
         "creator": issuer_profile(full=False),
     }
+    if ach.credits_available is not None:
+        doc["creditsAvailable"] = json_number(ach.credits_available)
     if ach.tags:
         doc["tag"] = [str(t) for t in ach.tags]
     alignments = [{"targetName": sk.name, "targetUrl": skill_url(sk.slug), "targetDescription": sk.description}
@@ -292,6 +392,19 @@ def achievement_document(ach: Achievement) -> dict:
             for a in alignments
         ]
     return doc
+
+
+def json_number(value: Decimal) -> int | float:
+    """A Decimal (ECTS credits: one decimal at most) as the JSON number the OB 3.0 schema wants for
+    ``creditsAvailable`` / ``creditsEarned`` (an ``xsd:float``): an int when whole (6), else the float whose shortest
+    repr is the same decimal (2.5, 1.3): it is written to the JSON text only, never computed with."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return int(value)
+    number = float(value)
+    if Decimal(repr(number)) != value.normalize():
+        raise ValueError(f"{value} has no exact short JSON form")
+    return number
 
 
 def criteria_for_certification(cert, lang: str = "en") -> str:
@@ -437,6 +550,7 @@ def build_credential_document(
     *, credential_id, achievement: Achievement, email: str, valid_from: datetime,
     valid_until: datetime | None, status_list: StatusList, status_index: int,
     narrative: str = "", evidence: list | None = None, extra: dict | None = None,
+    credits_earned: Decimal | None = None,
 ) -> dict:
     doc = {
         "@context": [VC_V2, OB_V3P0],
@@ -458,6 +572,8 @@ def build_credential_document(
             "statusListCredential": status_list_url(status_list.number),
         },
     }
+    if credits_earned is not None:
+        doc["credentialSubject"]["creditsEarned"] = json_number(credits_earned)
     if valid_until:
         doc["validUntil"] = xsd(valid_until)
     ev = list(evidence or [])
@@ -470,6 +586,26 @@ def build_credential_document(
     return doc
 
 
+def sign_credential(doc: dict, key: SigningKey, *, created: str | None = None) -> str:
+    """Sign an achievement credential with ``key`` and serialise it as stored: ``proof`` is an array of the one
+    proof, as the Open Badges 3.0 AchievementCredential JSON Schema requires. With ``BADGES_SCHEMA_CHECK`` (the
+    test suite) the signed document is checked against that schema and a violation raises ``SchemaViolation``.
+    Raises ``IssuanceError`` when the document is not safe to sign."""
+    try:
+        signed = signing.sign_document(doc, private_key(key), verification_method=key_id(key), created=created,
+                                       proof_set=True)
+    except (jsonld.CredentialJsonLdError, signing.ProofError) as exc:
+        raise IssuanceError(_("The credential was not signed: %(reason)s") % {"reason": exc}) from exc
+    if getattr(settings, "BADGES_SCHEMA_CHECK", False):
+        from badges import schema
+
+        schema.check(signed)
+    return json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+
+
+STATUS_ENTRY_TRIES = 3
+
+
 @dataclass
 class IssueResult:
     credential: Credential
@@ -480,6 +616,7 @@ def issue_credential(
     user, achievement: Achievement, *, attempt_id: int | None = None, score=None, narrative: str = "",
     narrative_fr: str = "", evidence: list | None = None, issued_by=None, valid_from: datetime | None = None,
     valid_until: datetime | None = None, extra: dict | None = None, notify: bool = True,
+    credits_earned: Decimal | None = None,
 ) -> IssueResult:
     """Sign and store an OpenBadgeCredential. Idempotent per attempt: a second call for the same
     attempt returns the existing credential (unique key on the attempt is the backstop). ``narrative`` is signed
@@ -495,28 +632,32 @@ def issue_credential(
     if valid_until is None and achievement.validity_days:
         valid_until = valid_from + timedelta(days=achievement.validity_days)
     key = active_key()
-    sl, index = allocate_status_entry()
-    cred = Credential(user=user, achievement=achievement, attempt_id=attempt_id, signing_key=key,
-                      status_list=sl, status_index=index, narrative=narrative, narrative_fr=narrative_fr, score=score,
-                      valid_from=valid_from, valid_until=valid_until, issued_by=issued_by)
-    doc = build_credential_document(
-        credential_id=cred.id, achievement=achievement, email=user.email, valid_from=valid_from,
-        valid_until=valid_until, status_list=sl, status_index=index, narrative=narrative,
-        evidence=evidence, extra=extra)
-    try:
-        signed = signing.sign_document(doc, private_key(key), verification_method=key_id(key))
-    except (jsonld.CredentialJsonLdError, signing.ProofError) as exc:
-        raise IssuanceError(_("The credential was not signed: %(reason)s") % {"reason": exc}) from exc
-    cred.signed_json = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
-    try:
-        with transaction.atomic():
-            cred.save(force_insert=True)
-    except IntegrityError:
-        if attempt_id is not None:
-            existing = Credential.objects.filter(attempt_id=attempt_id).first()
-            if existing:
-                return IssueResult(existing, False)
-        raise
+    for attempt_no in range(STATUS_ENTRY_TRIES):
+        sl, index = allocate_status_entry()
+        cred = Credential(user=user, achievement=achievement, attempt_id=attempt_id, signing_key=key,
+                          status_list=sl, status_index=index, narrative=narrative, narrative_fr=narrative_fr,
+                          score=score, valid_from=valid_from, valid_until=valid_until, issued_by=issued_by,
+                          credits_earned=credits_earned)
+        doc = build_credential_document(
+            credential_id=cred.id, achievement=achievement, email=user.email, valid_from=valid_from,
+            valid_until=valid_until, status_list=sl, status_index=index, narrative=narrative,
+            evidence=evidence, extra=extra, credits_earned=credits_earned)
+        cred.signed_json = sign_credential(doc, key)
+        try:
+            with transaction.atomic():
+                cred.save(force_insert=True)
+            break
+        except IntegrityError:
+            if attempt_id is not None:
+                existing = Credential.objects.filter(attempt_id=attempt_id).first()
+                if existing:
+                    return IssueResult(existing, False)
+            taken = Credential.objects.filter(status_list=sl, status_index=index).exists()
+            if not taken or attempt_no == STATUS_ENTRY_TRIES - 1:
+                raise
+            # The entry is already some credential's (an allocation map out of step with the rows): another one,
+            # signed anew since the index is in the signed document.
+            log.warning("status entry %s#%s already taken, drawing another", sl.number, index)
     if notify:
         transaction.on_commit(lambda: notify_holder(cred.pk))
     return IssueResult(cred, True)
@@ -581,6 +722,147 @@ def revoke_credential(credential: Credential, *, reason: str, reason_fr: str = "
     return cred
 
 
+# ------------------------------------------------------------------------------------ re-issuance (key compromise)
+def current_credential(cred: Credential) -> Credential:
+    """The credential that stands for ``cred`` now: itself, or the end of its chain of re-issues."""
+    if cred.superseded_at is None:
+        return cred
+    successor_of, frontier = {}, [cred.pk]
+    for _step in range(keyrules.MAX_CHAIN):  # one query per link; a chain is one link per compromise
+        rows = list(Credential.objects.filter(replaces_id__in=frontier).values_list("replaces_id", "pk"))
+        if not rows:
+            break
+        successor_of.update(rows)
+        frontier = [pk for _old, pk in rows]
+    pk = keyrules.current_of_chain(cred.pk, successor_of)
+    return cred if pk == cred.pk else Credential.objects.select_related("achievement", "user").get(pk=pk)
+
+
+def reissue_credential(credential: Credential) -> IssueResult:
+    """Re-issue ``credential`` with the signing key: the same signed document (achievement, subject, evidence,
+    ``validFrom`` / ``validUntil``, status entry) under a new id, a new proof; the old one is superseded (its
+    page links to the new one) and its attempt moves to the new one. Idempotent: a credential has at most one
+    re-issue (a unique key), returned when it exists. The holder is told on commit (``notify_reissued``)."""
+    with transaction.atomic():
+        old = Credential.objects.select_for_update().get(pk=credential.pk)
+        existing = Credential.objects.filter(replaces=old).first()
+        if existing is not None:
+            return IssueResult(existing, False)
+        key = signing_key()
+        new = Credential(
+            user_id=old.user_id, achievement_id=old.achievement_id, signing_key=key,
+            status_list_id=old.status_list_id, status_index=old.status_index, narrative=old.narrative,
+            narrative_fr=old.narrative_fr, score=old.score, valid_from=old.valid_from, valid_until=old.valid_until,
+            issued_by_id=old.issued_by_id, revoked_at=old.revoked_at, revocation_reason=old.revocation_reason,
+            revocation_reason_fr=old.revocation_reason_fr, privacy=old.privacy, replaces=old)
+        doc = json.loads(old.signed_json)
+        doc.pop("proof", None)
+        doc["id"] = credential_url(new.id)
+        try:
+            signed = signing.sign_document(doc, private_key(key), verification_method=key_id(key))
+        except (jsonld.CredentialJsonLdError, signing.ProofError) as exc:
+            raise IssuanceError(_("The credential was not signed: %(reason)s") % {"reason": exc}) from exc
+        new.signed_json = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+        attempt_id = old.attempt_id
+        old.superseded_at = timezone.now()
+        old.attempt = None
+        old._change_reason = "superseded by a re-issue (key compromise)"
+        old.save(update_fields=["superseded_at", "attempt"])
+        new.attempt_id = attempt_id
+        new.save(force_insert=True)
+        transaction.on_commit(lambda: _enqueue_reissue_mail(new.pk), robust=True)
+    return IssueResult(new, True)
+
+
+def _enqueue_reissue_mail(credential_pk) -> None:
+    from badges.tasks import notify_reissued
+
+    notify_reissued.delay(str(credential_pk))
+
+
+def _signed_by(signed_json: str) -> str:
+    try:
+        proof = json.loads(signed_json).get("proof")
+    except (ValueError, AttributeError):
+        return ""
+    proof = proof[0] if isinstance(proof, list) and proof else proof
+    return proof.get("verificationMethod", "") if isinstance(proof, dict) else ""
+
+
+def reissue_compromised(*, limit: int = 100) -> dict:
+    """One batch of the re-issuance sweep: re-issue up to ``limit`` credentials a compromised key signed (not
+    superseded yet), then re-sign the status lists a compromised key signed. Idempotent; each re-issue is its
+    own transaction. Returns ``{"reissued", "remaining", "waiting_until"}`` (``waiting_until``: no key may sign
+    before that time, nothing was done)."""
+    unsent = Credential.objects.filter(replaces__isnull=False, superseded_at__isnull=True,
+                                       reissue_notified_at__isnull=True)
+    for pk in unsent.values_list("pk", flat=True)[:limit]:  # an e-mail whose sending failed is sent again
+        _enqueue_reissue_mail(pk)
+    todo = Credential.objects.filter(signing_key__status=SigningKey.Status.REVOKED, superseded_at__isnull=True)
+    compromised = {key_id(k) for k in SigningKey.objects.filter(status=SigningKey.Status.REVOKED)}
+    lists = [sl.pk for sl in StatusList.objects.only("signed_json") if _signed_by(sl.signed_json) in compromised]
+    if not compromised or (not lists and not todo.exists()):
+        return {"reissued": 0, "remaining": 0, "waiting_until": None}
+    try:
+        signing_key()
+    except KeyNotReady as exc:
+        return {"reissued": 0, "remaining": todo.count(), "waiting_until": exc.retry_at}
+    done = 0
+    for cred in list(todo.order_by("issued_at", "pk")[:limit]):
+        if reissue_credential(cred).created:
+            done += 1
+    for pk in lists:
+        with transaction.atomic():
+            sl = StatusList.objects.select_for_update().get(pk=pk)
+            if _signed_by(sl.signed_json) in compromised:
+                _sign_status_list(sl)
+    return {"reissued": done, "remaining": todo.count(), "waiting_until": None}
+
+
+def notify_reissued(credential_pk) -> bool:
+    """E-mail the holder of a re-issued credential, in their language: why (the signing key was replaced as a
+    precaution), that the old credential is superseded, the links, and the new files attached (signed credential,
+    baked badge image, QR code). Sent once (``reissue_notified_at`` is claimed first); a failure to send releases
+    the claim and raises, so that the task retries. False when there is nothing to send."""
+    from django.core.mail import EmailMessage
+    from django.urls import reverse
+
+    from badges import media
+    from lms.links import absolute_url
+
+    cred = Credential.objects.select_related("user", "achievement").filter(
+        pk=credential_pk, replaces__isnull=False).first()
+    if cred is None or not cred.user.email or cred.superseded_at is not None:
+        return False
+    claimed = Credential.objects.filter(pk=cred.pk, reissue_notified_at__isnull=True).update(
+        reissue_notified_at=timezone.now())
+    if not claimed:
+        return False
+    lang = recipient_language(cred.user)
+    with translation.override(lang):
+        name = cred.texts(lang)["name"]
+        subject = _("Your badge has been re-issued: %(name)s") % {"name": name}
+        body = _(
+            "Flow Stage Academy has replaced the key that signed your badge “%(name)s”, as a security precaution. "
+            "Your badge has been re-issued, signed with the new key: same achievement, same dates. The previous "
+            "file no longer verifies; replace it wherever you shared it (wallet, profile, CV).\n\n"
+            "The new signed credential, badge image and QR code are attached.\n"
+            "Your badge: %(detail)s\n"
+            "Public verification link: %(verify)s\n"
+        ) % {"name": name, "detail": absolute_url(reverse("badges:detail", args=[cred.pk])),
+             "verify": short_url(cred.short_id)}
+    msg = EmailMessage(subject, body, None, [cred.user.email])
+    msg.attach("credential.json", cred.signed_json.encode("utf-8"), "application/ld+json")
+    msg.attach("badge.png", media.bake_png(_badge_png(cred.achievement), cred.signed_json), "image/png")
+    msg.attach("qr.png", media.qr_png(short_url(cred.short_id)), "image/png")
+    try:
+        msg.send()
+    except Exception:
+        Credential.objects.filter(pk=cred.pk).update(reissue_notified_at=None)
+        raise
+    return True
+
+
 def signed_base(cred: Credential) -> str:
     """The public address ``cred`` was signed under (its id is ``<base>/credentials/<uuid>``)."""
     doc_id = json.loads(cred.signed_json).get("id", "")
@@ -612,16 +894,11 @@ def rebase_credential(credential: Credential) -> bool:
     if not old_base or old_base == base_url():
         return False
     doc = json.loads(cred.signed_json)
-    proof = doc.pop("proof", None)
-    created = proof.get("created") if isinstance(proof, dict) else None
+    created = (signing.single_proof(doc) or {}).get("created")
+    doc.pop("proof", None)
     doc = _rebased(doc, old_base, issuer_did(old_base))
     key = active_key()
-    try:
-        signed = signing.sign_document(doc, private_key(key), verification_method=key_id(key),
-                                       created=created if signing.is_xsd_datetime(created) else None)
-    except (jsonld.CredentialJsonLdError, signing.ProofError) as exc:
-        raise IssuanceError(_("The credential was not signed: %(reason)s") % {"reason": exc}) from exc
-    cred.signed_json = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+    cred.signed_json = sign_credential(doc, key, created=created if signing.is_xsd_datetime(created) else None)
     cred.signing_key = key
     cred.save(update_fields=["signed_json", "signing_key"])
     for sl in StatusList.objects.select_for_update().filter(pk=cred.status_list_id):
@@ -656,6 +933,117 @@ def issue_for_attempt(attempt_id: int) -> IssueResult | None:
     score = attempt.final_pct.quantize(Decimal("0.01")) if attempt.final_pct is not None else None
     return issue_credential(attempt.user, achievement, attempt_id=attempt.pk, score=score,
                             valid_from=attempt.graded_at)
+
+
+# ------------------------------------------------------------------------------------ courses link (modules)
+def _course_versions(course):
+    """(French source page, English translation or None) of a course page (badges may import courses)."""
+    from courses.models import CoursePage
+    from courses.services import canonical
+
+    source = canonical(course)
+    english = CoursePage.objects.filter(translation_key=source.translation_key, locale__language_code="en") \
+        .exclude(pk=source.pk).first()
+    return source, english
+
+
+def criteria_for_module(course, lang: str = "en", title: str | None = None) -> str:
+    """Narrative criteria of a course module, in ``lang``: its weighted grade against the pass mark, its ECTS."""
+    with translation.override(lang):
+        return _("Pass the module “%(module)s” (%(code)s) with a weighted grade of at least %(pass_mark)s %% over "
+                 "its assessment components, which earns %(ects)s ECTS credits.") % {
+            "module": title or course.title, "code": course.code, "pass_mark": _pct(course.pass_mark),
+            "ects": _pct(course.ects_credits)}
+
+
+@transaction.atomic
+def ensure_achievement_for_module(course) -> Achievement:
+    """The Achievement of a course module (created on first use, kept in sync with the page): an OB 3.0
+    ``Course`` achievement with the module's ECTS as ``creditsAvailable``; its signed texts in English when the
+    module has an English version, else French, the French ones for French readers."""
+    from django.utils.text import slugify
+
+    source, english = _course_versions(course)
+    shown = english or source
+    fields = {
+        "name": shown.title[:200],
+        "description": (shown.summary or shown.title)[:2000],
+        "criteria_narrative": criteria_for_module(source, "en", shown.title),
+        "name_fr": source.title[:200],
+        "description_fr": (source.summary or "")[:2000],
+        "criteria_narrative_fr": criteria_for_module(source, "fr", source.title),
+        "achievement_type": "Course",
+        "credits_available": source.ects_credits,
+        "validity_days": 0,  # credits on a record do not expire
+        "tags": ["ECTS", *([source.code] if source.code else [])],
+    }
+    ach = Achievement.objects.select_for_update().filter(course=source).first()
+    if ach is None:
+        slug = ("module-" + slugify(source.code or source.title))[:100].rstrip("-") or "module"
+        if Achievement.objects.filter(slug=slug).exists():
+            slug = f"{slug}-{source.pk}"
+        return Achievement.objects.create(slug=slug, course=source, colour="#0f766e", **fields)
+    changed = [k for k, v in fields.items() if getattr(ach, k) != v]
+    for k in changed:
+        setattr(ach, k, fields[k])
+    if changed:
+        ach.save(update_fields=[*changed, "updated_at"])
+    return ach
+
+
+def module_credential(user_id: int, achievement: Achievement) -> Credential | None:
+    return Credential.objects.filter(user_id=user_id, achievement=achievement, revoked_at__isnull=True).first()
+
+
+@transaction.atomic
+def issue_for_module(credit_record_id: int) -> IssueResult | None:
+    """Issue the credential of a passed course module from the student's ECTS credit record (courses writes it):
+    the module's achievement with ``creditsAvailable``, ``creditsEarned`` on the subject, the grade as the
+    assessment's evidence. Idempotent: one credential in force per student and module (the achievement's row lock
+    orders concurrent calls); None when the record is gone (the credits were withdrawn meanwhile)."""
+    from courses.models import CreditRecord
+
+    record = CreditRecord.objects.select_related("course", "user").filter(pk=credit_record_id).first()
+    if record is None or record.course_id is None:  # gone, or credits of another kind (an internship's)
+        return None
+    achievement = ensure_achievement_for_module(record.course)
+    Achievement.objects.select_for_update().filter(pk=achievement.pk).first()
+    existing = module_credential(record.user_id, achievement)
+    if existing:
+        return IssueResult(existing, False)
+    grade = record.grade.quantize(Decimal("0.01"))
+    texts = {}
+    for lang in ("en", "fr"):  # the grade written as each language writes numbers (74.5, 74,5)
+        with translation.override(lang):
+            texts[lang] = _("Passed the module with a weighted grade of %(grade)s %%.") % {"grade": _pct(grade)}
+    narrative, narrative_fr = texts["en"], texts["fr"]
+    return issue_credential(record.user, achievement, score=record.grade.quantize(Decimal("0.01")),
+                            narrative=narrative, narrative_fr=narrative_fr, valid_from=record.awarded_at,
+                            credits_earned=record.ects)
+
+
+@transaction.atomic
+def revoke_module_credentials(user_id: int, course_id: int) -> int:
+    """Revoke the credential in force of a module whose credits were withdrawn (a grade fell below the pass mark);
+    the number revoked. A later pass issues a new one."""
+    from courses.models import CreditRecord
+
+    if CreditRecord.objects.filter(user_id=user_id, course_id=course_id).exists():
+        return 0  # passed again since: the credential stays
+    from courses.models import CoursePage
+    from courses.services import canonical
+
+    course = CoursePage.objects.filter(pk=course_id).first()
+    achievement = Achievement.objects.filter(course=canonical(course)).first() if course else None
+    cred = module_credential(user_id, achievement) if achievement else None
+    if cred is None:
+        return 0
+    with translation.override("en"):
+        reason = _("The module's credits were withdrawn after a change of grade.")
+    with translation.override("fr"):
+        reason_fr = _("The module's credits were withdrawn after a change of grade.")
+    revoke_credential(cred, reason=reason, reason_fr=reason_fr)
+    return 1
 
 
 # ------------------------------------------------------------------------------------ bulk

@@ -284,12 +284,26 @@ def create_proof(
 
 
 def sign_document(
-    unsecured_document: Mapping[str, Any], private_key: Ed25519PrivateKey, **kwargs: Any
+    unsecured_document: Mapping[str, Any], private_key: Ed25519PrivateKey, *, proof_set: bool = False,
+    **kwargs: Any,
 ) -> dict[str, Any]:
-    """A copy of the document with ``proof`` added (``create_proof``'s keyword arguments)."""
+    """A copy of the document with ``proof`` added (``create_proof``'s keyword arguments).
+
+    ``proof_set``: ``proof`` is an array of the one proof (what the Open Badges 3.0 AchievementCredential JSON
+    Schema requires); else the single proof object (the W3C test vectors' form). Both verify alike."""
     secured = copy.deepcopy(dict(unsecured_document))
-    secured["proof"] = create_proof(unsecured_document, private_key, **kwargs)
+    proof = create_proof(unsecured_document, private_key, **kwargs)
+    secured["proof"] = [proof] if proof_set else proof
     return secured
+
+
+def single_proof(secured_document: Any) -> dict[str, Any] | None:
+    """The one embedded proof of a secured document, whether ``proof`` is that object or an array of exactly
+    it; None when there is none, several, or something else."""
+    proof = secured_document.get("proof") if isinstance(secured_document, Mapping) else None
+    if isinstance(proof, list) and len(proof) == 1:
+        proof = proof[0]
+    return proof if isinstance(proof, dict) else None
 
 
 KeyResolver = Callable[[str], Union[PublicKeyLike, None]]
@@ -356,10 +370,8 @@ def verify_proof(
     try:
         if not isinstance(secured_document, dict):
             return _fail("malformed", "the credential is not a JSON object")
-        proof = secured_document.get("proof")
-        if isinstance(proof, list) and len(proof) == 1:
-            proof = proof[0]
-        if not isinstance(proof, dict):
+        proof = single_proof(secured_document)
+        if proof is None:
             return _fail("malformed", "expected exactly one proof object")
         if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
             return _fail("unsupported_proof",

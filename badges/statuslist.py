@@ -106,3 +106,54 @@ def decode_list(
     if len(data) * 8 < min_entries:
         raise StatusListError(f"status list has fewer than {min_entries} entries")
     return bytearray(data)
+
+
+def count_set(bits: bytes | bytearray) -> int:
+    """How many entries of the list are set."""
+    return int.from_bytes(bytes(bits), "big").bit_count()
+
+
+def random_free_index(allocated: bytes | bytearray, rng, *, draws: int = 24) -> int:
+    """An entry chosen uniformly at random among those whose bit in ``allocated`` is clear (the Bitstring Status
+    List's "SHOULD be random": an index tells nothing about the holder or the order of issuance).
+
+    ``rng`` has ``randrange`` (``secrets.SystemRandom()`` in production). Rejection sampling first (``draws``
+    tries, enough while the list is mostly free), then, for a dense list, the k-th free entry for a random k: both
+    uniform over the free entries. Raises ``StatusListError`` when every entry is taken."""
+    size = len(allocated) * 8
+    if size == 0:
+        raise StatusListError("an empty status list has no entry to allocate")
+    for _ in range(draws):
+        index = rng.randrange(size)
+        if not get_bit(allocated, index):
+            return index
+    free = size - count_set(allocated)
+    if free <= 0:
+        raise StatusListError("the status list is full")
+    k = rng.randrange(free)
+    for byte_no, byte in enumerate(allocated):
+        if byte == 0xFF:
+            continue
+        zeros = 8 - bin(byte).count("1")
+        if k >= zeros:
+            k -= zeros
+            continue
+        for bit in range(8):
+            if not byte & (0x80 >> bit):
+                if k == 0:
+                    return byte_no * 8 + bit
+                k -= 1
+    raise StatusListError("the status list is full")  # pragma: no cover - free > 0 guarantees a return above
+
+
+def allocated_prefix(entries: int, count: int) -> bytearray:
+    """An allocation map of ``entries`` bits whose first ``count`` are set: the entries a list handed out in
+    sequence before allocation became random."""
+    if not 0 <= count <= entries or entries % 8:
+        raise StatusListError("invalid allocation prefix")
+    bits = bytearray(entries // 8)
+    full, rest = divmod(count, 8)
+    bits[:full] = b"\xff" * full
+    if rest:
+        bits[full] = (0xFF << (8 - rest)) & 0xFF
+    return bits

@@ -2,12 +2,23 @@
 from celery import shared_task
 
 
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def issue_credential_for_attempt(attempt_id: int):
-    """Issue the credential of a passed certification attempt; a re-run returns the same one."""
+@shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def issue_credential_for_attempt(self, attempt_id: int):
+    """Issue the credential of a passed certification attempt; a re-run returns the same one. After a key
+    compromise, until the new key may sign (``KeyNotReady``), it comes back then."""
+    import logging
+
+    from django.utils import timezone
+
     from badges import services
 
-    result = services.issue_for_attempt(int(attempt_id))
+    try:
+        result = services.issue_for_attempt(int(attempt_id))
+    except services.KeyNotReady as exc:
+        if self.request.is_eager or self.app.conf.task_always_eager:  # embedded mode: no one to come back
+            logging.getLogger(__name__).warning("attempt %s: no signing key until %s", attempt_id, exc.retry_at)
+            return None
+        raise self.retry(exc=exc, countdown=max(1.0, (exc.retry_at - timezone.now()).total_seconds() + 1))
     return str(result.credential.pk) if result else None
 
 
@@ -17,3 +28,51 @@ def run_bulk_issuance(job_id: int):
 
     job = services.run_bulk(int(job_id))
     return {"issued": job.issued, "skipped": job.skipped, "failed": job.failed}
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def issue_credential_for_module(credit_record_id: int):
+    """Issue the credential of a passed course module (its ECTS credit record); a re-run returns the same one."""
+    from badges import services
+
+    result = services.issue_for_module(int(credit_record_id))
+    return str(result.credential.pk) if result else None
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def revoke_module_credential(user_id: int, course_id: int):
+    """Revoke the credential of a module whose credits were withdrawn (idempotent)."""
+    from badges import services
+
+    return services.revoke_module_credentials(int(user_id), int(course_id))
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def reissue_compromised():
+    """One batch of the re-issuance after a key compromise (``services.reissue_compromised``, idempotent). A worker
+    continues with the next batch, or comes back when the new key may sign; the embedded mode (eager tasks) runs
+    the batches in turn and leaves a wait to the next sweep (beat, the take-over of the new key, or
+    ``manage.py declare_key_compromised --reissue``)."""
+    from django.utils import timezone
+
+    from badges import services
+
+    eager = bool(reissue_compromised.request.is_eager or reissue_compromised.app.conf.task_always_eager)
+    result = services.reissue_compromised()
+    while eager and result["remaining"] and result["reissued"]:
+        result = services.reissue_compromised()
+    waiting = result["waiting_until"]
+    if not eager:
+        if waiting is not None:
+            services.enqueue_reissue(countdown=max(1.0, (waiting - timezone.now()).total_seconds() + 1))
+        elif result["remaining"] and result["reissued"]:
+            services.enqueue_reissue()
+    return {**result, "waiting_until": waiting.isoformat() if waiting else None}
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def notify_reissued(credential_pk: str):
+    """Tell the holder of a re-issued credential (once: a re-run sends nothing)."""
+    from badges import services
+
+    return services.notify_reissued(credential_pk)

@@ -157,10 +157,7 @@ def _structure(doc: Any) -> Message | None:
         return _m(gettext_noop("validFrom is missing or not a dateTime"))
     if "validUntil" in doc and _parse_dt(doc.get("validUntil")) is None:
         return _m(gettext_noop("validUntil is not a dateTime"))
-    proof = doc.get("proof")
-    if isinstance(proof, list) and len(proof) == 1:
-        proof = proof[0]
-    if not isinstance(proof, dict):
+    if signing.single_proof(doc) is None:  # the proof object, or an array of exactly it (OB 3.0's form)
         return _m(gettext_noop("exactly one embedded proof is required"))
     return None
 
@@ -280,7 +277,7 @@ def _check_status_list(doc: dict, resolver: Resolver, did_doc: dict, did: str) -
                 "the status list credential is not a BitstringStatusListCredential for that URL")))
         if _issuer_id(slc) != did:
             return fail(_m(gettext_noop("the status list was not issued by the credential's issuer")))
-        sl_proof = slc.get("proof") if isinstance(slc.get("proof"), dict) else {}
+        sl_proof = signing.single_proof(slc) or {}
         vm, why = _authorised_key(did_doc, did, sl_proof.get("verificationMethod"))
         if vm is None:
             return fail(of_list(why))
@@ -354,7 +351,7 @@ def _verify(doc: Any, resolver: Resolver, now: datetime) -> Report:
     checks["issuer"] = Check("issuer", True, _m(gettext_noop("known issuer %(issuer)s"), did, issuer=did))
 
     # Verification method: listed, controlled by the issuer, authorised for assertions, not revoked.
-    proof = doc["proof"][0] if isinstance(doc["proof"], list) else doc["proof"]
+    proof = signing.single_proof(doc)
     vm_id = proof.get("verificationMethod")
     vm, why = _authorised_key(did_doc, did, vm_id)
     if vm is None:

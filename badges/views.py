@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from badges import media, selectors, services
+from badges import media, negotiation, public_views, selectors, services
 from badges.models import Achievement, BulkIssuance, Credential, SigningKey, Skill
 from badges.resolver import verify
 from badges.verification import MAX_UPLOAD_BYTES
@@ -90,6 +90,9 @@ def linkedin_url(cred: Credential, name: str | None = None, request=None) -> str
 @login_required
 def detail(request, pk):
     cred = _own_credential(request, pk)
+    current = services.current_credential(cred)
+    if current.pk != cred.pk:  # re-issued after a key compromise: the holder's badge is the new one
+        return redirect("badges:detail", pk=current.pk)
     if request.method == "POST":
         form = PrivacyForm(request.POST)
         if form.is_valid():
@@ -166,7 +169,7 @@ def certificate_pdf(request, pk):
         labels = {
             "certificate": _("Certificate"),
             "awarded_to": _("This certifies that"),
-            "for": _("has earned the certification"),
+            "for": _("has passed the course module") if cred.achievement.course_id else _("has earned the certification"),
             "issued_on": _("Issued on"),
             "valid_until": _("Valid until"),
             "verify": _("Verify at"),
@@ -187,6 +190,18 @@ def certificate_pdf(request, pk):
 # ------------------------------------------------------------------------------------ public verification
 @never_cache
 def verify_page(request, pk):
+    """The public verification page; the signed credential itself to a client that prefers it (a wallet or a
+    verifier sending Accept: application/vc+ld+json, application/vc or application/ld+json)."""
+    media_type = negotiation.wants_credential(request.headers.get("Accept"), default_html=True)
+    if media_type:
+        cred = Credential.objects.filter(pk=pk).only("pk", "signed_json", "privacy").first()
+        if cred is None or cred.privacy == Credential.Privacy.HIDDEN:
+            return public_views.credential_not_found()
+        return public_views.credential_answer(request, cred, media_type)
+    return public_views.negotiated(_verify_page_html(request, pk))
+
+
+def _verify_page_html(request, pk):
     cred = Credential.objects.select_related("achievement", "user").filter(pk=pk).first()
     if cred is None:
         return render(request, "badges/verify_page.html", {"missing": True}, status=404)
@@ -198,8 +213,9 @@ def verify_page(request, pk):
     report = verify(cred.signed_json.encode("utf-8"))
     texts, validity = cred.texts(), cred.validity
     show_holder = cred.privacy == Credential.Privacy.FULL
+    current = services.current_credential(cred)
     return render(request, "badges/verify_page.html", {
-        "cred": cred, "report": report, "texts": texts, "show_holder": show_holder,
+        "cred": cred, "report": report, "superseded_by": current if current.pk != cred.pk else None, "texts": texts, "show_holder": show_holder,
         "json_url": request.build_absolute_uri(reverse("badges_credential", args=[cred.pk])),
         "plain": _plain(report, holder=cred.user.get_display_name() if show_holder else "", name_withheld=not show_holder,
                         title=texts["name"], description=texts["description"], issuer=report.summary.get("issuer", ""),
@@ -432,7 +448,13 @@ def staff(request):
                     return redirect("badges:bulk", pk=job.pk)
         elif action == "rotate":
             key = services.rotate_key()
-            messages.success(request, _("New signing key %(key)s is active.") % {"key": key.fragment})
+            if key.status == SigningKey.Status.ACTIVE:
+                messages.success(request, _("New signing key %(key)s is active.") % {"key": key.fragment})
+            else:
+                messages.success(request, _("New signing key %(key)s is published in the DID document; it signs "
+                                            "from %(when)s, once verifiers' cached copies have expired.")
+                                 % {"key": key.fragment, "when": date_format(timezone.localtime(key.usable_from),
+                                                                            "DATETIME_FORMAT")})
             return redirect("badges:staff")
     now = timezone.now()
     creds = [{"cred": c, "status": selectors.credential_status(c, now)} for c in selectors.staff_credentials(query)]
@@ -465,7 +487,11 @@ def staff_revoke(request, pk):
                      "with this reason: “%(reason)s”.") % {"reason": form.cleaned_data["reason"]}],
             confirm_label=_("Revoke the credential"), carry=("reason",),
             cancel_url=reverse("badges:staff") + f"?q={cred.short_id}")
-    services.revoke_credential(cred, reason=form.cleaned_data["reason"], by=request.user)
+    try:
+        services.revoke_credential(cred, reason=form.cleaned_data["reason"], by=request.user)
+    except services.IssuanceError as exc:  # e.g. no key may sign the status list yet (after a key compromise)
+        messages.error(request, str(exc))
+        return redirect(reverse("badges:staff") + f"?q={cred.short_id}")
     messages.success(request, _("The credential has been revoked."))
     return redirect(reverse("badges:staff") + f"?q={cred.short_id}")
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from . import matching, rhythm
+from . import matching, outcomes, rhythm
 
 FIELD_CHOICES = [(code, _(label)) for code, label in matching.FIELDS]
 SECTOR_CHOICES = [(code, _(label)) for code, label in matching.SECTORS]
@@ -767,3 +767,106 @@ class ReportSignature(models.Model):
         verbose_name_plural = _("report signatures")
         constraints = [models.UniqueConstraint(fields=["report", "role"], condition=models.Q(voided_at__isnull=True),
                                                name="uniq_live_report_signature")]
+
+
+# --- Outcomes ------------------------------------------------------------------------------------------------------
+
+class Outcome(models.Model):
+    """What became of a student after an internship or apprenticeship, or after graduation: hired on a permanent or
+    fixed-term contract, freelance or intermittent, further study, still searching; by whom and since when. Recorded
+    by the student, their school's staff or the six-month survey (``careers.services.record_outcome``)."""
+
+    class Stage(models.TextChoices):
+        AFTER_PLACEMENT = "placement", _("After the internship or apprenticeship")
+        AFTER_GRADUATION = "graduation", _("After graduation")
+
+    class Status(models.TextChoices):
+        PERMANENT = "cdi", _("Hired on a permanent contract (CDI)")
+        FIXED_TERM = "cdd", _("Hired on a fixed-term contract (CDD)")
+        FREELANCE = "freelance", _("Freelance or intermittent")
+        STUDY = "study", _("Further study")
+        SEARCHING = "searching", _("Searching")
+
+    class Source(models.TextChoices):
+        STUDENT = "student", _("The student")
+        STAFF = "staff", _("The school")
+        SURVEY = "survey", _("Six-month survey")
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outcomes")
+    school = models.ForeignKey("partnerships.School", on_delete=models.CASCADE, related_name="outcomes")
+    cohort = models.ForeignKey("partnerships.Cohort", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="outcomes")
+    agreement = models.ForeignKey(Agreement, on_delete=models.SET_NULL, null=True, blank=True, related_name="outcomes")
+    stage = models.CharField(_("when"), max_length=12, choices=Stage.choices)
+    status = models.CharField(_("outcome"), max_length=12, choices=Status.choices)
+    employer_name = models.CharField(_("employer or school"), max_length=160, blank=True)
+    employer = models.ForeignKey("partnerships.Employer", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="outcomes", verbose_name=_("partner employer"))
+    started_on = models.DateField(_("since"))
+    source = models.CharField(_("recorded by"), max_length=10, choices=Source.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        indexes = [models.Index(fields=["school", "stage"], name="careers_outcome_school_idx")]
+
+    def __str__(self):
+        return f"{self.student} — {self.get_status_display()}"
+
+    @property
+    def employed(self) -> bool:
+        return self.status in outcomes.EMPLOYED
+
+
+class OutcomeSurvey(models.Model):
+    """The six-month question to one graduate of one cohort: sent once, reminded once, answered once (the e-mailed
+    link carries this row's id, signed, and expires; ``careers.tasks.send_outcome_surveys``)."""
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey("partnerships.Cohort", on_delete=models.CASCADE, related_name="outcome_surveys")
+    sent_at = models.DateTimeField(_("sent at"))
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    outcome = models.ForeignKey(Outcome, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("outcome survey")
+        verbose_name_plural = _("outcome surveys")
+        constraints = [models.UniqueConstraint(fields=["student", "cohort"], name="uniq_outcome_survey")]
+
+
+class SatisfactionAnswer(models.Model):
+    """The net-promoter question ("would you recommend…", 0 to 10) asked at the end of a course module or of an
+    internship; one answer per student and subject."""
+
+    class Subject(models.TextChoices):
+        MODULE = "module", _("Course module")
+        INTERNSHIP = "internship", _("Internship")
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(_("about"), max_length=12, choices=Subject.choices)
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score (0 to 10)"),
+                                             validators=[MinValueValidator(0), MaxValueValidator(10)])
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    answered_at = models.DateTimeField(_("answered at"))
+
+    class Meta:
+        ordering = ["-answered_at"]
+        verbose_name = _("satisfaction answer")
+        verbose_name_plural = _("satisfaction answers")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=10), name="satisfaction_score_0_10"),
+            models.UniqueConstraint(fields=["student", "course"], condition=models.Q(course__isnull=False),
+                                    name="uniq_satisfaction_course"),
+            models.UniqueConstraint(fields=["student", "agreement"], condition=models.Q(agreement__isnull=False),
+                                    name="uniq_satisfaction_agreement"),
+        ]

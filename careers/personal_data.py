@@ -23,6 +23,17 @@ def export(user) -> dict:
         "agreements": pd.rows(Agreement.objects.filter(Q(application__student=user) | Q(referent=user))),
         "agreement_signatures": pd.rows(AgreementSignature.objects.filter(
             Q(signer=user) | Q(agreement__application__student=user))),
+        **_export_outcomes(user),
+    }
+
+
+def _export_outcomes(user) -> dict:
+    from careers.models import Outcome, OutcomeSurvey, SatisfactionAnswer
+
+    return {
+        "outcomes": pd.rows(Outcome.objects.filter(student=user)),
+        "outcome_surveys": pd.rows(OutcomeSurvey.objects.filter(student=user)),
+        "satisfaction_answers": pd.rows(SatisfactionAnswer.objects.filter(student=user)),
     }
 
 
@@ -38,6 +49,13 @@ def anonymise(user) -> dict:
     done["messages"] = ApplicationMessage.objects.filter(author=user).update(body="—")
     done["requests_to_school"] = ContactRequest.objects.filter(student=user).delete()[0]
     done["matches"] = StoredMatch.objects.filter(student=user).delete()[0]
+    # outcomes stay as anonymous counts of the school's placement figures; the employer named and the comments go
+    from careers.models import Outcome, SatisfactionAnswer
+
+    outcomes = Outcome.objects.filter(student=user)
+    Outcome.history.filter(id__in=outcomes.values_list("pk", flat=True)).update(employer_name="")
+    done["outcomes"] = outcomes.update(employer_name="")
+    done["satisfaction_answers"] = SatisfactionAnswer.objects.filter(student=user).update(comment="")
     return done
 
 

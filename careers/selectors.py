@@ -531,7 +531,8 @@ def verified_badges(user_ids) -> dict[int, list[dict]]:
     from badges.resolver import verify
 
     out = defaultdict(list)
-    for cred in (Credential.objects.filter(user_id__in=list(user_ids)).select_related("achievement")
+    for cred in (Credential.objects.filter(user_id__in=list(user_ids), superseded_at__isnull=True)
+                 .select_related("achievement")
                  .order_by("-issued_at")):
         report = verify(cred.signed_json)
         out[cred.user_id].append({"credential": cred, "name": cred.achievement.text("name"),
@@ -632,7 +633,7 @@ def school_careers(school: School, limit: int = 50) -> dict:
     counts = dict(apps.values("status").annotate(n=Count("id")).values_list("status", "n"))
     recent = list(apps.select_related("student", "offer__employer").order_by("-updated_at")[:limit])
     placements = list(apps.filter(status=Application.Status.ACCEPTED)
-                      .select_related("student", "offer__employer", "agreement").order_by("offer__start_date")[:limit])
+                      .select_related("student", "offer__employer", "agreement").order_by("-offer__start_date")[:limit])
     contacts = list(ContactRequest.objects.filter(school=school).select_related("student", "offer__employer")
                     .order_by("-created_at")[:20])
     applicants = apps.values("student_id").distinct().count()

@@ -186,3 +186,23 @@ def notify_agreement_cancelled(agreement_id: int) -> int:
             body = render_to_string("careers/email/cancelled.txt", ctx)
         messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [agreement.tutor_email]))
     return _send(messages)
+
+# --- Outcomes ------------------------------------------------------------------------------------------------------
+
+@shared_task(name="careers.tasks.send_outcome_surveys")
+def send_outcome_surveys() -> dict:
+    """Daily (beat): six months after a cohort's graduation, ask each graduate what became of them (one e-mail in
+    their language with a one-click form), and remind once 14 days later. The rows are written before the e-mails,
+    so a second run sends nothing twice."""
+    from . import outcome_services, outcomes
+
+    run = outcome_services.due_surveys()
+    messages = []
+    for survey, reminder in [(s, False) for s in run.sent] + [(s, True) for s in run.reminded]:
+        if not survey.student.email or not survey.student.is_active:
+            continue
+        messages.append(_mail(survey.student, "outcome_survey", {
+            "survey": survey, "reminder": reminder, "days": outcomes.LINK_VALID_DAYS,
+            "link_name": "careers:outcome_survey", "link_args": [outcome_services.survey_token(survey)]}))
+    sent = _send(messages) if messages else 0
+    return {"sent": len(run.sent), "reminded": len(run.reminded), "emails": sent}

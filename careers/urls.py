@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import outcome_views, views
 
 app_name = "careers"
 
@@ -40,4 +40,9 @@ urlpatterns = [
     path("agreements/<id:pk>/report/file/", views.report_file, name="report_file"),
     path("agreements/<id:pk>/report/do/<slug:action>/", views.report_action, name="report_action"),
     path("agreements/report/tutor/<str:token>/", views.report_tutor_link, name="report_tutor_link"),
+    # --- Outcomes
+    path("outcomes/", outcome_views.my_outcomes, name="my_outcomes"),
+    path("outcomes/rate/", outcome_views.rate, name="rate"),
+    path("outcomes/survey/<str:token>/", outcome_views.outcome_survey, name="outcome_survey"),
+    path("school/<slug:slug>/outcomes/", outcome_views.school_outcomes, name="school_outcomes"),
 ]

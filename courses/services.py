@@ -383,19 +383,27 @@ def set_component_mark(enrolment, component_key, value, unit, by) -> scoring.Sch
 
 
 def evaluate_module(enrolment, components=None) -> scoring.SchemeResult:
-    """Record (or withdraw) the ECTS credits according to the current weighted grade."""
+    """Record (or withdraw) the ECTS credits according to the current weighted grade. A first pass sends
+    ``signals.module_passed``, a withdrawal ``signals.module_credits_withdrawn``, once the transaction commits."""
+    from courses import signals
+
     result = course_result(enrolment, components)
     course = enrolment.course
     record = CreditRecord.objects.filter(user_id=enrolment.user_id, course=course).first()
     if result.passed:
         if record is None:
-            CreditRecord.objects.create(user_id=enrolment.user_id, course=course, ects=course.ects_credits,
-                                        grade=result.total)
+            record = CreditRecord.objects.create(user_id=enrolment.user_id, course=course, ects=course.ects_credits,
+                                                 grade=result.total)
+            transaction.on_commit(
+                lambda: signals.module_passed.send(sender=CreditRecord, record=record))
         elif record.grade != result.total or record.ects != course.ects_credits:
             record.grade, record.ects = result.total, course.ects_credits
             record.save()
     elif record is not None:
+        user_id, course_id = record.user_id, record.course_id
         record.delete()
+        transaction.on_commit(lambda: signals.module_credits_withdrawn.send(
+            sender=CreditRecord, user_id=user_id, course_id=course_id))
     return result
 
 

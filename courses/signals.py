@@ -1,11 +1,20 @@
 """Receivers: a teacher added to a school (by any app) joins that school's teachers group; any change to
 pages, view restrictions, sites or locales invalidates the cached course content (page_cache.py)."""
+import django.dispatch
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from partnerships.models import SchoolMember
 
 from . import page_cache
+
+# Signals other apps listen to; `courses` never imports them (badges issues a module credential). Both are sent
+# after the transaction that changed the student's credit record commits.
+# A module passed: its ECTS credits were written on the student's record. send(sender=CreditRecord, record=…).
+module_passed = django.dispatch.Signal()
+# A passed module's credits withdrawn (a mark changed and the grade fell below the pass mark):
+# send(sender=CreditRecord, user_id=…, course_id=…).
+module_credits_withdrawn = django.dispatch.Signal()
 
 
 @receiver(post_save, sender=SchoolMember, dispatch_uid="courses_teacher_groups")

@@ -65,7 +65,8 @@ def gather(user, today: datetime.date | None = None) -> ReadinessInputs:
     learning = courses_selectors.learning_summary(user)
     certs = exams_selectors.certification_summary(user)
     badges = badges_selectors.credentials_for_user(user)
-    valid_badges = sum(1 for b in badges if b.get("status") == "valid")
+    # certifications only: a module's credential is counted through its ECTS credits (learning summary)
+    valid_badges = sum(1 for b in badges if b.get("status") == "valid" and b.get("kind") != "module")
     passed = len(certs.get("certifications_passed") or [])
 
     return ReadinessInputs(

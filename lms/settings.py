@@ -193,8 +193,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
     "close-expired-attempts": {"task": "exams.tasks.close_expired_attempts", "schedule": 60.0},
+    # the re-issuance after a key compromise, resumed if a worker lost it (a no-op query otherwise)
+    "reissue-compromised": {"task": "badges.tasks.reissue_compromised", "schedule": 300.0},
     "open-renewals": {"task": "partnerships.tasks.open_due_renewals", "schedule": crontab(hour=6, minute=0)},
     "recompute-matches": {"task": "careers.tasks.recompute_matches", "schedule": crontab(hour=2, minute=30)},
+    "send-outcome-surveys": {"task": "careers.tasks.send_outcome_surveys", "schedule": crontab(hour=9, minute=15)},
     "snapshot-job-readiness": {
         "task": "lms.tasks.snapshot_job_readiness",
         "schedule": crontab(day_of_month=1, hour=3, minute=0),
@@ -245,6 +248,10 @@ RATELIMIT_USE_CACHE = "default"
 # At most this many verifications of uploaded credentials run at once on the whole server (a counter in the same
 # cache), so attackers cannot hold every gunicorn worker: keep it below the number of workers (503 beyond).
 BADGES_VERIFY_CONCURRENCY = int(os.environ.get("BADGES_VERIFY_CONCURRENCY", "2"))
+# Check every credential the issuance service signs against the official OB 3.0 AchievementCredential JSON Schema
+# (badges/schema.py) and fail loudly on a violation: on in the test suite (tests/conftest.py) and in its worker
+# processes (the environment variable), off in production (the schema is a conformance test, not a runtime gate).
+BADGES_SCHEMA_CHECK = os.environ.get("BADGES_SCHEMA_CHECK", "") == "1"
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit lists only django_redis and memcached as supported: Django's own Redis backend has the
     # atomic incr it needs (services mode). The embedded mode's local memory is "not shared", which is right
@@ -350,3 +357,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# How long verifiers may cache the issuer's DID document (Cache-Control of /.well-known/did.json): a new signing key
+# is published that long before it signs (badges.keyrules).
+BADGES_DID_DOCUMENT_MAX_AGE = int(os.environ.get("BADGES_DID_DOCUMENT_MAX_AGE", "300"))

@@ -45,3 +45,32 @@ def school_has(school, code: str) -> bool:
     return Partnership.objects.filter(
         school=school, status__in=Partnership.LIVE_STATUSES, tier__entitlements__code=code
     ).exists()
+
+
+# --- what each entitlement does ------------------------------------------------------------------------------------
+# A feature is gated on the platform (the place named); a service is delivered by Flow Stage off the platform, the
+# school requests it (partnerships.services.request_service) and Flow Stage's staff schedule and deliver it.
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+FEATURE, SERVICE = "feature", "service"
+
+SERVICES = (CAREER_WORKSHOPS, FACULTY_TRAINING, EXPERT_TALKS, INTEGRATED_CAMPUS, INCUBATOR, JOINT_RND, FLOW_STAGE_CHAIR)
+
+WHAT = {
+    FREE_STUDENT_ACCESS: (FEATURE, _("Your students use the platform (courses, profile, readiness score) at no cost.")),
+    CAREER_WORKSHOPS: (SERVICE, _("Career workshops run by Flow Stage at your school: request them below.")),
+    INTERNSHIP_DATABASE: (FEATURE, _("Your students see every internship and apprenticeship offer, not only those of certified partner employers (Careers page).")),
+    PLACEMENT_STATISTICS: (FEATURE, _("The placement section of your dashboard and its CSV export: internships, conversion to a job, employment within six months.")),
+    FACULTY_TRAINING: (SERVICE, _("Training sessions for your teachers: request them below.")),
+    CURRICULUM_INTEGRATION: (FEATURE, _("Flow Stage modules assigned to your cohorts as part of their curriculum.")),
+    FLOW_STAGE_READY_CERTIFICATION: (FEATURE, _("Your students may register for the “Flow Stage Ready” certification exams.")),
+    PRIORITY_JOB_ACCESS: (FEATURE, _("Your students get priority access to job offers.")),
+    CO_CREATED_MODULES: (FEATURE, _("Your teachers write course modules in your school's section of the catalogue.")),
+    SUPERVISED_INTERNSHIPS: (FEATURE, _("Internship agreements followed by Flow Stage with your referent teacher.")),
+    EXPERT_TALKS: (SERVICE, _("Talks by Flow Stage's industry experts: request them below.")),
+    APPRENTICESHIP_PROGRAMME: (FEATURE, _("Your students see and apply to the offers of Flow Stage's direct apprenticeship programme.")),
+    INTEGRATED_CAMPUS: (SERVICE, _("Campus events with Flow Stage: request them below.")),
+    INCUBATOR: (SERVICE, _("Coaching of your students' projects in the incubator: request it below.")),
+    JOINT_RND: (SERVICE, _("Joint research and development projects: request a first meeting below.")),
+    FLOW_STAGE_CHAIR: (SERVICE, _("The Flow Stage Innovation chair's activities: request them below.")),
+}

@@ -104,6 +104,10 @@ class Cohort(models.Model):
         _("graduation year"), validators=[MinValueValidator(1950), MaxValueValidator(2100)]
     )
     label = models.CharField(_("label"), max_length=60, blank=True, help_text=_('e.g. "L3"'))
+    graduation_date = models.DateField(
+        _("graduation date"), null=True, blank=True,
+        help_text=_("Empty: 30 June of the graduation year. The six-month outcome survey is sent from this date."),
+    )
     students = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="CohortMembership", related_name="cohorts", blank=True
     )
@@ -120,6 +124,13 @@ class Cohort(models.Model):
     @property
     def school(self):
         return self.programme.school
+
+    @property
+    def graduated_on(self):
+        """The graduation date, or 30 June of the graduation year when none was entered."""
+        import datetime
+
+        return self.graduation_date or datetime.date(self.graduation_year, 6, 30)
 
     def __str__(self):
         label = f"{self.label} " if self.label else ""
@@ -441,3 +452,40 @@ class BusinessProjection(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.year})"
+
+
+# --- Service requests ----------------------------------------------------------------------------------------------
+
+class ServiceRequest(models.Model):
+    """A service a tier grants that Flow Stage delivers off the platform (a workshop, an expert talk, a faculty
+    training…): the school's staff request it with a wished date, Flow Stage's staff schedule it and mark it
+    delivered (``partnerships.services.request_service`` and the following verbs)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        SCHEDULED = "scheduled", _("Scheduled")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="service_requests")
+    entitlement = models.CharField(_("service"), max_length=60)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    wished_on = models.DateField(_("wished date"), null=True, blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    scheduled_on = models.DateField(_("scheduled on"), null=True, blank=True)
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        indexes = [models.Index(fields=["school", "status"], name="partnerships_svc_school_idx")]
+
+    def __str__(self):
+        return f"{self.school} — {self.entitlement}"

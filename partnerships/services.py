@@ -518,3 +518,69 @@ def join_employer(user, company_name: str) -> Employer:
         )
     employer.members.add(user)
     return employer
+
+
+# --- Service requests -----------------------------------------------------------------------------------------------
+
+class ServiceRefused(ServiceError):
+    """A refused service request, with the HTTP status a view answers."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+@transaction.atomic
+def request_service(school, code: str, *, by, wished_on: datetime.date | None = None, note: str = "",
+                    today: datetime.date | None = None):
+    """School staff ask Flow Stage for a service their tier grants (a workshop, a talk…)."""
+    from . import access, entitlements
+    from .models import ServiceRequest
+
+    today = today or timezone.localdate()
+    if not access.can_manage(by, school):
+        raise ServiceRefused(_("You are not staff of this school."), 403)
+    if code not in entitlements.SERVICES:
+        raise ServiceRefused(_("This is not a service Flow Stage delivers on request."), 422)
+    if not entitlements.school_has(school, code):
+        raise ServiceRefused(_("Your partnership tier does not include this service: see the tiers on your school page."), 403)
+    if wished_on is not None and not today <= wished_on <= today + datetime.timedelta(days=730):
+        raise ServiceRefused(_("The wished date must be between today and two years from now."), 422)
+    open_ = ServiceRequest.objects.filter(school=school, entitlement=code,
+                                          status__in=[ServiceRequest.Status.REQUESTED, ServiceRequest.Status.SCHEDULED])
+    if open_.count() >= 10:
+        raise ServiceRefused(_("Ten requests for this service are already open: wait for Flow Stage to answer them."), 429)
+    return ServiceRequest.objects.create(school=school, entitlement=code, wished_on=wished_on,
+                                         note=(note or "")[:2000], requested_by=by)
+
+
+@transaction.atomic
+def handle_service(service_request, action: str, *, by, on: datetime.date | None = None):
+    """Flow Stage staff schedule (on a date), mark delivered (on a date) or cancel a request."""
+    from . import access
+    from .models import ServiceRequest
+
+    S_ = ServiceRequest.Status
+    if not access.is_flowstage_staff(by):
+        raise ServiceRefused(_("Flow Stage staff only."), 403)
+    r = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+    allowed = {"schedule": {S_.REQUESTED, S_.SCHEDULED}, "deliver": {S_.REQUESTED, S_.SCHEDULED},
+               "cancel": {S_.REQUESTED, S_.SCHEDULED}}
+    if action not in allowed:
+        raise ServiceRefused(_("Unknown action."), 422)
+    if r.status not in allowed[action]:
+        raise ServiceRefused(_("This request is already closed."), 409)
+    if action in ("schedule", "deliver") and on is None:
+        raise ServiceRefused(_("Give the date."), 422)
+    if action == "schedule":
+        r.status, r.scheduled_on = S_.SCHEDULED, on
+    elif action == "deliver":
+        if on > timezone.localdate():
+            raise ServiceRefused(_("A service cannot be delivered in the future."), 422)
+        r.status, r.delivered_on = S_.DELIVERED, on
+    else:
+        r.status = S_.CANCELLED
+    r.handled_by = by
+    r._change_reason = action
+    r.save()
+    return r

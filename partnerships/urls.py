@@ -14,5 +14,8 @@ urlpatterns: list = [
     path("cohorts/<id:pk>/invitations/<id:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("partnerships/<id:pk>/transition/", views.partnership_transition, name="partnership_transition"),
+    path("service-requests/", views.service_requests_all, name="service_requests_all"),
+    path("service-requests/<id:pk>/", views.service_request_handle, name="service_request_handle"),
+    path("<slug:slug>/services/", views.service_requests, name="service_requests"),
     path("<slug:slug>/", views.school_detail, name="school_detail"),
 ]

@@ -22,6 +22,7 @@ from .models import (
     Cohort,
     CohortInvitation,
     CohortMembership,
+    Entitlement,
     Partnership,
     PartnershipTransition,
     School,
@@ -286,3 +287,84 @@ def schools(request):
         ps = list(s.partnerships.all())
         rows.append({"school": s, "partnership": ps[0] if ps else None})
     return render(request, "partnerships/schools.html", {"rows": rows})
+
+
+# --- Service requests ----------------------------------------------------------------------------------------------
+
+def _date(value):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return False
+
+
+@login_required
+def service_requests(request, slug):
+    """A school's services: what each entitlement of its tier does, and the requests of the services Flow Stage
+    delivers off the platform (request one; Flow Stage's staff schedule and deliver them)."""
+    from . import entitlements
+    from .models import ServiceRequest
+
+    school = get_object_or_404(School, slug=slug)
+    access.require_manage(request.user, school)
+    if request.method == "POST":
+        wished = _date(request.POST.get("wished_on", ""))
+        try:
+            if wished is False:
+                raise services.ServiceRefused(_("Give the date as YYYY-MM-DD."), 422)
+            services.request_service(school, request.POST.get("entitlement", ""), by=request.user, wished_on=wished,
+                                     note=request.POST.get("note", ""))
+        except services.ServiceRefused as exc:
+            return render(request, "partnerships/refused.html", {"message": str(exc), "school": school},
+                          status=exc.status)
+        messages.success(request, _("Your request is sent to Flow Stage."))
+        return redirect("partnerships:service_requests", slug=school.slug)
+    granted = entitlements.school_entitlements(school)
+    names = {e.code: e for e in Entitlement.objects.all()}
+    lang = translation.get_language() or "fr"
+    catalogue = []
+    for code, (kind, what) in entitlements.WHAT.items():
+        e = names.get(code)
+        name = (e.name_en or e.name) if e and lang.startswith("en") else (e.name if e else code)
+        catalogue.append({"code": code, "name": name, "kind": kind, "what": what, "granted": code in granted})
+    return render(request, "partnerships/service_requests.html", {
+        "school": school, "catalogue": catalogue,
+        "requestable": [c for c in catalogue if c["kind"] == entitlements.SERVICE and c["granted"]],
+        "requests": ServiceRequest.objects.filter(school=school).select_related("requested_by")[:100],
+        "labels": {c["code"]: c["name"] for c in catalogue},
+    })
+
+
+@login_required
+def service_requests_all(request):
+    """Flow Stage's staff: every school's requests, to schedule and mark delivered."""
+    from .models import ServiceRequest
+
+    if not access.is_flowstage_staff(request.user):
+        raise PermissionDenied(_("Flow Stage staff only."))
+    names = dict(Entitlement.objects.values_list("code", "name_en" if (translation.get_language() or "").startswith("en") else "name"))
+    return render(request, "partnerships/service_requests_all.html", {
+        "requests": ServiceRequest.objects.select_related("school", "requested_by").order_by("status", "-created_at")[:300],
+        "labels": names,
+    })
+
+
+@login_required
+@require_POST
+def service_request_handle(request, pk):
+    from .models import ServiceRequest
+
+    if not access.is_flowstage_staff(request.user):
+        raise PermissionDenied(_("Flow Stage staff only."))
+    r = get_object_or_404(ServiceRequest, pk=pk)
+    on = _date(request.POST.get("on", ""))
+    try:
+        if on is False:
+            raise services.ServiceRefused(_("Give the date as YYYY-MM-DD."), 422)
+        services.handle_service(r, request.POST.get("action", ""), by=request.user, on=on)
+    except services.ServiceRefused as exc:
+        return render(request, "partnerships/refused.html", {"message": str(exc)}, status=exc.status)
+    messages.success(request, _("The request is updated."))
+    return redirect("partnerships:service_requests_all")

@@ -62,6 +62,13 @@ def _rate_limits_off(settings):
 
 
 @pytest.fixture(autouse=True)
+def _credentials_schema_checked(settings):
+    """Every credential the test suite issues is checked against the official Open Badges 3.0
+    AchievementCredential JSON Schema (badges/schema.py) by the issuance service: a violation fails the test."""
+    settings.BADGES_SCHEMA_CHECK = True
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language (French), as a fresh thread does: a test client request to an /en/
     page leaves English active in the thread, and a later test's reverse() or formatting would follow it."""
@@ -126,6 +133,7 @@ def celery_worker_process(transactional_db):
     env = dict(os.environ)
     env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
+    env["BADGES_SCHEMA_CHECK"] = "1"  # the worker's credentials are checked against the OB 3.0 schema too
     # A queue of this test process's own, so parallel test runs never take each other's tasks.
     queue = f"test-{os.getpid()}"
     worker_name = f"{queue}@localhost"

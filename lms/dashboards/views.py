@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from careers import outcomes as outcome_figures
 from careers import selectors as careers_selectors
 from lms import csv_safe
 from lms.money import format_kilo_money, localized_number, short_number
 from partnerships import access
 from partnerships.models import School, SchoolMember
 
-from . import charts, selectors
+from . import charts, placement, selectors
 
 PAGE_SIZE = 100
 
@@ -52,6 +53,14 @@ def school_dashboard_home(request):
 
 def _pct(value):
     return "—" if value is None else f"{number_format(Decimal(value), 0)} %"
+
+
+def _nps(value):
+    """A net promoter score with its sign ("+20", "−5,5"), "—" without answers."""
+    if value is None:
+        return "—"
+    text = number_format(abs(Decimal(value)), 1 if Decimal(value) % 1 else 0)
+    return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else text)
 
 
 @login_required
@@ -99,6 +108,7 @@ def school_dashboard(request, slug):
         "school": school, "data": data, "agg": data["aggregates"], "blocks": blocks, "selected": selected,
         "page": page, "table_rows": table_rows, "risk_only": risk_only,
         "chart_progress": distribution, "chart_rates": rates, "careers": careers_selectors.school_careers(school),
+        "placement": placement.school_placement(school), "pct": _pct,
     })
 
 
@@ -159,7 +169,25 @@ def school_dashboard_csv(request, slug):
                     r.certification_status, r.badge, _csv_value(r.last_activity), " ".join(r.risks),
                 ])
 
-    stream = summary() if table == "summary" else students()
+    def placement_rows(figures):
+        yield writer.writerow(["cohort", "graduation_date", "students", "placements_upcoming", "placements_in_progress",
+                               "placements_completed", "converted_to_job", "conversion_rate_pct",
+                               "graduates_due", "employed_within_6_months", "employment_rate_pct",
+                               *[f"outcome_{code}" for code in outcome_figures.STATUSES], "outcome_unknown"])
+        for r in figures["rows"]:
+            yield writer.writerow([str(r.cohort), r.graduated_on.isoformat(), r.students, r.upcoming, r.in_progress,
+                                   r.completed, r.conversion.part, _csv_value(r.conversion.pct), r.employment.whole,
+                                   r.employment.part, _csv_value(r.employment.pct),
+                                   *[r.breakdown[c] for c in outcome_figures.STATUSES], r.breakdown["unknown"]])
+
+    if table == "placement":
+        figures = placement.school_placement(school)
+        if not figures["allowed"]:
+            raise PermissionDenied(_("Placement statistics come with the “placement statistics” entitlement of your "
+                                     "partnership tier."))
+        stream = placement_rows(figures)
+    else:
+        stream = summary() if table == "summary" else students()
     response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{school.slug}-{table}-{stamp}.csv"'
@@ -225,7 +253,19 @@ def flowstage_dashboard(request):
         colors=["#c9d3ea", charts.PALETTE[2]],
     )
     revenue_rows = [{"year": y, **k["revenue_by_year"][y]} for y in k["years"]]
+    pl = placement.flowstage_placement(k["today"])
+    for key in ("nps_all", "nps_modules", "nps_internships"):
+        pl[key].text = _nps(pl[key].score)
+    pl["nps_rows"] = [(_("Course modules"), pl["nps_modules"]), (_("Internships"), pl["nps_internships"]),
+                      (_("All"), pl["nps_all"])]
+    nps_chart = charts.grouped_columns(
+        [str(n) for n in range(11)],
+        [(_("Course modules"), pl["nps_modules"].distribution), (_("Internships"), pl["nps_internships"].distribution)],
+        title=_("Answers by score (0–10)"), uid="chart-nps", fmt=lambda v: "—" if v is None else localized_number(int(v)),
+        axis_fmt=localized_number, colors=[charts.PALETTE[0], charts.PALETTE[2]],
+    )
     return render(request, "dashboards/flowstage.html", {
+        "pl": pl, "chart_nps": nps_chart,
         "k": k, "table": table, "comparison": comparison, "revenue_rows": revenue_rows,
         "chart_revenue": revenue_chart, "chart_segments": segment_chart, "chart_tiers": tier_chart,
         "chart_certs": cert_chart,

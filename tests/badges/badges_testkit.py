@@ -69,3 +69,37 @@ def celery_eager():
     app.conf.update(task_always_eager=True, task_eager_propagates=True)
     yield
     app.conf.update(**saved)
+
+
+class Clock:
+    """A controlled clock for the key lifecycle: ``django.utils.timezone.now`` (services, auto_now fields) returns
+    ``now``, moved on by ``advance``. It starts a day ago, so that what it signs is in the past for a verifier
+    that reads the real time."""
+
+    def __init__(self, monkeypatch, start=None):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        self.now = (start or timezone.now() - timedelta(days=1)).replace(microsecond=0)
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+
+    def advance(self, **delta):
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+@pytest.fixture
+def revoked_keys_stay_listed(monkeypatch):
+    """A DID document that keeps compromised keys under assertionMethod (as this platform did before, as other
+    issuers may): the verifier's own check of the ``revoked`` date is what refuses their late signatures."""
+    from badges import keyrules
+
+    monkeypatch.setattr(keyrules, "listed_for_assertion", lambda status: True)

@@ -51,8 +51,8 @@ CHANGES = [
     (("credentialStatus", "statusListIndex"), "5"),
     (("credentialStatus", "statusListCredential"), "http://127.0.0.1:8000/status/2"),
     (("evidence", 0, "narrative"), "Forged evidence"),
-    (("proof", "created"), "2020-01-01T00:00:00Z"),
-    (("proof", "proofValue"), None),
+    (("proof", 0, "created"), "2020-01-01T00:00:00Z"),
+    (("proof", 0, "proofValue"), None),
 ]
 
 
@@ -61,7 +61,7 @@ def test_any_single_changed_field_is_not_valid(path, value):
     cred = issue(narrative="Mixed a live concert.")
     doc = doc_of(cred)
     if value is None:  # flip one character of the signature
-        pv = doc["proof"]["proofValue"]
+        pv = doc["proof"][0]["proofValue"]
         value = pv[:-2] + ("A" if pv[-2] != "A" else "B") + pv[-1]
     _set(doc, path, value)
     report = verify_doc(doc)
@@ -83,7 +83,7 @@ def test_proof_copied_from_another_credential():
 
 def test_unknown_key():
     doc = doc_of(issue())
-    doc["proof"]["verificationMethod"] = "did:web:127.0.0.1%3A8000#key-99"
+    doc["proof"][0]["verificationMethod"] = "did:web:127.0.0.1%3A8000#key-99"
     report = verify_doc(doc)
     assert report.verdict == "INVALID" and "unknown verification method" in report.reason
 

@@ -39,7 +39,8 @@ def test_credential_shape():
     assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "revocation"
     assert status["statusListCredential"] == "http://127.0.0.1:8000/status/1"
     assert doc["evidence"][0]["narrative"] == "Mixed a 12-piece band live."
-    proof = doc["proof"]
+    assert isinstance(doc["proof"], list) and len(doc["proof"]) == 1  # OB 3.0's schema: an array of one
+    proof = doc["proof"][0]
     assert proof["type"] == "DataIntegrityProof" and proof["cryptosuite"] == "eddsa-rdfc-2022"
     assert proof["proofPurpose"] == "assertionMethod"
     assert proof["verificationMethod"] == f"did:web:127.0.0.1%3A8000#key-{cred.signing_key.number}"

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 
 from badges import services, signing, verification
 from badges.models import SigningKey, StatusList
-from badges_testkit import celery_eager, doc_of, issue, make_achievement, passed_attempt  # noqa: F401 (fixtures)
+from badges_testkit import celery_eager, doc_of, issue, make_achievement, passed_attempt, revoked_keys_stay_listed  # noqa: F401,E501 (fixtures)
 from lms.templatetags.i18n_messages import localize
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
@@ -198,7 +198,7 @@ def _resign_with_foreign_key(doc, vm):
 
 
 def _unknown_key(doc):
-    doc["proof"]["verificationMethod"] = doc["proof"]["verificationMethod"].split("#")[0] + "#key-99"
+    doc["proof"][0]["verificationMethod"] = doc["proof"][0]["verificationMethod"].split("#")[0] + "#key-99"
     return doc
 
 
@@ -270,7 +270,7 @@ def test_tampered_status_list(client):
     assert "The status list's signature is invalid" in en
 
 
-def test_key_revoked_before_issuance(client):
+def test_key_revoked_before_issuance(client, revoked_keys_stay_listed):
     cred = issue()
     services.revoke_key(cred.signing_key, revoked_from=cred.issued_at - timedelta(hours=1), reason="compromised")
     page, en = _pages(client, cred)

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from badges import services, signing
-from badges.models import SigningKey
-from badges_testkit import doc_of, issue, verify_doc
+from badges.models import Credential, SigningKey
+from badges_testkit import clock, doc_of, issue, revoked_keys_stay_listed, verify_doc  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,8 @@ def test_did_document_lists_every_key_as_multikey(client):
     assert doc["id"] == did
     ids = [vm["id"] for vm in doc["verificationMethod"]]
     assert ids == [f"{did}#key-{n}" for n in range(1, SigningKey.objects.count() + 1)]
-    assert doc["assertionMethod"] == ids
+    # a compromised key stays a verificationMethod, marked revoked, but leaves assertionMethod
+    assert doc["assertionMethod"] == [i for i in ids if not i.endswith("#key-2")]
     for vm in doc["verificationMethod"]:
         assert vm["type"] == "Multikey" and vm["controller"] == did
         assert vm["publicKeyMultibase"].startswith("z6Mk")
@@ -67,25 +68,33 @@ def test_private_key_is_encrypted_at_rest(settings):
         services.private_key(key)
 
 
-def test_only_one_active_key_and_rotation_keeps_old_credentials_valid():
+def test_only_one_active_key_and_rotation_keeps_old_credentials_valid(clock):
     cred = issue()
     old_key = cred.signing_key
     new_key = services.rotate_key()
+    assert new_key.status == "pending"  # published, signs once cached DID documents have expired
+    assert issue().signing_key == old_key
+    clock.advance(seconds=services.did_document_max_age())
+    assert issue().signing_key == new_key
     assert SigningKey.objects.filter(status="active").count() == 1
     old_key.refresh_from_db()
     assert old_key.status == "retired" and old_key.retired_at
     assert verify_doc(doc_of(cred)).verdict == "VALID"
     cred2 = issue()
-    assert doc_of(cred2)["proof"]["verificationMethod"].endswith(f"#key-{new_key.number}")
+    assert doc_of(cred2)["proof"][0]["verificationMethod"].endswith(f"#key-{new_key.number}")
     assert verify_doc(doc_of(cred2)).verdict == "VALID"
 
 
-def test_key_revoked_from_a_date_invalidates_what_it_signed_after():
+def test_key_revoked_from_a_date_invalidates_what_it_signed_after(revoked_keys_stay_listed, settings):
+    settings.BADGES_DID_DOCUMENT_MAX_AGE = 0  # the successor signs at once: the status list is re-signed now
     before = issue()
     key = before.signing_key
-    # Revoked from now: what it signed before stays valid.
-    services.revoke_key(key, revoked_from=timezone.now() + timedelta(seconds=1), reason="compromised")
-    assert verify_doc(doc_of(before)).verdict == "VALID"
+    # Revoked from now (the DID document states whole seconds): what it signed before stays valid.
+    Credential.objects.filter(pk=before.pk).update(issued_at=before.issued_at - timedelta(seconds=2))
+    services.revoke_key(key, revoked_from=timezone.now(), reason="compromised")
+    services.reissue_compromised()
+    report = verify_doc(doc_of(before))
+    assert report.verdict == "VALID", report.as_dict()
     # Revoked from a date before the issuance: INVALID with that reason.
     key.refresh_from_db()
     SigningKey.objects.filter(pk=key.pk).update(revoked_from=before.issued_at - timedelta(hours=1))
@@ -95,7 +104,7 @@ def test_key_revoked_from_a_date_invalidates_what_it_signed_after():
     assert report.check("verification_method").ok is False
 
 
-def test_revoked_key_cannot_backdate_a_forgery():
+def test_revoked_key_cannot_backdate_a_forgery(revoked_keys_stay_listed):
     cred = issue()
     key = cred.signing_key
     services.revoke_key(key, revoked_from=timezone.now() - timedelta(days=1), reason="compromised")

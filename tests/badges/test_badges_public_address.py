@@ -96,7 +96,7 @@ def test_a_credential_issued_in_the_embedded_mode_verifies_where_it_runs(client,
     doc = json.loads(cred.signed_json)
     assert doc["issuer"]["id"] == "did:web:127.0.0.1%3A8101"
     did_doc = client.get("/.well-known/did.json", HTTP_HOST="127.0.0.1:8101").json()
-    assert did_doc["id"] == doc["issuer"]["id"] and doc["proof"]["verificationMethod"] in did_doc["assertionMethod"]
+    assert did_doc["id"] == doc["issuer"]["id"] and doc["proof"][0]["verificationMethod"] in did_doc["assertionMethod"]
     r = client.post("/api/v1/credentials/verify", data=cred.signed_json, content_type="application/json",
                     HTTP_HOST="127.0.0.1:8101")
     assert r.json()["verdict"] == "VALID"

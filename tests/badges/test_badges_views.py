@@ -272,7 +272,8 @@ def test_selectors_contract_and_bounded_queries(student, django_assert_num_queri
         rows = selectors.credentials_for_user(student)
     assert len(rows) == 3
     assert set(rows[0]) == {"id", "name", "achievement", "issued_on", "valid_until", "status", "verify_url",
-                            "verify_path", "public"}
+                            "verify_path", "public", "kind", "credits"}
+    assert {r["kind"] for r in rows} == {"certification"} and {r["credits"] for r in rows} == {None}
     assert {r["verify_path"] for r in rows} == {f"/v/{c.short_id}/" for c in creds}  # for pages, on any address
     assert sorted(r["status"] for r in rows) == ["revoked", "valid", "valid"]
     other = make_user("student")

@@ -38,7 +38,7 @@ def test_dashboards_in_french_and_english(live_server, browser, screenshot_dir, 
         login_in_browser(page, live_server.url, "staff@demo.flowstage.test", DEMO_PASSWORD, prefix)
         page.goto(f"{live_server.url}{prefix}/flow-stage/kpis/")
         page.wait_for_load_state("networkidle")
-        assert page.locator("svg[role=img]").count() == 4
+        assert page.locator("svg[role=img]").count() == 5  # with the satisfaction chart (issue 12)
         assert page.get_by_text("Taux de renouvellement" if lang == "fr" else "Renewal rate").count() >= 1
         body = page.locator("main").inner_text().replace("\u202f", " ").replace("\xa0", " ")
         if lang == "fr":

@@ -270,6 +270,16 @@ MATRIX = [
         answers("403", anonymous="login", flowstage_staff=ALLOWED, superuser=ALLOWED), method="POST"),
     Row('schools/<slug:slug>/', '/schools/{school}/',
         answers("403", anonymous="login", staff="200", flowstage_staff="200", superuser="200")),
+    # --- Service requests (issue 12): a school's services page and its request (its staff; Flow Stage may look), the
+    # Flow Stage list and its handling (Flow Stage's staff only)
+    Row('schools/<slug:slug>/services/', '/schools/{school}/services/',
+        answers("403", anonymous="login", staff="200", flowstage_staff="200", superuser="200")),
+    Row('schools/<slug:slug>/services/', '/schools/{school}/services/',
+        answers("403", anonymous="login", staff=ALLOWED, flowstage_staff=ALLOWED, superuser=ALLOWED), method="POST"),
+    Row('schools/service-requests/', '/schools/service-requests/',
+        answers("403", anonymous="login", flowstage_staff="200", superuser="200")),
+    Row('schools/service-requests/<id:pk>/', '/schools/service-requests/{service_request}/',
+        answers("403", anonymous="login", flowstage_staff=ALLOWED, superuser=ALLOWED), method="POST"),
     Row('careers/', '/careers/', answers("403", anonymous="login", student="200", other_student="200")),
     Row('careers/offers/<int:pk>/', '/careers/offers/{offer}/',
         answers("200", anonymous="login", teacher="404", other_teacher="404", examiner="404", other_examiner="404", other_employer="404")),
@@ -337,6 +347,15 @@ MATRIX = [
         answers("400")),
     Row('careers/school/<slug:slug>/partners/', '/careers/school/{school}/partners/',
         answers("403", anonymous="login", staff="200", flowstage_staff="200", superuser="200")),
+    # --- Outcomes (issue 12): the student's own page, the satisfaction answer, the six-month survey's link (a forged
+    # token is 404 for everyone), a school's outcomes (its staff and Flow Stage only)
+    Row('careers/outcomes/', '/careers/outcomes/', answers("200", anonymous="login")),
+    Row('careers/outcomes/rate/', '/careers/outcomes/rate/', answers("422", anonymous="login"), method="POST"),
+    Row('careers/outcomes/survey/<str:token>/', '/careers/outcomes/survey/forged-token/', answers("404")),
+    Row('careers/school/<slug:slug>/outcomes/', '/careers/school/{school}/outcomes/',
+        answers("403", anonymous="login", staff="200", flowstage_staff="200", superuser="200")),
+    Row('careers/school/<slug:slug>/outcomes/', '/careers/school/{school}/outcomes/',
+        answers("403", anonymous="login", staff=ALLOWED, flowstage_staff=ALLOWED, superuser=ALLOWED), method="POST"),
     Row('^(?!_util/)((?:[\\w\\-]+/)*)$', '{course_url}', answers("200")),
     Row('_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/', '/_util/authenticate_with_password/999999/999999/',
         answers("404")),

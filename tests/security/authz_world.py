@@ -114,6 +114,10 @@ def build() -> tuple[dict, dict]:
     staged = exam_services.stage_import(users["flowstage_staff"], "gift", question.category, "fr",
                                         "::Q:: Deux et deux ? {=quatre ~cinq}")
 
+    from partnerships.models import ServiceRequest
+
+    service_request = ServiceRequest.objects.create(school=school_a, entitlement=E.CAREER_WORKSHOPS,
+                                                    requested_by=users["staff"])
     ids = {
         "attempt": attempt.pk, "exam": cert.exam.pk, "question": question.pk, "category": question.category_id,
         "cert_code": cert.code, "course": course.pk, "lesson": lesson.pk, "submission": submission.pk,
@@ -124,7 +128,7 @@ def build() -> tuple[dict, dict]:
         "invitation": invitation.pk, "partnership": Partnership.objects.get(school=school_a).pk,
         "school": school_a.slug, "erasure": erasure.pk, "token": token.pk, "public_id": profile.public_id,
         "section": next(iter(SECTIONS)),
-        "course_url": course.url, "staged_import": staged.pk,
+        "course_url": course.url, "staged_import": staged.pk, "service_request": service_request.pk,
     }
     return users, ids
 

@@ -18,6 +18,7 @@ STEPS = [
     "lms.demo_history",
     "lms.demo_dashboards",
     "careers.demo",
+    "careers.demo_outcomes",
 ]
 
 
