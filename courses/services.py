@@ -225,7 +225,10 @@ def award_credits(user_id: int, *, reference: str, title: str, ects, grade,
     reference = (reference or "").strip()
     if not reference:
         raise CourseError(_("Credits need the reference of the record that validates them."))
-    ects, grade = Decimal(ects), scoring.check_percentage(grade, "grade")
+    try:
+        ects, grade = scoring.as_decimal(ects, "ECTS"), scoring.check_percentage(grade, "grade")
+    except scoring.SchemeError:
+        raise CourseError(_("Credits need a number of ECTS and a grade between 0 and 100 %.")) from None
     if ects <= 0:
         raise CourseError(_("There are no ECTS credits to validate."))
     existing = CreditRecord.objects.filter(user_id=user_id, reference=reference).first()

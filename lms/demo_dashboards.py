@@ -7,6 +7,7 @@ memberships are get_or_create, courses/marks are only added when missing, random
 """
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -85,7 +86,8 @@ def _progress(cohort, rng, out_notes):
             n_done = round(len(lessons) * share)
             if not LessonCompletion.objects.filter(enrolment=e).exists():
                 for lesson in lessons[:n_done]:
-                    cs.complete_lesson(e.user, lesson)
+                    if not lesson.validated_by_internship:  # that part is validated by the internship's report
+                        cs.complete_lesson(e.user, lesson)
             days = {"star": 1, "good": local.randint(1, 6), "average": local.randint(3, 12),
                     "late": local.randint(10, 25), "idle": local.randint(20, 60)}[profile]
             Enrolment.objects.filter(pk=e.pk).update(last_activity_at=now - timedelta(days=days, hours=local.randint(0, 20)))
@@ -95,8 +97,11 @@ def _progress(cohort, rng, out_notes):
             for comp in components[: max(1, len(components) - (0 if n_done == len(lessons) else 1))]:
                 try:
                     with transaction.atomic():
-                        cs.set_component_mark(e, comp.key, str(max(0, min(100, base + local.randint(-10, 10)))),
-                                              "percent", staff)
+                        value = max(0, min(100, base + local.randint(-10, 10)))
+                        if comp.automatic:  # the certification's result, not a teacher's typing
+                            cs.record_certification_result(e.user_id, Decimal(value))
+                        else:
+                            cs.set_component_mark(e, comp.key, str(value), "percent", staff)
                 except Exception:  # noqa: BLE001
                     break
 

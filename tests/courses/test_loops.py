@@ -64,10 +64,11 @@ def test_the_certification_result_feeds_the_component_best_result_kept(course, s
 def test_a_graded_certification_attempt_reaches_the_module(course):
     from exams import services as exam_services
     from exams.models import Attempt
-    from tests.exams.helpers import all_right, entitled_school, make_certification, sound_student
+    from tests.exams.helpers import all_right, entitled_school, give_profile, make_certification, sound_student
 
     cert = make_certification()
     student = sound_student(entitled_school("École C"))
+    give_profile(student)
     services.self_enrol(student, course)
     exam_services.register(cert, student)
     attempt = exam_services.start_attempt(cert.exam, student)
