@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from badges import services
-from badges.models import Credential
+from badges.models import Credential, SigningKey
 
 
 class DatabaseResolver:
@@ -40,6 +40,16 @@ class DatabaseResolver:
         except ValueError:
             return None
         return Credential.objects.filter(pk=pk).values_list("issued_at", flat=True).first()
+
+    def key_retired_at(self, method_id: str) -> datetime | None:
+        """When a key of this issuer was retired by a planned rotation (it stays listed and keeps verifying what it
+        signed before that date), else None."""
+        did, _, fragment = (method_id or "").partition("#")
+        if did != services.issuer_did() or not fragment.startswith("key-") or not fragment[4:].isdigit() \
+                or len(fragment) > 14:
+            return None
+        return SigningKey.objects.filter(number=int(fragment[4:]), status=SigningKey.Status.RETIRED).values_list(
+            "retired_at", flat=True).first()
 
 
 def verify(doc_or_raw, **kwargs):

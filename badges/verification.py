@@ -197,6 +197,24 @@ def _key_revocation(vm: dict, signed_at: datetime | None, registry_at: datetime 
     return None
 
 
+def _key_retirement(vm_id: str, registry_at: datetime | None, resolver) -> Message | None:
+    """A reason when a key retired by a planned rotation signed after its retirement, else None. Only a resolver
+    that knows the issuer's keys can tell (the platform's own, ``resolver.key_retired_at``); as for revocation, the
+    registry's issuance time is trusted, not the ``created`` the signer chose."""
+    retired_at = getattr(resolver, "key_retired_at", None)
+    retired = retired_at(vm_id) if retired_at else None
+    if retired is None:
+        return None
+    if registry_at is None:
+        return _m(gettext_noop("signed with a key retired on %(retired)s and not found in the issuer's registry"),
+                  retired=_when(retired.isoformat(), with_time=True))
+    if registry_at >= retired:
+        return _m(gettext_noop("signed with a key retired on %(retired)s (signed %(signed)s)"),
+                  retired=_when(retired.isoformat(), with_time=True),
+                  signed=Timestamp(registry_at.isoformat(), registry_at, True))
+    return None
+
+
 # What a failed proof means, by ``signing.ProofResult.error`` code (its ``detail`` stays the English text).
 PROOF_ERRORS = {
     "malformed": gettext_noop("the proof is missing or malformed"),
@@ -361,7 +379,8 @@ def _verify(doc: Any, resolver: Resolver, now: datetime) -> Report:
         registry_at = resolver.issued_at(doc.get("id"))
     except Exception:  # noqa: BLE001
         registry_at = None
-    why = _key_revocation(vm, _parse_dt(proof.get("created")), registry_at)
+    why = _key_revocation(vm, _parse_dt(proof.get("created")), registry_at) or _key_retirement(
+        vm_id, registry_at, resolver)
     if why:
         return fail("verification_method", why)
     if vm.get("revoked"):

@@ -80,6 +80,28 @@ def test_planned_rotation_keeps_old_credentials_valid_without_reissue(clock):
 
 
 # ------------------------------------------------------------------------------------ compromise
+def test_a_retired_key_verifies_what_it_signed_before_its_retirement_only(clock):
+    """A planned rotation keeps the old key listed, so the platform's verifier checks its retirement date against
+    the registry: what it signed before stays valid; a forgery (not in the registry) or a credential the registry
+    dates after the retirement is refused."""
+    cred = issue()
+    old_key = cred.signing_key
+    services.rotate_key()
+    clock.advance(seconds=MAX_AGE)
+    issue()
+    old_key.refresh_from_db()
+    assert old_key.status == "retired"
+    assert verify_doc(doc_of(cred)).verdict == "VALID"
+
+    forged = verify_doc(forge_with(old_key, doc_of(cred)))
+    assert forged.verdict != "VALID"
+    assert "retired" in forged.reason
+
+    Credential.objects.filter(pk=cred.pk).update(issued_at=old_key.retired_at + services.timedelta(seconds=1))
+    late = verify_doc(doc_of(cred))
+    assert late.verdict != "VALID" and "retired" in late.reason
+
+
 def test_compromise_with_no_other_key_waits_for_the_new_key_then_reissues(
         client, clock, django_capture_on_commit_callbacks, mailoutbox):
     attempt = passed_attempt()
