@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -270,7 +271,7 @@ def _sign(report: FinalReport, role: str, *, signer, name: str, via: str, expect
     missing = missing_parts(report)
     if missing:
         raise CareersError(_("The report cannot be signed yet: it lacks %(parts)s."), 409,
-                           parts=", ".join(str(m) for m in missing))
+                           parts=format_lazy(", ".join(["{}"] * len(missing)), *missing))  # each part in the language read
     content_hash = report_hash(report)
     if expected_hash is not None and expected_hash != content_hash:
         raise CareersError(_("The report changed since you read it: read it again before signing."), 409)

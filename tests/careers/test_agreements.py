@@ -324,7 +324,7 @@ def test_journey_open_complete_sign_in_turn_tutor_link_pdf_and_check(rates, clie
             "presence_days": ["0", "1", "2", "3", "4"], "monthly_pay": "600", "pay_terms": "Mensuelle",
             "tutor_name": "Jean Martin", "tutor_role": "Ingénieur façade", "tutor_email": "jm@sonotec.example",
             "leave_days": "2", "absence_terms": "Prévenir le tuteur", "insurer": "MAIF", "insurance_policy": "RC-1",
-            "referent": str(referent.pk)}
+            "referent": str(referent.pk), "ects_credits": "6"}
     r = client.post(f"/careers/agreements/{a.pk}/edit/", form)
     assert r.status_code == 422 and "682,50" in r.content.decode()
     r = client.post(f"/careers/agreements/{a.pk}/edit/", {**form, "monthly_pay": "700"})

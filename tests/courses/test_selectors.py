@@ -60,7 +60,7 @@ def test_contract_selectors_shapes_and_bounded_queries():
     assert _queries(selectors.progress_by_user, [])[0] == {}
 
     s, _q = _queries(selectors.learning_summary, many[0])
-    assert s == {"courses_enrolled": 2, "courses_completed": 0, "ects_earned": Decimal("0"), "modules_passed": 0,
+    assert s == {"courses_enrolled": 2, "courses_completed": 0, "ects_earned": Decimal("0"), "internship_ects": Decimal("0"), "modules_passed": 0,
                  "hours_completed": Decimal("2")}
     _s, qs1 = _queries(selectors.learning_summary, few[0])
     _s, qs6 = _queries(selectors.learning_summary, many[0])

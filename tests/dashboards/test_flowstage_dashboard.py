@@ -30,7 +30,7 @@ def test_only_flowstage_staff(client, staff_a, fs_staff, business):
     r = client.get(reverse("flowstage_dashboard"))
     assert r.status_code == 200
     body = r.content.decode()
-    assert body.count("<svg") == 4
+    assert body.count("<svg") == 5
     assert "285" in body and "1 779" in body.replace("\u202f", " ").replace("\xa0", " ")
 
 
