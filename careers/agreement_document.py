@@ -6,6 +6,8 @@ Rules, stated once:
 - ``canonical(content)`` is the one serialisation of it: JSON, keys sorted, no insignificant whitespace, UTF-8
   (not ASCII-escaped), Decimals and dates as strings (``"700.00"``, ``"2027-05-03"``). The same content always gives
   the same bytes, whatever the order the fields were set in.
+- The ECTS credits the internship will validate (on the co-signed final report) are part of the document (schema 2):
+  a change of them voids the signatures like any other term.
 - ``digest(content)`` is the SHA-256 of those bytes in lowercase hexadecimal (64 characters): what each signature
   records, what the PDF prints and what the public check page looks up.
 """
@@ -16,7 +18,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-SCHEMA = "flowstage-agreement/1"
+SCHEMA = "flowstage-agreement/2"  # 2: the ECTS credits are signed
 HASH_LENGTH = 64
 
 
@@ -72,6 +74,7 @@ def content(agreement) -> dict:
         "leave_days": int(agreement.leave_days),
         "absence_terms": agreement.absence_terms,
         "insurance": {"insurer": agreement.insurer, "policy": agreement.insurance_policy},
+        "ects_credits": Decimal(agreement.ects_credits or 0).quantize(Decimal("0.1")),
     }
     if agreement.kind == "apprenticeship":
         doc["apprenticeship"] = {"track": agreement.track, "rhythm": agreement.rhythm,

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from badges import media
 
@@ -21,6 +22,11 @@ def _money(value) -> str:
 
 def _date(value) -> str:
     return formats.date_format(value, "DATE_FORMAT")
+
+
+def _plain_number(value: Decimal) -> Decimal:
+    """6.0 → 6, 7.5 → 7.5 (for display)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def sections(agreement: Agreement, signatures: dict) -> tuple[str, list[tuple[str, list[str]]]]:
@@ -49,6 +55,10 @@ def sections(agreement: Agreement, signatures: dict) -> tuple[str, list[tuple[st
         (_("Leave and absences"), [_("%(days)s days of leave") % {"days": agreement.leave_days},
                                    *agreement.absence_terms.splitlines()]),
         (_("The school's insurance"), [_("%(insurer)s, policy %(policy)s") % doc["insurance"]]),
+        (pgettext("heading", "ECTS credits"), [
+            _("%(ects)s ECTS credits, validated when the final report is co-signed by the tutor and the referent "
+              "teacher.") % {"ects": formats.number_format(_plain_number(doc["ects_credits"]), use_l10n=True)}
+            if doc["ects_credits"] else _("No ECTS credits are attached to this internship.")]),
     ]
     if agreement.kind == "apprenticeship":
         parts.append((_("Apprenticeship contract"), [

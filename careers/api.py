@@ -138,8 +138,8 @@ def list_offers(request, filters: Query[OfferFilters]):
         access = selectors.Access(None, True, True, frozenset(selectors.certified_employer_ids()))
     else:
         school = selectors.schools_for_staff(user)
-        access = selectors.access_for(user, school=school) if school else selectors.Access(None, False, False,
-                                                                                          frozenset())
+        access = selectors.access_for(user, school=school) if school else selectors.Access(
+            None, False, False, frozenset(), False, selectors.today().toordinal())
     facts = [o for o in selectors.live_offer_facts(request=request) if access.allows(o)]
     facts = [o for o in facts if f.keep(o, matching.StudentFacts())]
     facts.sort(key=lambda o: (o.start, o.id))
@@ -152,6 +152,10 @@ def list_offers(request, filters: Query[OfferFilters]):
 def get_offer(request, offer_id: Id):
     offer = Offer.objects.select_related("employer", "programme").filter(pk=offer_id).first()
     if offer is None or not selectors.can_see_offer(request.user, offer):
+        opens = selectors.embargo_of(request.user, offer) if offer is not None else None
+        if opens is not None:  # only the school's missing priority access hides it: say so
+            raise HttpError(403, services.CareersError(services.PRIORITY_REFUSAL, 403, date=opens.isoformat(),
+                                                       days=selectors.PRIORITY_ACCESS_DAYS).english)
         raise HttpError(404, "No such offer.")
     out = _offer_out(offer, selectors.certified_employer_ids())
     out["description"] = offer.description
@@ -435,3 +439,32 @@ def agreement(request, agreement_id: Id):
     if a is None:
         raise HttpError(404, "No such agreement.")
     return _agreement_out(a, _current_reports([a.pk]).get(a.pk), detail=True)
+
+
+@router.get("/agreements/{agreement_id}/follow-up",
+            summary="The follow-up during the internship (the student, the referent, the school's staff)")
+def agreement_followup(request, agreement_id: Id):
+    """Objectives met at the mid-term evaluation, its state, the contacts made during the internship and the
+    readiness score. 403 with the reason when the school's partnership does not include supervised internships."""
+    from . import followup
+
+    a = selectors.agreement_for(request.user, agreement_id)
+    if a is None or selectors.followup_role(request.user, a) is None:
+        raise HttpError(404, "No such agreement.")
+    if not followup.supervised(a):
+        raise HttpError(403, services.CareersError(followup.SUPERVISION_REFUSAL, 403, school=a.school.name).english)
+    f = selectors.followup(a)
+    ev = f["evaluation"]
+    readiness = f["readiness"]
+    return {
+        "agreement": a.pk, "midpoint": f["midpoint"].isoformat(), "progress": f["progress"],
+        "objectives_met": list(f["met"]) if f["met"] else None, "objectives": f["objectives_total"],
+        "evaluation": None if ev is None else {"status": ev.status, "due_on": ev.due_on.isoformat(),
+                                               "reminders": ev.reminders,
+                                               "rows": [{**r, "label": str(r["label"])} for r in ev.rows()]
+                                               if f["submitted"] else []},
+        "contacts": len(f["contacts"]),
+        "readiness": None if not readiness else {"score": str(readiness["score"]),
+                                                 "change": None if readiness.get("change") is None
+                                                 else str(readiness["change"])},
+    }

@@ -13,3 +13,4 @@ class CareersConfig(AppConfig):
         from careers import receivers
 
         receivers.connect()
+        receivers.connect_courses()  # the satisfaction question at the end of a module

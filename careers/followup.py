@@ -53,6 +53,37 @@ def _evaluate_link(agreement: Agreement) -> tuple[TutorLink, str]:
     return link, token
 
 
+# --- the school's "supervised internships" entitlement (Premium tier and above) ------------------------------------
+# The follow-up during the internship (the mid-term evaluation, its reminders, the referent's call request and the
+# follow-up page) is what Flow Stage's supervision is: only for the agreements of schools whose partnership grants
+# it. The agreement, its signatures, the final report and the ECTS stay for every school.
+
+SUPERVISION_REFUSAL = _("The follow-up during the internship (mid-term evaluation, follow-up page) is part of Flow "
+                        "Stage's supervised internships, which %(school)s's partnership does not include (Premium tier "
+                        "and above). The agreement and the final report are not affected.")
+
+
+def supervised(agreement: Agreement) -> bool:
+    from partnerships import entitlements
+
+    return entitlements.school_has(agreement.school, entitlements.SUPERVISED_INTERNSHIPS)
+
+
+def require_supervised(agreement: Agreement) -> None:
+    if not supervised(agreement):
+        raise CareersError(SUPERVISION_REFUSAL, 403, school=agreement.school.name)
+
+
+def supervised_schools_q():
+    """The schools whose live partnership grants supervised internships (a subquery)."""
+    from partnerships import entitlements
+    from partnerships.models import Partnership
+
+    return (Partnership.objects.filter(status__in=Partnership.LIVE_STATUSES,
+                                       tier__entitlements__code=entitlements.SUPERVISED_INTERNSHIPS)
+            .values("school_id"))
+
+
 # --- opening the evaluations at the midpoint (daily task) ---------------------------------------------------------
 
 def _open_one(agreement_id: int, today: datetime.date) -> MidtermEvaluation | None:
@@ -61,7 +92,7 @@ def _open_one(agreement_id: int, today: datetime.date) -> MidtermEvaluation | No
                      .select_related("application__offer__employer", "application__student", "school")
                      .get(pk=agreement_id))
         if agreement.status != Agreement.Status.SIGNED or MidtermEvaluation.objects.filter(
-                agreement=agreement).exists():
+                agreement=agreement).exists() or not supervised(agreement):
             return None
         try:
             with transaction.atomic():
@@ -82,11 +113,12 @@ def _open_one(agreement_id: int, today: datetime.date) -> MidtermEvaluation | No
 
 
 def open_midterm_evaluations(today: datetime.date | None = None) -> int:
-    """Create the mid-term evaluation of every signed agreement whose midpoint has come (and that has not ended), once,
-    and e-mail its tutor a link to fill it in. Idempotent: a second run the same day creates nothing."""
+    """Create the mid-term evaluation of every signed agreement of a supervised school whose midpoint has come (and
+    that has not ended), once, and e-mail its tutor a link to fill it in. Idempotent: a second run the same day creates nothing."""
     today = today or selectors.today()
     candidates = list(Agreement.objects.filter(status=Agreement.Status.SIGNED, midterm__isnull=True,
-                                               start_date__lte=today, end_date__gte=today)
+                                               start_date__lte=today, end_date__gte=today,
+                                               school_id__in=supervised_schools_q())
                       .values_list("pk", "start_date", "end_date"))
     created = 0
     for pk, start, end in candidates:
@@ -101,6 +133,7 @@ def send_midterm_reminders(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     pending = (MidtermEvaluation.objects.filter(status=MidtermEvaluation.Status.PENDING,
+                                                agreement__school_id__in=supervised_schools_q(),
                                                 reminders__lt=rules.MAX_REMINDERS,
                                                 agreement__status=Agreement.Status.SIGNED)
                .exclude(agreement__tutor_email="").values_list("pk", flat=True))
@@ -159,6 +192,7 @@ def open_evaluation_link(token: str, agreement_id: int) -> LinkAccess:
         raise CareersError(_("This link is for another agreement."), 403)
     if link.agreement.status != Agreement.Status.SIGNED:
         raise CareersError(_("This agreement is not in force: there is nothing to evaluate."), 410)
+    require_supervised(link.agreement)
     evaluation = (MidtermEvaluation.objects.select_related("agreement__application__offer__employer",
                                                            "agreement__application__student", "agreement__school")
                   .filter(agreement_id=agreement_id).first())
@@ -214,6 +248,7 @@ def may_evaluate(user, agreement: Agreement) -> bool:
 def submit_by_account(agreement: Agreement, data: EvaluationInput, *, by) -> MidtermEvaluation:
     if not may_evaluate(by, agreement):
         raise CareersError(_("Only the host organisation's tutor fills in the mid-term evaluation."), 403)
+    require_supervised(agreement)
     evaluation = MidtermEvaluation.objects.filter(agreement=agreement).first()
     if evaluation is None:
         raise CareersError(_("No mid-term evaluation is open for this agreement."), 404)
@@ -237,6 +272,7 @@ def request_call(agreement: Agreement, *, by, note: str = "") -> CallRequest:
     told by e-mail)."""
     if not may_request_call(by, agreement):
         raise CareersError(_("Only the referent teacher or the school's staff request a call."), 403)
+    require_supervised(agreement)
     evaluation = MidtermEvaluation.objects.select_for_update(of=("self",)).filter(agreement=agreement).first()
     if evaluation is None:
         raise CareersError(_("No mid-term evaluation is open for this agreement."), 404)

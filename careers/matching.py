@@ -368,6 +368,7 @@ class OfferFacts:
     venue_size: str = ""
     programme: bool = False
     priority: tuple = ()  # (first day, last day) ordinals of a paid priority period, () for none
+    published: int = 0  # ordinal of the day it was published (0: unknown); the schools' priority access reads it
     # derived from the above when built (``offer_facts_from_json``), for the ranking's integer arithmetic
     skill_terms: tuple = ()  # (key, level, weight × 60 / level, required)
     skill_den: int = 1  # 60 × Σ weights

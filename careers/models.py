@@ -873,6 +873,33 @@ class SatisfactionAnswer(models.Model):
         ]
 
 
+class SatisfactionQuestion(models.Model):
+    """The net-promoter question put to a student once: when a course module is completed or passed, when an
+    internship's final report is co-signed (``careers.outcome_services.ask_satisfaction``); e-mailed in the student's
+    language, with the answer page's link. One row per student and subject: asked once."""
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(_("about"), max_length=12, choices=SatisfactionAnswer.Subject.choices)
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    language = models.CharField(_("language"), max_length=5)
+    asked_at = models.DateTimeField(_("asked at"))
+
+    class Meta:
+        ordering = ["-asked_at"]
+        verbose_name = _("satisfaction question")
+        verbose_name_plural = _("satisfaction questions")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "course"], condition=models.Q(course__isnull=False),
+                                    name="uniq_satisfaction_question_course"),
+            models.UniqueConstraint(fields=["student", "agreement"], condition=models.Q(agreement__isnull=False),
+                                    name="uniq_satisfaction_question_agreement"),
+            models.CheckConstraint(condition=(models.Q(course__isnull=False, agreement__isnull=True)
+                                              | models.Q(course__isnull=True, agreement__isnull=False)),
+                                   name="satisfaction_question_one_subject"),
+        ]
+
+
 # Follow-up during the internship --------------------------------------------------------------------------------
 # (careers/followup.py: the use-cases; careers/followup_rules.py: the rules, pure)
 

@@ -16,8 +16,8 @@ from partnerships import access
 from partnerships.models import Cohort, CohortMembership, Employer, School
 
 from . import outcomes
-from .models import Agreement, Outcome, OutcomeSurvey, SatisfactionAnswer
-from .services import CareersError
+from .models import Agreement, FinalReport, Outcome, OutcomeSurvey, SatisfactionAnswer, SatisfactionQuestion
+from .services import CareersError, _enqueue
 
 SURVEY_SALT = "careers.outcome-survey"
 MAX_FUTURE_DAYS = 183  # an outcome may start up to six months ahead (a signed contract)
@@ -179,18 +179,68 @@ def due_surveys(today: datetime.date | None = None) -> SurveyRun:
 
 # --- satisfaction (net promoter question) --------------------------------------------------------------------------
 
+# Rules: the question is put once per module and per internship, at its end — a module completed (every lesson done)
+# or passed (its credits written), an internship whose final report is co-signed (``careers.reports``) — and e-mailed
+# in the student's preferred language (``SatisfactionQuestion`` records it: asked once). It is answered once (a
+# second answer: 409), only by the student whose module or internship it is, only once it is over (403).
+
+def module_over(student, course) -> bool:
+    """The module is completed (every lesson done) or passed (its credits are on the student's record)."""
+    from courses.models import CreditRecord
+
+    return (Enrolment.objects.filter(user=student, course=course, completed_at__isnull=False).exists()
+            or CreditRecord.objects.filter(user=student, course=course).exists())
+
+
+def internship_over(agreement: Agreement) -> bool:
+    """The internship's final report is co-signed (a locked version, or a correction of one)."""
+    return FinalReport.objects.filter(agreement=agreement, locked_at__isnull=False).exists()
+
+
+def ask_satisfaction(student, *, course: CoursePage | None = None, agreement: Agreement | None = None):
+    """Put the question once (a second call does nothing) and e-mail it, in the student's language, on commit."""
+    from django.conf import settings
+
+    if (course is None) == (agreement is None):
+        raise ValueError("one module or one internship")
+    if course is not None:
+        subject, filt = SatisfactionAnswer.Subject.MODULE, {"course": course}
+    else:
+        subject, filt = SatisfactionAnswer.Subject.INTERNSHIP, {"agreement": agreement}
+    if SatisfactionAnswer.objects.filter(student=student, **filt).exists():
+        return None
+    lang = (getattr(student, "preferred_language", "") or "")[:2]
+    lang = lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    try:
+        with transaction.atomic():
+            question, created = SatisfactionQuestion.objects.get_or_create(
+                student=student, **filt, defaults={"subject": subject, "language": lang, "asked_at": timezone.now()})
+    except IntegrityError:  # asked meanwhile by another process
+        return None
+    if created:
+        pk = question.pk
+        transaction.on_commit(lambda: _enqueue("careers.tasks.ask_satisfaction", pk))
+    return question
+
+
 def pending_satisfaction(student, today: datetime.date | None = None) -> dict:
-    """The modules the student completed and the internships they finished that they have not rated yet."""
-    today = today or timezone.localdate()
+    """The modules the student completed or passed and the internships whose report is co-signed that they have not
+    rated yet."""
+    from courses.models import CreditRecord
+
     done_courses = set(SatisfactionAnswer.objects.filter(student=student, course__isnull=False)
                        .values_list("course_id", flat=True))
     done_agreements = set(SatisfactionAnswer.objects.filter(student=student, agreement__isnull=False)
                           .values_list("agreement_id", flat=True))
-    courses = [e.course for e in Enrolment.objects.filter(user=student, completed_at__isnull=False)
-               .select_related("course").order_by("-completed_at")[:50] if e.course_id not in done_courses]
-    agreements = [a for a in Agreement.objects.filter(application__student=student, status=Agreement.Status.SIGNED,
-                                                      end_date__lt=today)
-                  .select_related("application__offer__employer").order_by("-end_date")[:50]
+    course_ids = list(Enrolment.objects.filter(user=student, completed_at__isnull=False)
+                      .order_by("-completed_at").values_list("course_id", flat=True)[:50])
+    course_ids += [c for c in CreditRecord.objects.filter(user=student, course__isnull=False)
+                   .order_by("-pk").values_list("course_id", flat=True)[:50] if c not in course_ids]
+    by_id = CoursePage.objects.in_bulk([c for c in course_ids if c not in done_courses])
+    courses = [by_id[c] for c in course_ids if c in by_id]
+    agreements = [a for a in Agreement.objects.filter(application__student=student,
+                                                      reports__locked_at__isnull=False)
+                  .select_related("application__offer__employer").distinct().order_by("-end_date")[:50]
                   if a.pk not in done_agreements]
     return {"courses": courses, "agreements": agreements}
 
@@ -208,14 +258,16 @@ def rate(student, *, score, course: CoursePage | None = None, agreement: Agreeme
     if (course is None) == (agreement is None):
         raise CareersError(_("Rate one module or one internship."), 422)
     if course is not None:
-        if not Enrolment.objects.filter(user=student, course=course, completed_at__isnull=False).exists():
-            raise CareersError(_("You can rate a module once you have completed it."), 403)
+        if not Enrolment.objects.filter(user=student, course=course).exists():
+            raise CareersError(_("This module is not yours: you are not enrolled in it."), 404)
+        if not module_over(student, course):
+            raise CareersError(_("You can rate a module once you have completed or passed it."), 403)
         subject, filt = SatisfactionAnswer.Subject.MODULE, {"course": course}
     else:
         if agreement.application.student_id != student.pk:
             raise CareersError(_("This internship is not yours."), 404)
-        if agreement.status != Agreement.Status.SIGNED or agreement.end_date >= today:
-            raise CareersError(_("You can rate an internship once it is over."), 403)
+        if not internship_over(agreement):
+            raise CareersError(_("You can rate an internship once its final report is co-signed."), 403)
         subject, filt = SatisfactionAnswer.Subject.INTERNSHIP, {"agreement": agreement}
     if SatisfactionAnswer.objects.filter(student=student, **filt).exists():
         raise CareersError(_("You already answered: thank you."), 409)

@@ -63,9 +63,15 @@ def my_outcomes(request):
                 return redirect("careers:my_outcomes")
         else:
             status = 422
+    pending = svc.pending_satisfaction(request.user)
+    from courses.selectors import reader_titles
+
+    titles = reader_titles(pending["courses"])  # in the reader's language
+    for c in pending["courses"]:
+        c.reader_title = titles.get(c.pk, c.title)
     return render(request, "careers/outcomes_mine.html", {
         "form": form, "outcomes": Outcome.objects.filter(student=request.user).select_related("employer")[:50],
-        "pending": svc.pending_satisfaction(request.user), "scores": range(11),
+        "pending": pending, "scores": range(11),
         "answers": SatisfactionAnswer.objects.filter(student=request.user)
         .select_related("course", "agreement__application__offer__employer")[:50],
     }, status=status)

@@ -11,6 +11,9 @@ Rules stated once:
   signature records who, when and the SHA-256 of the exact content (``report_content``). An edit of the draft voids
   the signatures given on it. Once both signed the same content, the report is locked: any edit is refused (409);
   a correction is a new version with its reason, the old one kept (superseded) and shown.
+- The report opens on the internship's last day (``agreement.end_date``, against ``selectors.today``): before it,
+  no part is written and nothing is co-signed (409 with the date). The agreement records no early end, so an
+  internship that ends early is first changed to its real end date (``services.update_agreement``, signed again).
 - On the first lock: the agreement's ECTS are validated as a credit record beside the modules' (once per agreement:
   ``courses.services.award_credits`` with a unique reference), the modules' internship part is validated
   (``courses.services.validate_internship_parts``), and the completed internship becomes a signed Open Badges 3.0
@@ -123,6 +126,18 @@ def _fresh_evaluations(agreement: Agreement) -> list[dict]:
              "comment": ""} for o in agreement.objectives or []]
 
 
+def report_open(agreement: Agreement) -> bool:
+    """The report opens on the internship's last day."""
+    return selectors.today() >= agreement.end_date
+
+
+def _require_ended(agreement: Agreement) -> None:
+    if not report_open(agreement):
+        raise CareersError(_("The internship ends on %(date)s: its final report opens on that day, not before. If the "
+                             "internship ends early, change the agreement's end date first."), 409,
+                           date=agreement.end_date.isoformat())
+
+
 def _report_for_update(agreement: Agreement) -> FinalReport:
     """The current version of the report of a signed agreement, locked for the change (created on first use)."""
     if agreement.status == Agreement.Status.CANCELLED:
@@ -130,6 +145,7 @@ def _report_for_update(agreement: Agreement) -> FinalReport:
     if agreement.status != Agreement.Status.SIGNED:
         raise CareersError(_("The final report follows a signed agreement: the three parties have not signed this "
                              "one yet."), 409)
+    _require_ended(agreement)
     report = (FinalReport.objects.select_for_update(of=("self",))
               .filter(agreement=agreement).exclude(status=FinalReport.Status.SUPERSEDED).first())
     if report is None:
@@ -268,6 +284,7 @@ def grade_report(agreement: Agreement, *, by, grade) -> FinalReport:
 
 def _sign(report: FinalReport, role: str, *, signer, name: str, via: str, expected_hash: str | None) -> ReportSignature:
     _require_draft(report)
+    _require_ended(report.agreement)
     missing = missing_parts(report)
     if missing:
         raise CareersError(_("The report cannot be signed yet: it lacks %(parts)s."), 409,
@@ -384,8 +401,9 @@ def _issue_credential(report: FinalReport):
 
 
 def complete_internship(report: FinalReport) -> None:
-    """The report was co-signed: validate the ECTS (once per agreement), the modules' internship part, and issue the
-    internship's credential (once per agreement). Inside the signing transaction."""
+    """The report was co-signed: validate the ECTS (once per agreement), the modules' internship part, issue the
+    internship's credential (once per agreement) and put the satisfaction question to the student (once). Inside the
+    signing transaction."""
     from courses import services as course_services
 
     agreement = report.agreement
@@ -400,6 +418,9 @@ def complete_internship(report: FinalReport) -> None:
                .values_list("credential_id", flat=True).first())
     report.credential_id = earlier or _issue_credential(report).pk
     report.save(update_fields=["credential"])
+    from .outcome_services import ask_satisfaction
+
+    ask_satisfaction(agreement.application.student, agreement=agreement)  # once: "would you recommend it?"
 
 
 # --- a correction: a new version ------------------------------------------------------------------------------------
@@ -508,6 +529,7 @@ class ReportPage:
     started: bool = False
     evaluate_form: bool = False
     sign_roles: list = None
+    opens_on: datetime.date | None = None  # the internship's last day while the report is not open yet
 
 
 def report_page(user, agreement: Agreement) -> ReportPage:
@@ -525,12 +547,13 @@ def report_page(user, agreement: Agreement) -> ReportPage:
         current.live_signatures = []
     roles = report_roles(user, agreement)
     signatures = {s.role: s for s in current.live_signatures}
-    open_ = agreement.status == Agreement.Status.SIGNED and not current.locked
+    open_ = agreement.status == Agreement.Status.SIGNED and not current.locked and report_open(agreement)
     return ReportPage(
         agreement=agreement, report=current, versions=[v for v in versions if v is not current], started=started,
         signatures=signatures, content_hash=report_hash(current), missing=missing_parts(current), roles=roles,
         evaluate_form=open_ and "tutor" in roles,
-        sign_roles=[r for r in Role.values if open_ and r in roles and r not in signatures])
+        sign_roles=[r for r in Role.values if open_ and r in roles and r not in signatures],
+        opens_on=None if report_open(agreement) else agreement.end_date)
 
 
 def english(text) -> str:

@@ -37,6 +37,9 @@ from .receivers import OFFERS_VERSION_KEY
 CVTHEQUE_CODE = "cvtheque_access"
 PRIORITY_OFFER_CODE = "priority_offer"
 PRIORITY_DAYS = 30  # a priority offer's period: 30 days from the day it is bought
+# The schools' "priority access to job offers" entitlement (Certified tier and above): their students see an offer
+# from the day it is published; the others from PRIORITY_ACCESS_DAYS days later.
+PRIORITY_ACCESS_DAYS = 7
 
 
 def today() -> datetime.date:
@@ -140,17 +143,31 @@ def is_employer_member(user, employer_id: int) -> bool:
 class Access:
     """What offers a student (or school staff member) may see: every published offer, except those of
     certified-partner employers (the schools' internship database: the school's ``internship_database``
-    entitlement) and those of the Flow Stage apprenticeship programme (``apprenticeship_programme``)."""
+    entitlement), those of the Flow Stage apprenticeship programme (``apprenticeship_programme``), and, without the
+    school's ``priority_job_access``, an offer published less than ``PRIORITY_ACCESS_DAYS`` days before ``day``
+    (an ordinal; 0: no such rule, e.g. Flow Stage's staff)."""
 
     school: School | None
     internship_database: bool
     programme: bool
     certified: frozenset
+    priority_jobs: bool = True
+    day: int = 0
 
     def allows(self, o: matching.OfferFacts) -> bool:
         if o.programme and not self.programme:
             return False
+        if self.embargoed(o):
+            return False
         return self.internship_database or o.employer_id not in self.certified
+
+    def embargoed(self, o: matching.OfferFacts) -> bool:
+        """Published too recently for a student without priority access."""
+        return bool(not self.priority_jobs and self.day and o.published
+                    and self.day < o.published + PRIORITY_ACCESS_DAYS)
+
+    def visible_on(self, o: matching.OfferFacts) -> datetime.date:
+        return datetime.date.fromordinal(o.published + PRIORITY_ACCESS_DAYS)
 
 
 def student_school(user):
@@ -172,7 +189,11 @@ def access_for(user, day: datetime.date | None = None, school=None) -> Access:
         school, _m = student_school(user)
     codes = entitlements.school_entitlements(school) if school else set()
     return Access(school, entitlements.INTERNSHIP_DATABASE in codes, entitlements.APPRENTICESHIP_PROGRAMME in codes,
-                  frozenset(certified_employer_ids(day)))
+                  frozenset(certified_employer_ids(day)), entitlements.PRIORITY_JOB_ACCESS in codes, day.toordinal())
+
+
+def published_ordinal(published_at) -> int:
+    return timezone.localdate(published_at).toordinal() if published_at else 0
 
 
 def live_offers_q(day: datetime.date) -> Q:
@@ -199,13 +220,15 @@ def live_offer_facts(day: datetime.date | None = None, request=None) -> tuple[ma
         previous = _SNAPSHOT["by_rev"]
         priorities = _priority_periods(day)
         by_rev, offers = {}, []
-        rows = list(Offer.objects.filter(live_offers_q(day)).exclude(facts={}).values_list("id", "updated_at"))
-        stale = [pk for pk, updated in rows if (pk, updated) not in previous]
+        rows = list(Offer.objects.filter(live_offers_q(day)).exclude(facts={})
+                    .values_list("id", "updated_at", "published_at"))
+        stale = [pk for pk, updated, _p in rows if (pk, updated) not in previous]
         fresh = dict(Offer.objects.filter(pk__in=stale).values_list("id", "facts")) if stale else {}
-        for pk, updated in rows:
+        for pk, updated, published_at in rows:
             parsed = previous.get((pk, updated))
             if parsed is None:
-                parsed = matching.offer_facts_from_json(fresh[pk])
+                parsed = dataclasses.replace(matching.offer_facts_from_json(fresh[pk]),
+                                             published=published_ordinal(published_at))
             if parsed.priority != priorities.get(pk, ()):
                 parsed = dataclasses.replace(parsed, priority=priorities.get(pk, ()))
             by_rev[(pk, updated)] = parsed
@@ -348,6 +371,7 @@ class Ranking:
     matches: int  # visible offers that match (the page's "N disponibles")
     visible: int  # visible live offers before the filters
     access: Access | None = None
+    embargoed: int = 0  # offers published too recently for a student whose school lacks priority access
 
 
 def ranking(user, filters: Filters | None = None, day: datetime.date | None = None, request=None) -> Ranking:
@@ -355,12 +379,15 @@ def ranking(user, filters: Filters | None = None, day: datetime.date | None = No
     day, filters = day or today(), filters or Filters()
     student = student_facts(user, day)
     access = access_for(user, day)
-    visible = [o for o in live_offer_facts(day, request) if access.allows(o)]
+    live = live_offer_facts(day, request)
+    visible = [o for o in live if access.allows(o)]
+    embargoed = 0 if access.priority_jobs else sum(
+        1 for o in live if access.embargoed(o) and dataclasses.replace(access, priority_jobs=True).allows(o))
     ranked_all = matching.rank(student, visible, day)
     matches = sum(1 for r in ranked_all if not r.excluded and r.score >= matching.MATCH_THRESHOLD)
     rows = [r for r in ranked_all if filters.keep(r.offer, student)
             and (filters.show_all or (not r.excluded and r.score >= matching.MATCH_THRESHOLD))]
-    return Ranking(student, rows, matches, len(visible), access)
+    return Ranking(student, rows, matches, len(visible), access, embargoed)
 
 
 def offers_by_id(ids) -> dict[int, Offer]:
@@ -387,8 +414,28 @@ def can_see_offer(user, offer: Offer, access: Access | None = None, day: datetim
             if school is None:
                 return False
         access = access_for(user, day, school=school)
-    facts = matching.offer_facts_from_json(offer.facts) if offer.facts else None
+    facts = offer_facts_of(offer)
     return facts is not None and access.allows(facts)
+
+
+def offer_facts_of(offer: Offer) -> matching.OfferFacts | None:
+    if not offer.facts:
+        return None
+    return dataclasses.replace(matching.offer_facts_from_json(offer.facts),
+                               published=published_ordinal(offer.published_at))
+
+
+def embargo_of(user, offer: Offer, day: datetime.date | None = None) -> datetime.date | None:
+    """The day a live offer becomes visible to this student when only their school's missing priority access hides
+    it today (None otherwise)."""
+    day = day or today()
+    facts = offer_facts_of(offer)
+    if facts is None or offer.status != Offer.Status.PUBLISHED or offer.expires_on < day:
+        return None
+    access = access_for(user, day)
+    if not access.embargoed(facts) or not dataclasses.replace(access, priority_jobs=True).allows(facts):
+        return None
+    return access.visible_on(facts)
 
 
 # --- one offer, explained -----------------------------------------------------------------------------------------

@@ -63,6 +63,11 @@ class CareersError(Exception):
             return self._render()
 
 
+PRIORITY_REFUSAL = _("New offers are open first to the students of schools whose partnership includes priority "
+                     "access to job offers; your school's does not: this offer opens to you on %(date)s "
+                     "(%(days)s days after it was published).")
+
+
 class OfferRefused(CareersError):
     """The offer breaks rules (French law, dates): ``problems`` are ``lms.messages.Message``s."""
 
@@ -307,6 +312,9 @@ def apply(offer: Offer, student, *, message: str, consent_parts, day: datetime.d
     if offer.expires_on < day:
         raise CareersError(_("Applications to this offer closed on %(date)s."), 409, date=offer.expires_on.isoformat())
     if not selectors.can_see_offer(student, offer, day=day):
+        opens = selectors.embargo_of(student, offer, day)
+        if opens is not None:
+            raise CareersError(PRIORITY_REFUSAL, 403, date=opens.isoformat(), days=selectors.PRIORITY_ACCESS_DAYS)
         raise CareersError(_("No such offer."), 404)
     message = (message or "").strip()
     if not message:
@@ -575,7 +583,7 @@ def recompute_matches(*, chunk_size: int = 200, top: int = TOP_MATCHES, day: dat
         for uid in chunk:
             rights = school_rights.get(schools.get(uid), set())
             access = selectors.Access(None, "internship_database" in rights, "apprenticeship_programme" in rights,
-                                      certified)
+                                      certified, "priority_job_access" in rights, day.toordinal())
             visible = [o for o in offers if access.allows(o)]
             student = facts.get(uid) or matching.StudentFacts(user_id=uid)
             ranked = matching.rank(student, visible, day, matches_only=True)[:top]
@@ -642,7 +650,7 @@ class AgreementTerms:
     track: str = ""
     rhythm: str = ""
     contract_year: int = 1
-    ects_credits: Decimal | None = None  # final report and credits: not in the signed document; None keeps it
+    ects_credits: Decimal | None = None  # in the signed document (a change voids the signatures); None keeps it
 
     FIELDS = ("activities", "objectives", "start_date", "end_date", "weekly_hours", "presence_days", "monthly_pay",
               "pay_terms", "tutor_name", "absence_terms", "insurer", "insurance_policy", "tutor_role", "tutor_email",
@@ -779,8 +787,6 @@ def update_agreement(agreement: Agreement, terms: AgreementTerms, *, by, referen
             raise CareersError(_("The final report is co-signed: its ECTS credits are validated and no longer "
                                  "change."), 409)
         agreement.ects_credits = Decimal(terms.ects_credits)
-        if agreement_hash(agreement) == before:
-            agreement.save(update_fields=["ects_credits", "updated_at"])
     if agreement_hash(agreement) == before:
         return agreement
     agreement.version += 1

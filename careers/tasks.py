@@ -283,3 +283,33 @@ def notify_call_request(call_id: int) -> int:
             body = render_to_string("careers/email/call_request.txt", ctx)
         messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [agreement.tutor_email]))
     return _send(messages)
+
+
+@shared_task(name="careers.tasks.ask_satisfaction")
+def ask_satisfaction(question_id: int) -> int:
+    """E-mail the net-promoter question (module or internship) to the student, in the language recorded when it was
+    put; nothing when answered meanwhile."""
+    from .models import SatisfactionAnswer, SatisfactionQuestion
+
+    q = (SatisfactionQuestion.objects.select_related("student", "course", "agreement__application__offer__employer")
+         .filter(pk=question_id).first())
+    if q is None or not q.student.email:
+        return 0
+    answered = SatisfactionAnswer.objects.filter(student=q.student, **(
+        {"course_id": q.course_id} if q.course_id else {"agreement_id": q.agreement_id})).exists()
+    if answered:
+        return 0
+    lang = q.language if q.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    with translation.override(lang):
+        if q.course_id:
+            from courses.selectors import reader_titles
+
+            about = reader_titles([q.course]).get(q.course_id, q.course.title)
+        else:
+            offer = q.agreement.application.offer
+            about = f"{offer.title} — {offer.employer.name}"
+        context = {"user": q.student, "question": q, "about": about, "base_url": settings.PUBLIC_BASE_URL,
+                   "link": _url("careers:my_outcomes") + "#satisfaction"}
+        subject = " ".join(render_to_string("careers/email/satisfaction_subject.txt", context).split())
+        body = render_to_string("careers/email/satisfaction.txt", context)
+    return _send([EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [q.student.email])])

@@ -25,7 +25,7 @@ from partnerships import access as school_access
 from partnerships.models import Employer, School
 
 from . import agreement_pdf as agreement_pdf_module
-from . import forms, matching, reports, selectors, services
+from . import followup, forms, matching, reports, selectors, services
 from .models import (
     Agreement, Application, CareerProfile, FinalReport, Offer, Party, SchoolPartnerEmployer, TutorLink,
 )
@@ -95,12 +95,17 @@ def matches(request):
     return render(request, "careers/matches.html", {
         "form": form, "cards": cards, "page": page, "result": result, "membership": membership, "school": school,
         "profile": profile, "query": query.urlencode(), "career": CareerProfile.objects.filter(user=request.user).first(),
+        "priority_days": selectors.PRIORITY_ACCESS_DAYS,
     })
 
 
 def _visible_offer(request, pk) -> Offer:
     offer = get_object_or_404(Offer.objects.select_related("employer", "programme"), pk=pk)
     if not selectors.can_see_offer(request.user, offer):
+        opens = selectors.embargo_of(request.user, offer)
+        if opens is not None:
+            raise PermissionDenied(services.CareersError(services.PRIORITY_REFUSAL, 403, date=opens.isoformat(),
+                                                         days=selectors.PRIORITY_ACCESS_DAYS).message)
         raise Http404(_("No such offer."))
     return offer
 
@@ -505,6 +510,7 @@ def agreement(request, pk):
         "verify_url": request.build_absolute_uri(reverse("careers:agreement_check_hash",
                                                          args=[services.agreement_hash(agreement)])),
         "followup_role": selectors.followup_role(request.user, agreement),
+        "supervised": followup.supervised(agreement),
         "may_evaluate": agreement.status == Agreement.Status.SIGNED and selectors.is_employer_member(
             request.user, agreement.application.offer.employer_id),
     })
@@ -652,7 +658,13 @@ def report(request, pk):
     co-signatures; earlier versions below."""
     agreement = _agreement(request, pk)
     page = reports.report_page(request.user, agreement)
+    from . import outcome_services
+    from .models import SatisfactionAnswer
+
+    nps_ask = ("student" in page.roles and outcome_services.internship_over(agreement)
+               and not SatisfactionAnswer.objects.filter(student=request.user, agreement=agreement).exists())
     return render(request, "careers/report.html", {
+        "nps_ask": nps_ask, "scores": range(11),
         "page": page, "agreement": agreement, "app": agreement.application, "offer": agreement.application.offer,
         "report": page.report, "roles": page.roles, "evaluate_form": page.evaluate_form,
         "sign_roles": page.sign_roles,
@@ -800,6 +812,9 @@ def midterm(request, pk):
     agreement = _agreement(request, pk)
     if not followup.may_evaluate(request.user, agreement):
         return redirect("careers:followup", pk=agreement.pk)
+    if not followup.supervised(agreement):
+        return render(request, "careers/midterm.html", {
+            "error": followup.SUPERVISION_REFUSAL % {"school": agreement.school.name}}, status=403)
     evaluation = MidtermEvaluation.objects.filter(agreement=agreement).first()
     ctx = {"agreement": agreement, "app": agreement.application, "offer": agreement.application.offer,
            "action": reverse("careers:midterm", args=[agreement.pk]), "with_name": False}
@@ -858,6 +873,10 @@ def followup_page(request, pk):
     from . import followup
 
     agreement, role = _followup_agreement(request, pk)
+    if not followup.supervised(agreement):
+        return render(request, "careers/followup.html", {
+            "agreement": agreement, "app": agreement.application, "offer": agreement.application.offer, "role": role,
+            "not_supervised": followup.SUPERVISION_REFUSAL % {"school": agreement.school.name}}, status=403)
     data = selectors.followup(agreement)
     return render(request, "careers/followup.html", {
         "agreement": agreement, "app": agreement.application, "offer": agreement.application.offer, "role": role,

@@ -101,7 +101,35 @@ def self_enrol(user, course) -> Enrolment:
         raise CourseError(_("This course is not published."))
     if not course.open_enrolment:
         raise CourseError(_("This course is not open to self-enrolment; your school enrols its cohorts."))
-    return _enrol(user, course, Enrolment.Source.SELF, by=user, price_paid=course.price)
+    price = Decimal("0.00") if course.price and free_for(user) else course.price
+    return _enrol(user, course, Enrolment.Source.SELF, by=user, price_paid=price)
+
+
+def student_school_of(user):
+    """The school of the student's latest cohort (None: no cohort)."""
+    from partnerships.models import CohortMembership
+
+    m = (CohortMembership.objects.filter(user=user).select_related("cohort__programme__school")
+         .order_by("-cohort__graduation_year").first())
+    return m.cohort.programme.school if m else None
+
+
+def free_for(user) -> bool:
+    """The school's "free student access" entitlement (every tier from Discovery): its students enrol in the
+    modules that carry a price without paying (the enrolment records 0 €)."""
+    if not user.is_authenticated:
+        return False
+    return entitlements.school_has(student_school_of(user), entitlements.FREE_STUDENT_ACCESS)
+
+
+def curriculum_refusal(school) -> str | None:
+    """Why the school's staff may not assign Flow Stage modules to their cohorts (None: they may): the
+    "curriculum integration" entitlement (Certified tier and above)."""
+    if entitlements.school_has(school, entitlements.CURRICULUM_INTEGRATION):
+        return None
+    return _("Assigning Flow Stage modules to %(school)s's cohorts as part of their curriculum is the curriculum "
+             "integration project, which the school's partnership does not include (Certified tier and above). "
+             "Students may still enrol themselves in the modules open to everyone.") % {"school": school.name}
 
 
 def _enrol(user, course, source, by=None, cohort=None, price_paid=None) -> Enrolment:
@@ -130,6 +158,10 @@ def enrol_cohort(cohort, course, by) -> dict:
     course = canonical(course)
     if not can_enrol_cohort(by, cohort):
         raise PermissionDenied(_("Only the staff of the cohort's school may enrol it."))
+    if not (roles.has_role(by, roles.FLOWSTAGE_STAFF) or by.is_superuser):  # Flow Stage's staff: pilots, demos
+        refusal = curriculum_refusal(cohort.programme.school)
+        if refusal:
+            raise PermissionDenied(refusal)
     if not course.live:
         raise CourseError(_("This course is not published."))
     student_ids = list(cohort.memberships.values_list("user_id", flat=True))
@@ -167,8 +199,15 @@ def _complete(enrolment, lesson) -> LessonCompletion:
     done = set(LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True))
     all_ids = set(_course_lessons(enrolment.course).values_list("pk", flat=True))
     completed_at = enrolment.completed_at or (now if all_ids and all_ids <= done else None)
+    first = enrolment.completed_at is None and completed_at is not None and Enrolment.objects.filter(
+        pk=enrolment.pk, completed_at__isnull=True).update(completed_at=completed_at) == 1
     Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_activity_at=now,
                                                      completed_at=completed_at)
+    if first:  # once: the row moved from not completed to completed here
+        from courses import signals
+
+        ids = {"enrolment_id": enrolment.pk, "user_id": enrolment.user_id, "course_id": enrolment.course_id}
+        transaction.on_commit(lambda: signals.module_completed.send(sender=Enrolment, **ids))
     return completion
 
 

@@ -15,6 +15,9 @@ module_passed = django.dispatch.Signal()
 # A passed module's credits withdrawn (a mark changed and the grade fell below the pass mark):
 # send(sender=CreditRecord, user_id=…, course_id=…).
 module_credits_withdrawn = django.dispatch.Signal()
+# A module completed (every lesson done, ``Enrolment.completed_at`` written for the first time): careers asks the
+# student's satisfaction. send(sender=Enrolment, enrolment_id=…, user_id=…, course_id=…).
+module_completed = django.dispatch.Signal()
 
 
 @receiver(post_save, sender=SchoolMember, dispatch_uid="courses_teacher_groups")

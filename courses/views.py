@@ -197,6 +197,8 @@ def course_context(page, request) -> dict:
         "components": components,
         "result": result,
         "owning_school": owning.school if owning else None,
+        "free_school": (services.student_school_of(request.user)
+                        if page.price and state is None and services.free_for(request.user) else None),
         "co_schools": [s for s in page.schools.all() if not owning or s.pk != owning.school_id],
         "can_read_all": _may_read_all(request.user),
     }
@@ -329,6 +331,8 @@ def transcript(request):
 def enrol(request, course_id):
     course = get_object_or_404(CoursePage, pk=course_id)
     price = services.canonical(course).price
+    if price and services.free_for(request.user):
+        price = None  # free through the school's partnership ("free student access")
     if price and not confirm.confirmed(request, "courses.enrol", course.pk):
         return confirm.ask(
             request, "courses.enrol", course.pk, title=_("Enrol in “%(course)s”?") % {"course": course.title},
@@ -507,6 +511,7 @@ def cohort_enrolment(request):
     titles = selectors.reader_titles(list(courses))  # the choices in the reader's language
     choices = sorted(({"pk": c.pk, "title": titles[c.pk], "code": c.code} for c in courses),
                      key=lambda c: c["title"].lower())
+    status = 200
     if request.method == "POST":
         cohort = next((c for c in cohorts if str(c.pk) == request.POST.get("cohort")), None)
         course = courses.filter(pk=request.POST.get("course") or 0).first()
@@ -517,11 +522,16 @@ def cohort_enrolment(request):
                 res = services.enrol_cohort(cohort, course, user)
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, _error_text(exc))
+                status = 403 if isinstance(exc, PermissionDenied) else 422
             else:
                 messages.success(request, _("%(n)s student(s) enrolled, %(s)s already enrolled.")
                                  % {"n": res["enrolled"], "s": res["skipped"]})
                 return redirect("courses:cohort_enrolment")
-    return render(request, "courses/cohort_enrolment.html", {"cohorts": cohorts, "courses": choices})
+    blocked = {} if (roles.has_role(user, roles.FLOWSTAGE_STAFF) or user.is_superuser) else {
+        c.programme.school_id: services.curriculum_refusal(c.programme.school) for c in cohorts}
+    return render(request, "courses/cohort_enrolment.html", {
+        "cohorts": cohorts, "courses": choices,
+        "refusals": sorted({r for r in blocked.values() if r})}, status=status)
 
 
 def catalogue_url_for(course) -> str:

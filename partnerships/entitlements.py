@@ -57,16 +57,16 @@ FEATURE, SERVICE = "feature", "service"
 SERVICES = (CAREER_WORKSHOPS, FACULTY_TRAINING, EXPERT_TALKS, INTEGRATED_CAMPUS, INCUBATOR, JOINT_RND, FLOW_STAGE_CHAIR)
 
 WHAT = {
-    FREE_STUDENT_ACCESS: (FEATURE, _("Your students use the platform (courses, profile, readiness score) at no cost.")),
+    FREE_STUDENT_ACCESS: (FEATURE, _("Your students enrol without paying in the Flow Stage modules that carry a price (the course page says so; the enrolment records 0 €). Without it, they pay the module's price.")),
     CAREER_WORKSHOPS: (SERVICE, _("Career workshops run by Flow Stage at your school: request them below.")),
     INTERNSHIP_DATABASE: (FEATURE, _("Your students see every internship and apprenticeship offer, not only those of certified partner employers (Careers page).")),
     PLACEMENT_STATISTICS: (FEATURE, _("The placement section of your dashboard and its CSV export: internships, conversion to a job, employment within six months.")),
     FACULTY_TRAINING: (SERVICE, _("Training sessions for your teachers: request them below.")),
-    CURRICULUM_INTEGRATION: (FEATURE, _("Flow Stage modules assigned to your cohorts as part of their curriculum.")),
+    CURRICULUM_INTEGRATION: (FEATURE, _("Your staff assign Flow Stage modules to your cohorts as part of their curriculum (the “Assign courses” page): the whole cohort is enrolled at once. Without it, students enrol one by one.")),
     FLOW_STAGE_READY_CERTIFICATION: (FEATURE, _("Your students may register for the “Flow Stage Ready” certification exams.")),
-    PRIORITY_JOB_ACCESS: (FEATURE, _("Your students get priority access to job offers.")),
+    PRIORITY_JOB_ACCESS: (FEATURE, _("Your students see and apply to each new internship or job offer from the day it is published; the students of other schools see it 7 days later (Careers page, matches and the nightly matching).")),
     CO_CREATED_MODULES: (FEATURE, _("Your teachers write course modules in your school's section of the catalogue.")),
-    SUPERVISED_INTERNSHIPS: (FEATURE, _("Internship agreements followed by Flow Stage with your referent teacher.")),
+    SUPERVISED_INTERNSHIPS: (FEATURE, _("Your students' internships are followed during the internship: the mid-term evaluation sent to the tutor at the midpoint with its reminders, the follow-up page (objectives met, contacts, readiness) and the referent's call request. Without it, the agreement and the final report only.")),
     EXPERT_TALKS: (SERVICE, _("Talks by Flow Stage's industry experts: request them below.")),
     APPRENTICESHIP_PROGRAMME: (FEATURE, _("Your students see and apply to the offers of Flow Stage's direct apprenticeship programme.")),
     INTEGRATED_CAMPUS: (SERVICE, _("Campus events with Flow Stage: request them below.")),

@@ -19,7 +19,10 @@ TODAY = datetime.date(2026, 11, 30)
 _seq = itertools.count(1)
 
 
-def school(codes=(E.INTERNSHIP_DATABASE, E.APPRENTICESHIP_PROGRAMME), name="École"):
+DEFAULT_CODES = (E.INTERNSHIP_DATABASE, E.APPRENTICESHIP_PROGRAMME, E.PRIORITY_JOB_ACCESS, E.SUPERVISED_INTERNSHIPS)
+
+
+def school(codes=DEFAULT_CODES, name="École"):
     n = next(_seq)
     s = School.objects.create(name=f"{name} {n}", slug=f"ecole-{n}", city="Paris", category="sound")
     tier = Tier.objects.create(code=f"tier-{n}", name=f"Tier {n}", rank=200 + n, annual_fee=Decimal("0"))

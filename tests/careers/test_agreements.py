@@ -395,3 +395,34 @@ def test_an_apprenticeship_agreement_holds_its_contract_and_the_apprentices_own_
 
     title, parts = agreement_pdf.sections(a, {})
     assert title == "Convention d'apprentissage" and any(h == "Contrat d'apprentissage" for h, _l in parts)
+
+
+# --- the ECTS credits are part of the signed document --------------------------------------------------------------
+
+def test_the_signed_document_and_its_pdf_carry_the_ects_and_a_change_voids_the_signatures(world):
+    from django.utils import translation
+
+    from careers import agreement_pdf
+
+    a = services.update_agreement(world["agreement"], terms(ects_credits=Decimal("6")), by=world["referent"])
+    doc = agreement_document.content(Agreement.objects.get(pk=a.pk))
+    assert doc["ects_credits"] == Decimal("6.0") and doc["schema"] == "flowstage-agreement/2"
+    assert b'"ects_credits":"6.0"' in agreement_document.canonical(doc)
+    _sign_all({**world, "agreement": a})
+    signed_hash = services.agreement_hash(Agreement.objects.get(pk=a.pk))
+    with translation.override("fr"):
+        _title, parts = agreement_pdf.sections(Agreement.objects.get(pk=a.pk), {})
+    ects = dict(parts)["Crédits ECTS"]
+    assert ects == ["6 crédits ECTS, validés à la co-signature du rapport final par le tuteur et le référent "
+                    "pédagogique."]
+    with translation.override("en"):
+        _title, parts = agreement_pdf.sections(Agreement.objects.get(pk=a.pk), {})
+    assert dict(parts)["ECTS credits"][0].startswith("6 ECTS credits")
+    pdf = agreement_pdf.render(Agreement.objects.get(pk=a.pk), {}, lang="fr", verify_url="https://x.test/c/",
+                               document_hash=signed_hash)
+    assert pdf.startswith(b"%PDF")
+
+    a = services.update_agreement(a, terms(ects_credits=Decimal("5")), by=world["referent"])  # a change of credits
+    a = Agreement.objects.get(pk=a.pk)
+    assert a.status == "draft" and services.agreement_hash(a) != signed_hash
+    assert not AgreementSignature.objects.filter(agreement=a, voided_at__isnull=True).exists()

@@ -25,7 +25,7 @@ def _shot(page, name, screenshot_dir):
     page.screenshot(path=str(screenshot_dir / f"report-{name}"), full_page=True)
 
 
-def test_report_pages_and_transcript(live_server, browser, screenshot_dir, settings):
+def test_report_pages_and_transcript(live_server, browser, screenshot_dir, settings, monkeypatch):
     settings.PUBLIC_BASE_URL = live_server.url
     services.seed_legal_rates()
     school = kit.school(name="La Fémis")
@@ -43,6 +43,9 @@ def test_report_pages_and_transcript(live_server, browser, screenshot_dir, setti
     services.sign_agreement(agreement, by=jean, party="employer")
     services.sign_agreement(agreement, by=referent, party="school")
     agreement = Agreement.objects.get(pk=agreement.pk)
+    from careers import selectors
+
+    monkeypatch.setattr(selectors, "today", lambda: agreement.end_date)  # the report opens on the last day
     mail.outbox.clear()
     reports.send_report_link(agreement, by=referent)
     body = next(m.body for m in mail.outbox if m.to == ["jean.martin@sonotec.example"])

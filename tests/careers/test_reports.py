@@ -23,8 +23,11 @@ from tests.careers.test_agreements import terms
 pytestmark = pytest.mark.django_db
 
 
+AFTER_END = datetime.date(2027, 7, 30)  # the last day of the agreement of ``terms()``: the report opens
+
+
 @pytest.fixture
-def world(rates):
+def world(rates, monkeypatch):
     s = kit.school()
     referent = kit.staff_of(s)
     emp, staff = kit.employer("Sonotec Live")
@@ -42,6 +45,9 @@ def world(rates):
     services.sign_agreement(agreement, by=referent, party="school")
     agreement = Agreement.objects.get(pk=agreement.pk)
     assert agreement.status == Agreement.Status.SIGNED and agreement.ects_credits == Decimal("6")
+    from careers import selectors
+
+    monkeypatch.setattr(selectors, "today", lambda: AFTER_END)
     mail.outbox.clear()
     return {"school": s, "referent": referent, "employer": emp, "tutor": staff, "colleague": colleague,
             "offer": offer, "student": student, "agreement": agreement}
@@ -487,3 +493,43 @@ def test_the_report_page_reads_in_a_bounded_number_of_queries(world):
         assert c.get(url).status_code == 200
     assert len(four) == len(one), [q["sql"][:120] for q in four.captured_queries]
     assert len(one) <= 40
+
+
+# --- the report opens on the internship's last day -----------------------------------------------------------------
+
+@pytest.mark.parametrize("day", [datetime.date(2026, 11, 30), datetime.date(2027, 7, 29)])
+def test_the_report_is_neither_started_nor_cosigned_before_the_end_date(world, monkeypatch, client, day):
+    from careers import selectors
+
+    a, before = world["agreement"], FinalReport.objects.count()
+    monkeypatch.setattr(selectors, "today", lambda: day)
+    for attempt in (lambda: reports.evaluate(a, by=world["tutor"], evaluations=EVALS, overall="Trop tôt."),
+                    lambda: reports.submit_student_report(a, by=world["student"], file=_file()),
+                    lambda: reports.grade_report(a, by=world["referent"], grade="12")):
+        with pytest.raises(services.CareersError) as exc:
+            attempt()
+        assert exc.value.status == 409 and "2027-07-30" in exc.value.english and "opens" in exc.value.english
+    assert FinalReport.objects.count() == before  # nothing half-written
+    client.force_login(world["referent"])
+    r = client.post(reverse("careers:report_action", args=[a.pk, "grade"]), {"grade": "12"})
+    assert r.status_code == 409 and "2027-07-30" in r.content.decode()
+    page = client.get(reverse("careers:report", args=[a.pk]))
+    assert page.status_code == 200 and 'data-testid="report-not-open"' in page.content.decode()
+    assert 'name="grade"' not in page.content.decode()  # no form that would be refused
+
+
+def test_a_report_filled_on_the_last_day_cannot_be_cosigned_if_the_clock_says_earlier(world, monkeypatch):
+    """Co-signing checks the date too (a report written on the last day, a signature attempted with a clock before
+    it, e.g. a server in another time zone): refused, nothing locked."""
+    from careers import selectors
+
+    _fill(world)
+    monkeypatch.setattr(selectors, "today", lambda: datetime.date(2027, 7, 29))
+    with pytest.raises(services.CareersError) as exc:
+        reports.sign_report(world["agreement"], by=world["tutor"], role="tutor")
+    assert exc.value.status == 409
+    assert not ReportSignature.objects.exists() and reports.current_report(world["agreement"]).status == "draft"
+    monkeypatch.setattr(selectors, "today", lambda: AFTER_END)
+    reports.sign_report(world["agreement"], by=world["tutor"], role="tutor")
+    reports.sign_report(world["agreement"], by=world["referent"], role="referent")
+    assert reports.current_report(world["agreement"]).status == "locked"

@@ -19,7 +19,7 @@ def test_demo_has_a_completed_internship_with_ects_and_credential():
     agreement = report.agreement
     assert agreement.status == "signed" and agreement.application.offer.employer.name == "Sonotec Live"
     assert report.signatures.filter(voided_at__isnull=True).count() == 2
-    assert report.credential.achievement.name_fr == "Stage — Assistant Ingénieur FOH, Sonotec Live, 3 mois, 6 ECTS"
+    assert report.credential.achievement.name_fr == "Stage — Technicien son façade, Sonotec Live, 3 mois, 6 ECTS"
     credits = CreditRecord.objects.filter(source="internship")
     assert credits.count() == 1 and str(credits.get().ects) == "6.0"
     call_command("seed_demo", stdout=io.StringIO())

@@ -275,7 +275,7 @@ def test_the_internship_database_entitlement_opens_the_partner_employers_offers(
     partner_offer = kit.offer(world["employer"], world["staff"])
     open_emp, open_staff = kit.employer()
     open_offer = kit.offer(open_emp, open_staff, title="Offre ouverte")
-    without = kit.student(kit.school(codes=()))
+    without = kit.student(kit.school(codes=(E.PRIORITY_JOB_ACCESS,)))  # only the database is missing
     ids = lambda user: {r.offer.id for r in selectors.ranking(user, selectors.Filters(show_all=True)).rows}  # noqa
     assert ids(world["student"]) == {partner_offer.pk, open_offer.pk}
     assert ids(without) == {open_offer.pk}
@@ -291,7 +291,7 @@ def test_programme_offers_need_the_apprenticeship_programme_entitlement(world):
     o = kit.offer(world["employer"], world["staff"], kind="apprenticeship", start_date=datetime.date(2027, 9, 1),
                   end_date=datetime.date(2028, 8, 31), expires_on=datetime.date(2027, 8, 1), pay_monthly=Decimal(850),
                   programme=ApprenticeshipProgramme.objects.get(), track="tech")
-    without = kit.student(kit.school(codes=(E.INTERNSHIP_DATABASE,)))
+    without = kit.student(kit.school(codes=(E.INTERNSHIP_DATABASE, E.PRIORITY_JOB_ACCESS)))
     assert selectors.can_see_offer(world["student"], o) and not selectors.can_see_offer(without, o)
 
 

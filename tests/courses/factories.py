@@ -14,14 +14,18 @@ def seq():
     return _n["i"]
 
 
-def make_school(name=None, co_creation=True):
+def make_school(name=None, co_creation=True, curriculum=True, free_access=False):
+    """A school under a live partnership whose tier grants co-created modules, curriculum integration (cohort
+    enrolment) and, when asked, free student access."""
     i = seq()
     school = School.objects.create(name=name or f"École {i}", slug=f"ecole-{i}", category="sound")
     tier = Tier.objects.create(code=f"t{i}", name=f"Tier {i}", rank=100 + i, annual_fee=Decimal("5000"))
-    if co_creation:
-        ent, _c = Entitlement.objects.get_or_create(code=entitlements.CO_CREATED_MODULES,
-                                                    defaults={"name": "Modules co-créés"})
-        tier.entitlements.add(ent)
+    for wanted, code in ((co_creation, entitlements.CO_CREATED_MODULES),
+                         (curriculum, entitlements.CURRICULUM_INTEGRATION),
+                         (free_access, entitlements.FREE_STUDENT_ACCESS)):
+        if wanted:
+            ent, _c = Entitlement.objects.get_or_create(code=code, defaults={"name": code})
+            tier.entitlements.add(ent)
     Partnership.objects.create(school=school, tier=tier, status=Partnership.Status.ACTIVE, annual_fee=Decimal("5000"))
     return school
 

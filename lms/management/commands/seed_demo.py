@@ -17,8 +17,7 @@ STEPS = [
     "badges.demo",
     "lms.demo_history",
     "lms.demo_dashboards",
-    "careers.demo",
-    "careers.demo_outcomes",
+    "careers.demo",  # a package: one module per stage (careers/demo/__init__.py)
 ]
 
 

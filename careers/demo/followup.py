@@ -3,7 +3,9 @@
 - Marie's internship at Sonotec Live, in progress and past its midpoint, with the mid-term evaluation submitted by
   her tutor (Jean, the employer login) and a dozen professional contacts;
 - an internship at Studio Canopée before its midpoint (no evaluation yet);
-- an internship at Lumière & Scène past its midpoint whose evaluation is pending: link sent, one reminder.
+- an internship at Lumière & Scène past its midpoint whose evaluation is pending: link sent, one reminder;
+- the agreement of the application Studio Canopée accepted (``offers.seed_applications``), awaiting signatures: the
+  student signed, the host organisation has not yet.
 
 Each goes through the services like real ones: an offer (French law checked on the day it was posted), an
 application, its acceptance, the agreement completed by the school's referent and signed in turn. Dates are
@@ -18,9 +20,9 @@ from django.utils import timezone
 
 from lms.accounts.models import User
 
-from . import followup, law, selectors, services
-from .demo import EMPLOYER_LOGIN, MARIE, _working_start
-from .models import Agreement, Application, MidtermEvaluation, Offer, ProfessionalContact
+from .. import followup, law, selectors, services
+from ..models import Agreement, Application, MidtermEvaluation, Offer, ProfessionalContact
+from .offers import EMPLOYER_LOGIN, MARIE, _working_start
 
 REFERENT = "school@demo.flowstage.test"
 
@@ -84,8 +86,11 @@ def _agreement(out, spec, today, referent, employer_login) -> Agreement | None:
     if existing is not None:
         return existing
     by = employer_login if slug == "sonotec-live" and employer_login else employer.members.first()
-    if by is None:
-        return None
+    if by is None:  # an employer without staff on the platform: Flow Stage's staff act for it, as in the offers demo
+        by = User.objects.filter(email="staff@demo.flowstage.test").first()
+        if by is None:
+            return None
+        employer.members.add(by)
     start = _working_start(today - datetime.timedelta(days=days))
     end = law.add_months(start, months) - datetime.timedelta(days=1)
     while end.weekday() >= 5:
@@ -118,12 +123,46 @@ def _agreement(out, spec, today, referent, employer_login) -> Agreement | None:
     return Agreement.objects.get(pk=agreement.pk)
 
 
+AWAITING = ("lafemis.2027.sound.01@demo.flowstage.test", "Assistant·e ingénieur·e studio")
+
+
+def _awaiting_signatures(out, referent) -> Agreement | None:
+    """The agreement of an accepted application, completed by the referent and signed by the student only."""
+    email, title = AWAITING
+    app = (Application.objects.filter(student__email=email, offer__title=title, status=Application.Status.ACCEPTED)
+           .select_related("offer").first())
+    if app is None:
+        return None
+    agreement = Agreement.objects.filter(application=app).first()
+    if agreement is not None:
+        return agreement
+    offer = app.offer
+    try:
+        agreement = services.create_agreement(app, by=referent)
+        agreement = services.update_agreement(agreement, services.AgreementTerms(
+            activities="Installation des sessions, édition, assistanat aux mixages d'album.",
+            objectives=({"objective": "Installer une session d'enregistrement", "measure": "trois sessions installées seul·e"},
+                        {"objective": "Éditer des prises", "measure": "une séance d'édition validée par l'ingénieur"}),
+            start_date=offer.start_date, end_date=offer.end_date, weekly_hours=offer.weekly_hours,
+            presence_days=(0, 1, 2, 3, 4), monthly_pay=app.monthly_pay or offer.pay_monthly,
+            pay_terms="Gratification mensuelle, versée le dernier jour du mois.", tutor_name=offer.tutor_name,
+            tutor_role=offer.tutor_role, absence_terms="Absences justifiées prévenues au tuteur et au référent.",
+            insurer="MAIF", insurance_policy="RC-2026-FEMIS", leave_days=2, ects_credits=Decimal("6")),
+            by=referent)
+        services.sign_agreement(agreement, by=app.student, party="student")
+    except services.CareersError as exc:
+        out.write(f"  (follow-up demo: no agreement awaiting signatures: {exc.english})")
+        return None
+    return agreement
+
+
 def seed(out, today: datetime.date | None = None):
     today = today or selectors.today()
     referent = User.objects.filter(email=REFERENT).first()
     employer_login = User.objects.filter(email=EMPLOYER_LOGIN).first()
     if referent is None:
         return
+    _awaiting_signatures(out, referent)
     agreements = {}
     for spec in PLACEMENTS:
         agreements[spec[0]] = (_agreement(out, spec, today, referent, employer_login), spec[-1])

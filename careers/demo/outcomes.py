@@ -24,8 +24,8 @@ from lms.accounts.models import User
 from partnerships import entitlements as E
 from partnerships.models import Cohort, CohortMembership, Employer, Programme, School, ServiceRequest
 
-from . import outcomes
-from .models import (
+from .. import outcomes
+from ..models import (
     Agreement, AgreementSignature, Application, Offer, Outcome, OutcomeSurvey, Party, SatisfactionAnswer,
 )
 
