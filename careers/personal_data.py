@@ -43,11 +43,12 @@ def _followup_export(user) -> dict:
 
 
 def _export_outcomes(user) -> dict:
-    from careers.models import Outcome, OutcomeSurvey, SatisfactionAnswer
+    from careers.models import Outcome, OutcomeSurvey, SatisfactionAnswer, SatisfactionQuestion
 
     return {
         "outcomes": pd.rows(Outcome.objects.filter(student=user)),
         "outcome_surveys": pd.rows(OutcomeSurvey.objects.filter(student=user)),
+        "satisfaction_questions": pd.rows(SatisfactionQuestion.objects.filter(student=user)),
         "satisfaction_answers": pd.rows(SatisfactionAnswer.objects.filter(student=user)),
     }
 
@@ -74,6 +75,9 @@ def anonymise(user) -> dict:
     Outcome.history.filter(id__in=outcomes.values_list("pk", flat=True)).update(employer_name="")
     done["outcomes"] = outcomes.update(employer_name="")
     done["satisfaction_answers"] = SatisfactionAnswer.objects.filter(student=user).update(comment="")
+    from careers.models import SatisfactionQuestion
+
+    done["satisfaction_questions"] = SatisfactionQuestion.objects.filter(student=user).delete()[0]
     return done
 
 

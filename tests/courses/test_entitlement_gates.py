@@ -66,7 +66,7 @@ def test_curriculum_integration_gates_cohort_enrolment_with_the_reason():
     SchoolMember.objects.create(school=without, user=staff, role="staff")
     with pytest.raises(PermissionDenied) as exc:
         services.enrol_cohort(cohort, course, staff)
-    assert "curriculum integration" in str(exc.value) and "École sans intégration" in str(exc.value)
+    assert "intégration dans le cursus" in str(exc.value) and "École sans intégration" in str(exc.value)
     assert not Enrolment.objects.exists()
     flow_stage = make_user("flowstage_staff")
     assert services.enrol_cohort(cohort, course, flow_stage) == {"enrolled": 1, "skipped": 0}
