@@ -381,8 +381,10 @@ def ranking(user, filters: Filters | None = None, day: datetime.date | None = No
     access = access_for(user, day)
     live = live_offer_facts(day, request)
     visible = [o for o in live if access.allows(o)]
-    embargoed = 0 if access.priority_jobs else sum(
-        1 for o in live if access.embargoed(o) and dataclasses.replace(access, priority_jobs=True).allows(o))
+    embargoed = 0
+    if not access.priority_jobs:
+        entitled = dataclasses.replace(access, priority_jobs=True)
+        embargoed = sum(1 for o in live if access.embargoed(o) and entitled.allows(o))
     ranked_all = matching.rank(student, visible, day)
     matches = sum(1 for r in ranked_all if not r.excluded and r.score >= matching.MATCH_THRESHOLD)
     rows = [r for r in ranked_all if filters.keep(r.offer, student)

@@ -112,7 +112,7 @@ def _agreement(out, spec, today, referent, employer_login) -> Agreement | None:
             monthly_pay=Decimal("720"), pay_terms="Gratification mensuelle, versée le dernier jour du mois.",
             tutor_name=tutor[0], tutor_role=tutor[1], tutor_email=tutor_email,
             absence_terms="Absences justifiées prévenues au tuteur et au référent.", insurer="MAIF",
-            insurance_policy="RC-2026-FEMIS", leave_days=2)
+            insurance_policy="RC-2026-FEMIS", leave_days=2, ects_credits=Decimal(2 * months))
         agreement = services.update_agreement(agreement, terms, by=referent)
         services.sign_agreement(agreement, by=student, party="student")
         services.sign_agreement(agreement, by=by, party="employer")

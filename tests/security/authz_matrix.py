@@ -113,6 +113,8 @@ MATRIX = [
     Row('api/v1/careers/agreements', '/api/v1/careers/agreements', answers("200", anonymous="401")),
     Row('api/v1/careers/agreements/<agreement_id>', '/api/v1/careers/agreements/{agreement}',
         answers("404", anonymous="401", student="200", staff="200", employer="200")),
+    Row('api/v1/careers/agreements/<agreement_id>/follow-up', '/api/v1/careers/agreements/{agreement}/follow-up',
+        answers("404", anonymous="401", student="200", staff="200")),
     Row('api/v1/careers/employer/offers', '/api/v1/careers/employer/offers',
         answers("403", anonymous="401", employer="200", other_employer="200")),
     Row('api/v1/careers/employer/offers', '/api/v1/careers/employer/offers',

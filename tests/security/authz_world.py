@@ -39,7 +39,8 @@ def build() -> tuple[dict, dict]:
     school_a, school_b = entitled_school("Ecole A"), entitled_school("Ecole B")
     for s in (school_a, school_b):  # the careers and co-creation entitlements too, so no page is refused for want of them
         tier = Partnership.objects.get(school=s).tier
-        for code in (E.INTERNSHIP_DATABASE, E.APPRENTICESHIP_PROGRAMME, E.CO_CREATED_MODULES):
+        for code in (E.INTERNSHIP_DATABASE, E.APPRENTICESHIP_PROGRAMME, E.CO_CREATED_MODULES, E.PRIORITY_JOB_ACCESS,
+                     E.SUPERVISED_INTERNSHIPS, E.CURRICULUM_INTEGRATION):
             tier.entitlements.add(Entitlement.objects.get_or_create(code=code, defaults={"name": code})[0])
 
     student = sound_student(school_a, email="victime.authz@example.test")
