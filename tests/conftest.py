@@ -35,6 +35,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_e2e)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Django's default hasher (PBKDF2, 1,000,000 iterations in 5.2) takes about 0.4 s per password set or checked,
+    on purpose; the suite sets and checks thousands (every test user, every login, the demo's accounts). Tests hash
+    with MD5, as Django's documentation advises for test runs: what is tested is who may sign in, not the cost of
+    guessing. The settings (lms/settings.py) keep PBKDF2 for every real run."""
+    from django.test import override_settings
+
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast.enable()
+    yield
+    fast.disable()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
