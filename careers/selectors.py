@@ -430,7 +430,11 @@ def offer_facts_of(offer: Offer) -> matching.OfferFacts | None:
 def embargo_of(user, offer: Offer, day: datetime.date | None = None) -> datetime.date | None:
     """The day a live offer becomes visible to this student when only their school's missing priority access hides
     it today (None otherwise)."""
+    from lms.accounts import roles
+
     day = day or today()
+    if not roles.has_role(user, roles.STUDENT):  # the window is the students'; others see or not for other reasons
+        return None
     facts = offer_facts_of(offer)
     if facts is None or offer.status != Offer.Status.PUBLISHED or offer.expires_on < day:
         return None

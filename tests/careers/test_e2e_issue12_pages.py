@@ -126,14 +126,18 @@ def test_issue12_pages_in_french_and_english(live_server, browser, screenshot_di
 
     # the report co-signed on the last day: the student is asked "would you recommend it?"
     monkeypatch.setattr(selectors, "today", lambda: END)
-    reports.evaluate(agreement, by=jean, evaluations=[{"met": True, "comment": "Trois concerts mixés seule."},
-                                                      {"met": True, "comment": "Patch impeccable."}],
-                     overall="Stagiaire fiable et autonome.")
+    mail.outbox.clear()
+    reports.send_report_link(agreement, by=referent)
+    body = next(m.body for m in mail.outbox if m.to == ["jean.martin@sonotec.example"])
+    token = re.search(r"/agreements/report/tutor/([^/\s]+)/", body).group(1)
+    reports.evaluate_by_link(token, evaluations=[{"met": True, "comment": "Trois concerts mixés seule."},
+                                                 {"met": True, "comment": "Patch impeccable."}],
+                             overall="Stagiaire fiable et autonome.", name="Jean Martin")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     reports.submit_student_report(agreement, by=marie, file=SimpleUploadedFile("rapport.pdf", b"%PDF-1.4 rapport"))
     reports.grade_report(agreement, by=referent, grade="16")
-    reports.sign_report(agreement, by=jean, role="tutor")
+    reports.sign_report_by_link(token, name="Jean Martin")
     reports.sign_report(agreement, by=referent, role="referent")
     page.goto(f"{base}/careers/agreements/{agreement.pk}/report/")
     assert "Recommanderiez-vous ce stage" in page.inner_text("[data-testid=nps-ask]")
