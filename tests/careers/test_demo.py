@@ -10,7 +10,7 @@ from careers import matching, selectors
 from careers.models import Application, Offer
 from lms.accounts.models import User
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo]
 
 
 def test_demo_marie_ranks_the_foh_internship_first_in_the_nineties():
