@@ -217,9 +217,8 @@ def ask_satisfaction(student, *, course: CoursePage | None = None, agreement: Ag
                 student=student, **filt, defaults={"subject": subject, "language": lang, "asked_at": timezone.now()})
     except IntegrityError:  # asked meanwhile by another process
         return None
-    if created:
-        pk = question.pk
-        transaction.on_commit(lambda: _enqueue("careers.tasks.ask_satisfaction", pk))
+    if created:  # the e-mail through the outbox: written with the question, sent once after the commit
+        _enqueue("careers.tasks.ask_satisfaction", question.pk)
     return question
 
 
