@@ -137,6 +137,8 @@ def cbor_decode(data: bytes):
         major, info = first >> 5, first & 0x1F
         if first == 0xF6:
             return 7, None
+        if major == 7:
+            raise CompactError("CBOR simple value or float outside the format")
         if info < 24:
             return major, info
         size = {24: 1, 25: 2, 26: 4, 27: 8}.get(info)

@@ -47,6 +47,7 @@ export function cborDecode(data) {
     const first = data[pos++];
     if (first === 0xf6) return [7, null];
     const major = first >> 5, info = first & 0x1f;
+    if (major === 7) throw new FormatError("CBOR simple value or float outside the format");
     if (info < 24) return [major, info];
     const size = { 24: 1, 25: 2, 26: 4, 27: 8 }[info];
     if (!size) throw new FormatError("indefinite length or reserved CBOR head");
