@@ -1248,11 +1248,16 @@ def trusted_keys(keys=None) -> dict:
     retired key until its retirement; a compromised key marked compromised: it verifies nothing)."""
     from badges import compact
 
+    def to_second(dt, up=False):  # payloads carry whole seconds: a key signs from its publication's second on
+        whole = dt.replace(microsecond=0)
+        return whole + timedelta(seconds=1) if up and whole != dt else whole
+
     keys = list(SigningKey.objects.order_by("number")) if keys is None else keys
     return {key_id(k): compact.TrustedKey(
         public_key=signing.public_key_bytes(signing.public_key_from_multibase(k.public_key_multibase)),
-        valid_from=k.published_at,
-        valid_until=k.retired_at if k.status == SigningKey.Status.RETIRED else None,
+        valid_from=to_second(k.published_at),
+        valid_until=to_second(k.retired_at, up=True) if k.status == SigningKey.Status.RETIRED and k.retired_at
+        else None,
         compromised=k.status == SigningKey.Status.REVOKED) for k in keys}
 
 
