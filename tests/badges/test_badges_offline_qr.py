@@ -164,3 +164,34 @@ def test_typical_qr_size_on_the_certificate():
                         now + timedelta(days=1095), 1, 54321, now)
     version, module = media.qr_module_mm(compact.sign(p, Ed25519PrivateKey.generate()))
     assert version <= 11 and module > 0.6
+
+
+def test_the_pages_javascript_verifier_agrees_in_node(tmp_path, settings):
+    """fsverify.js (the page's verifier) under Node on codes and a bundle made here: valid, revoked per the signed
+    snapshot, expired; every byte of a code changed three ways is refused; Base45 round trip."""
+    import json
+    import shutil
+    import subprocess
+    from datetime import datetime, timezone as tz
+    from pathlib import Path
+
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node missing: the page's verifier is checked in Chromium by the e2e test")
+    static = Path(__file__).resolve().parents[2] / "badges" / "static" / "badges" / "scan"
+    shutil.copy(static / "fsverify.js", tmp_path / "fsverify.mjs")
+    shutil.copy(static / "vendor" / "noble-ed25519.js", tmp_path / "noble.mjs")
+    valid, revoked = issue(), issue()
+    services.revoke_credential(revoked, reason="fraud")
+    now = datetime.now(tz.utc).isoformat()
+    cases = [{"text": services.compact_qr_text(valid), "now": now},
+             {"text": services.compact_qr_text(revoked), "now": now},
+             {"text": services.compact_qr_text(valid), "now": datetime(2100, 1, 1, tzinfo=tz.utc).isoformat()}]
+    (tmp_path / "input.json").write_text(json.dumps({"bundle": services.trust_bundle(), "cases": cases}))
+    proc = subprocess.run([node, str(Path(__file__).parent / "node_offline" / "check.mjs"),
+                           str(tmp_path / "fsverify.mjs"), str(tmp_path / "noble.mjs"), str(tmp_path / "input.json")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["verdicts"] == ["valid", "revoked", "expired"]
+    assert out["roundTrip"] and out["flipped"]["accepted"] == 0 and out["flipped"]["total"] > 3 * 200

@@ -11,6 +11,7 @@ import pytest
 
 from badges import compact, media, services
 from badges_testkit import celery_eager, issue  # noqa: F401 (fixture)
+from tests.conftest import login_in_browser
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_eager")]
@@ -62,9 +63,22 @@ def test_offline_page_verifies_valid_and_revoked_from_its_cache(live_server, bro
     settings.PUBLIC_BASE_URL = live_server.url
     settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": settings.CSP_DIRECTIVES}
     settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = None
-    valid = issue(make_user("student", first_name="Léa", last_name="Martin"))
+    holder = make_user("student", first_name="Léa", last_name="Martin")
+    valid = issue(holder)
     revoked = issue(make_user("student", first_name="Hugo", last_name="Petit"))
-    valid_qr = qr_file(tmp_path, "valid.png", services.compact_qr_text(valid))
+    # the valid one's QR code as its holder downloads it from their badge page (screenshot of that page)
+    holder_context = browser.new_context(viewport=PHONE)
+    holder_page = holder_context.new_page()
+    login_in_browser(holder_page, live_server.url, holder.email)
+    holder_page.goto(f"{live_server.url}/badges/{valid.pk}/")
+    holder_page.locator("img[data-offline-qr]").scroll_into_view_if_needed()
+    assert holder_page.locator("img[data-offline-qr]").evaluate("img => img.complete && img.naturalWidth > 0")
+    shot(holder_page, screenshot_dir, "offline_qr_holder_page_fr_phone.png")
+    download = holder_context.request.get(f"{live_server.url}/badges/{valid.pk}/qr-offline.png")
+    assert download.ok and download.headers["content-type"] == "image/png"
+    valid_qr = str(tmp_path / "valid.png")
+    Path(valid_qr).write_bytes(download.body())
+    holder_context.close()
     revoked_text = services.compact_qr_text(revoked)
     revoked_qr = qr_file(tmp_path, "revoked.png", revoked_text)
     raw, sig = compact.split(revoked_text)
