@@ -195,3 +195,11 @@ def test_the_pages_javascript_verifier_agrees_in_node(tmp_path, settings):
     out = json.loads(proc.stdout)
     assert out["verdicts"] == ["valid", "revoked", "expired"]
     assert out["roundTrip"] and out["flipped"]["accepted"] == 0 and out["flipped"]["total"] > 3 * 200
+
+
+def test_trust_bundle_is_rate_limited(client, settings):
+    settings.BADGES_VERIFY_PAGE_RATE = "2/m"
+    issue()
+    answers = [client.get("/verify/scan/trust.json", REMOTE_ADDR="203.0.113.9") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].json()["retry_after"] > 0 and answers[2]["Retry-After"]
