@@ -198,6 +198,7 @@ def test_the_pages_javascript_verifier_agrees_in_node(tmp_path, settings):
 
 
 def test_trust_bundle_is_rate_limited(client, settings):
+    settings.RATELIMIT_ENABLE = True
     settings.BADGES_VERIFY_PAGE_RATE = "2/m"
     issue()
     answers = [client.get("/verify/scan/trust.json", REMOTE_ADDR="203.0.113.9") for _ in range(3)]
