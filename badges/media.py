@@ -328,9 +328,22 @@ def pdf_fonts() -> tuple[str, str]:
         return "Helvetica", "Helvetica-Bold"
 
 
+CERTIFICATE_QR_POINTS = 130  # each QR code's printed side on the certificate (45.9 mm, quiet zone included)
+
+
+def qr_module_mm(data: str, side_points: float = CERTIFICATE_QR_POINTS) -> tuple[int, float]:
+    """(QR version, printed size of one module in mm) of ``data`` drawn ``side_points`` wide with its quiet zone."""
+    qr = _qr(data)
+    modules = len(qr.get_matrix())  # the symbol and its 4-module quiet zone on each side
+    return qr.version, side_points * 25.4 / 72 / modules
+
+
 def certificate_pdf(*, title: str, holder: str, achievement: str, description: str, issuer: str,
-                    issued_on: str, valid_until: str, verify_url: str, labels: dict, badge_png_bytes: bytes | None = None) -> bytes:
-    """A printable A4 landscape certificate with the QR code of the verification URL."""
+                    issued_on: str, valid_until: str, verify_url: str, labels: dict, badge_png_bytes: bytes | None = None,
+                    offline_qr: str = "") -> bytes:
+    """A printable A4 landscape certificate with the QR code of the verification URL and, given ``offline_qr``
+    (badges.compact's signed text), the QR code that verifies offline, each captioned (``labels["qr_link"]``,
+    ``labels["qr_offline"]``)."""
     from reportlab.lib.colors import HexColor
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.utils import ImageReader
@@ -385,8 +398,14 @@ def certificate_pdf(*, title: str, holder: str, achievement: str, description: s
         c.drawString(70, 94, f"{labels['valid_until']} {valid_until}")
     c.setFont(regular, 9)
     c.drawString(70, 70, f"{labels['verify']} {verify_url}")
-    qr = qr_png(verify_url, box_size=8)
-    c.drawImage(ImageReader(io.BytesIO(qr)), w - 190, 55, width=130, height=130)
+    side = CERTIFICATE_QR_POINTS
+    codes = ([(offline_qr, labels.get("qr_offline", ""))] if offline_qr else []) + [(verify_url, labels.get("qr_link", ""))]
+    for i, (data, caption) in enumerate(reversed(codes)):
+        x = w - 60 - side - i * (side + 20)
+        c.drawImage(ImageReader(io.BytesIO(qr_png(data, box_size=8))), x, 55, width=side, height=side)
+        if caption:
+            c.setFont(regular, 8)
+            c.drawCentredString(x + side / 2, 46, caption)
     if badge_png_bytes:
         c.drawImage(ImageReader(io.BytesIO(badge_png_bytes)), 60, h - 190, width=110, height=110, mask="auto")
     c.showPage()

@@ -6,6 +6,8 @@ from badges import public_views as v
 urlpatterns = [
     path(".well-known/did.json", v.did_json, name="badges_did"),
     path("issuer.json", v.issuer_json, name="badges_issuer"),
+    # the offline verification page's trust bundle (the page itself is in each language: badges.verify_urls)
+    path("verify/scan/trust.json", v.scan_trust, name="badges_scan_trust"),
     path("issuer/image.png", v.issuer_image, name="badges_issuer_image"),
     path("status/<id:number>", v.status_list, name="badges_status_list"),
     path("credentials/<uuid:pk>", v.credential_document, name="badges_credential"),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -152,3 +152,26 @@ def skill_link(request, slug):
     lang = translation.get_language_from_request(request, check_path=False)
     with translation.override(lang):
         return redirect(reverse("badges_skill", args=[slug]))
+
+
+@require_GET
+def scan_trust(request):
+    """The trust bundle of the offline verification page (``services.trust_bundle``): issuer keys with their
+    validity and signed snapshots of the status lists. Always revalidated (no-cache); the page's service worker
+    keeps the last copy for offline use. 503 with the reason while no key may sign the snapshots."""
+    wait = rate_limited(request, "badges-verify-page", settings.BADGES_VERIFY_PAGE_RATE)
+    if wait:
+        resp = JsonResponse({"detail": rate_limit_message(wait), "retry_after": wait}, status=429,
+                            json_dumps_params={"ensure_ascii": False})
+        resp["Retry-After"] = str(wait)
+        return resp
+    try:
+        bundle = services.trust_bundle()
+    except services.KeyNotReady as exc:
+        resp = JsonResponse({"detail": str(exc)}, status=503, json_dumps_params={"ensure_ascii": False})
+        resp["Retry-After"] = str(max(1, int((exc.retry_at - timezone.now()).total_seconds())))
+        return resp
+    resp = JsonResponse(bundle, json_dumps_params={"ensure_ascii": False})
+    resp["Cache-Control"] = "no-cache"
+    resp["Access-Control-Allow-Origin"] = "*"
+    return resp

@@ -1215,3 +1215,99 @@ def sweep(now=None, limit: int = 200) -> dict:
     if any(done.values()):
         log.warning("sweep finished lost work: %s", done)
     return done
+
+
+# ------------------------------------------------------------------------------------ offline QR (badges.compact)
+def compact_payload(cred: Credential, signed_at: datetime | None = None, key: SigningKey | None = None):
+    """The ``badges.compact.Payload`` of ``cred``: its holder, achievement (name as signed), dates and status entry,
+    to be signed by ``key`` (default: the signing key) at ``signed_at`` (default: now)."""
+    from badges import compact
+    from uuid import UUID
+
+    key = key or signing_key()
+    validity = cred.validity
+    try:
+        signed_name = json.loads(cred.signed_json)["credentialSubject"]["achievement"]["name"]
+    except (ValueError, KeyError, TypeError):
+        signed_name = cred.achievement.name
+    return compact.Payload(
+        issuer=issuer_did(), key_number=key.number, credential_id=UUID(str(cred.pk)),
+        holder=cred.user.get_display_name(), achievement=signed_name, achievement_slug=cred.achievement.slug,
+        valid_from=validity.valid_from, valid_until=validity.valid_until, status_list=cred.status_list.number,
+        status_index=cred.status_index, signed_at=(signed_at or timezone.now()).replace(microsecond=0))
+
+
+def compact_qr_text(cred: Credential) -> str:
+    """The offline QR code's text of ``cred`` (``FS1:`` + Base45), signed now with the signing key: a credential
+    re-issued after a key compromise is presented by its current re-issue (``current_credential``)."""
+    from badges import compact
+
+    key = signing_key()
+    return compact.sign(compact_payload(cred, key=key), private_key(key))
+
+
+def trusted_keys(keys=None) -> dict:
+    """The issuer's keys as ``badges.compact.TrustedKey`` by key id: the DID document's keys with their validity (a
+    retired key until its retirement; a compromised key marked compromised: it verifies nothing)."""
+    from badges import compact
+
+    def to_second(dt, up=False):  # payloads carry whole seconds: a key signs from its publication's second on
+        whole = dt.replace(microsecond=0)
+        return whole + timedelta(seconds=1) if up and whole != dt else whole
+
+    keys = list(SigningKey.objects.order_by("number")) if keys is None else keys
+    return {key_id(k): compact.TrustedKey(
+        public_key=signing.public_key_bytes(signing.public_key_from_multibase(k.public_key_multibase)),
+        valid_from=to_second(k.published_at),
+        valid_until=to_second(k.retired_at, up=True) if k.status == SigningKey.Status.RETIRED and k.retired_at
+        else None,
+        compromised=k.status == SigningKey.Status.REVOKED) for k in keys}
+
+
+def verify_compact(text: str, now: datetime | None = None):
+    """Verify an offline QR code's text against the issuer's keys and its status lists as they are now (the
+    platform's side of what the offline page does with its cached copies). Never raises."""
+    from badges import compact
+
+    snapshots = {}
+    try:
+        raw, _sig = compact.split(text)
+        number = compact.decode_payload(raw).status_list
+    except compact.CompactError:
+        number = None
+    if number is not None:
+        sl = StatusList.objects.filter(number=number).only("number", "purpose", "bits").first()
+        if sl is not None:
+            snapshots[sl.number] = compact.StatusSnapshot(sl.number, sl.purpose, timezone.now(), bytes(sl.bits))
+    return compact.verify(text, trusted_keys(), snapshots, now=now)
+
+
+def trust_bundle() -> dict:
+    """What the offline verification page keeps (``/verify/scan/trust.json``): the issuer, its keys with their
+    validity, a signed snapshot of every status list (``badges.compact.sign_snapshot``, dated now), and the
+    achievements' names in both languages. ``KeyNotReady`` when no key may sign the snapshots."""
+    from badges import compact
+
+    key = signing_key()
+    now = timezone.now().replace(microsecond=0)
+    private, did, b64 = private_key(key), issuer_did(), signing.multibase_encode
+    keys = []
+    for k in SigningKey.objects.order_by("number"):
+        trusted = trusted_keys([k])[key_id(k)]
+        keys.append({
+            "id": key_id(k), "publicKey": b64(trusted.public_key, "base64url")[1:],
+            "status": "compromised" if trusted.compromised else k.status,
+            "validFrom": xsd(trusted.valid_from),
+            "validUntil": xsd(trusted.valid_until) if trusted.valid_until else None,
+            "compromisedFrom": xsd(k.revoked_from) if trusted.compromised and k.revoked_from else None,
+        })
+    lists = [{
+        "number": sl.number, "url": status_list_url(sl.number), "purpose": sl.purpose, "date": xsd(now),
+        "snapshot": b64(compact.sign_snapshot(issuer=did, key_number=key.number, number=sl.number,
+                                              purpose=sl.purpose, date=now, bits=bytes(sl.bits),
+                                              private_key=private), "base64url")[1:],
+    } for sl in StatusList.objects.order_by("number").only("number", "purpose", "bits")]
+    achievements = {a.slug: {"signed": a.name, "en": a.name, "fr": a.name_fr or a.name}
+                    for a in Achievement.objects.only("slug", "name", "name_fr")}
+    return {"format": "FS1", "issuer": {"id": did, "name": get_issuer().name}, "generated": xsd(now),
+            "keys": keys, "statusLists": lists, "achievements": achievements}

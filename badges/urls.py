@@ -19,5 +19,7 @@ urlpatterns = [
     path("<uuid:pk>/badge.svg", views.baked_svg, name="baked_svg"),
     path("<uuid:pk>/qr.png", views.qr_png, name="qr_png"),
     path("<uuid:pk>/qr.svg", views.qr_svg, name="qr_svg"),
+    path("<uuid:pk>/qr-offline.png", views.offline_qr_png, name="offline_qr_png"),
+    path("<uuid:pk>/qr-offline.svg", views.offline_qr_svg, name="offline_qr_svg"),
     path("<uuid:pk>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
 ]

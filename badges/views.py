@@ -158,12 +158,42 @@ def qr_svg(request, pk):
 
 @login_required
 @require_GET
+def offline_qr_png(request, pk):
+    cred = _own_credential(request, pk)
+    try:
+        text = services.compact_qr_text(cred)
+    except services.KeyNotReady as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    resp = HttpResponse(media.qr_png(text), content_type="image/png")
+    resp["Cache-Control"] = "private, no-store"
+    return resp
+
+
+@login_required
+@require_GET
+def offline_qr_svg(request, pk):
+    cred = _own_credential(request, pk)
+    try:
+        text = services.compact_qr_text(cred)
+    except services.KeyNotReady as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    resp = HttpResponse(media.qr_svg(text), content_type="image/svg+xml")
+    resp["Cache-Control"] = "private, no-store"
+    return resp
+
+
+@login_required
+@require_GET
 def certificate_pdf(request, pk):
     cred = _own_credential(request, pk)
     lang = request.GET.get("lang") or getattr(cred.user, "preferred_language", "") or translation.get_language()
     if lang not in dict(settings.LANGUAGES):
         lang = settings.LANGUAGE_CODE
     validity = cred.validity
+    try:
+        offline = services.compact_qr_text(cred)
+    except services.KeyNotReady:
+        offline = ""  # no key may sign now: the certificate keeps its link QR code only
     with translation.override(lang):
         texts = cred.texts(lang)
         labels = {
@@ -173,6 +203,8 @@ def certificate_pdf(request, pk):
             "issued_on": _("Issued on"),
             "valid_until": _("Valid until"),
             "verify": _("Verify at"),
+            "qr_link": _("Verify online"),
+            "qr_offline": _("Verify offline (even without a connection)"),
         }
         pdf = media.certificate_pdf(
             title=texts["name"], holder=cred.user.get_display_name(), achievement=texts["name"],
@@ -183,6 +215,7 @@ def certificate_pdf(request, pk):
             if validity.valid_until else "",
             verify_url=services.short_url(cred.short_id, request), labels=labels,
             badge_png_bytes=media.badge_png(cred.achievement.name, cred.achievement.colour, size=300),
+            offline_qr=offline,
         )
     return _download(pdf, "application/pdf", f"{_slug(cred)}-certificate-{lang}.pdf")
 
@@ -513,3 +546,113 @@ def bulk_progress(request, pk):
     return JsonResponse({"status": job.status, "status_label": job.get_status_display(), "total": job.total, "issued": job.issued, "skipped": job.skipped,
                          "failed": job.failed, "processed": job.processed, "percent": job.percent,
                          "errors": job.errors[:20]})
+
+
+# ------------------------------------------------------------------------------------ offline verification page
+SCAN_ASSETS = ("lms/css/app.css", "lms/img/favicon.svg", "badges/scan/scan.css", "badges/scan/scan.js",
+               "badges/scan/fsverify.js", "badges/scan/vendor/jsQR.js", "badges/scan/vendor/noble-ed25519.js",
+               "badges/scan/icon-192.png", "badges/scan/icon-512.png")
+
+
+def _scan_messages() -> list[tuple[str, str]]:
+    """The page's texts for its script (data-msg-* attributes), in the page's language."""
+    texts = {
+        "online": _("Online"), "offline": _("Offline"),
+        "trust-as-of": _("Issuer keys and revocation lists as of %(date)s."),
+        "trust-missing": _("The issuer's keys are not on this device yet: open this page once with a connection."),
+        "reading": _("Reading the QR code…"),
+        "camera": _("Use the camera"), "stop-camera": _("Stop the camera"),
+        "status-as-of": _("Status as of %(date)s"),
+        "holder": _("Holder"), "achievement": _("Achievement"), "issuer": _("Issuer"), "issued-on": _("Issued on"),
+        "valid-until": _("Valid until"), "no-end": _("No end date"), "credential-id": _("Credential id"),
+        "engine-webcrypto": _("Signature checked on this device (the browser's Ed25519)."),
+        "engine-bundled": _("Signature checked on this device (bundled Ed25519)."),
+        "verdict-valid": _("Valid certificate"),
+        "verdict-revoked": _("Revoked certificate"),
+        "explain-revoked": _("The issuer has revoked this certificate: it is no longer valid."),
+        "verdict-suspended": _("Suspended certificate"),
+        "verdict-expired": _("Expired certificate"),
+        "verdict-not-yet-valid": _("Not valid yet"),
+        "verdict-status-unknown": _("Authentic, status unknown"),
+        "explain-status-unknown": _("The signature is the issuer's, but this device has no revocation list for this "
+                                    "certificate: reconnect once to fetch it."),
+        "verdict-unknown-key": _("Unknown signing key"),
+        "explain-unknown-key": _("This QR code was not signed with a key of the issuer known to this device. If the "
+                                 "certificate is recent, reconnect once to refresh the keys."),
+        "verdict-key-compromised": _("Signed with a compromised key"),
+        "explain-key-compromised": _("The key that signed this QR code was declared compromised: it proves nothing. "
+                                     "The holder has received a re-issued certificate."),
+        "verdict-key-not-valid": _("Key not valid at the signing date"),
+        "explain-key-not-valid": _("The key was not in service when this QR code says it was signed."),
+        "verdict-bad-signature": _("Invalid signature"),
+        "explain-bad-signature": _("The QR code's content does not match its signature: it was altered or forged."),
+        "verdict-malformed": _("Not a Flow Stage offline QR code"),
+        "explain-malformed": _("Scan the QR code marked “Verify offline” on the certificate."),
+        "verdict-link": _("This QR code holds a link"),
+        "explain-link": _("Open it with a connection to see the verification page, or scan the certificate's "
+                          "“Verify offline” QR code."),
+        "verdict-no-code": _("No QR code found"),
+        "explain-no-code": _("Take the photo closer, flat and sharp, with the whole QR code in the picture."),
+        "verdict-no-camera": _("The camera is not available"),
+        "explain-no-camera": _("Allow the camera for this page, or choose a photo of the QR code instead."),
+    }
+    return list(texts.items())
+
+
+def _scan_urls() -> dict:
+    return {"page_url": reverse("badges_scan"), "sw_url": reverse("badges_scan_worker"),
+            "manifest_url": reverse("badges_scan_manifest"), "trust_url": reverse("badges_scan_trust")}
+
+
+@require_GET
+def scan_page(request):
+    """The offline verification page: the same for everyone (no user data, so its cached copy is nobody's)."""
+    urls = _scan_urls()
+    other = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            other.append((code, reverse("badges_scan")))
+    resp = render(request, "badges/scan.html", {
+        **urls, "scope": urls["page_url"], "scan_messages": _scan_messages(),
+        "other_languages": [(c, u) for c, u in other if c != translation.get_language()],
+    })
+    resp["Cache-Control"] = "no-cache"
+    return resp
+
+
+@require_GET
+def scan_manifest(request):
+    """The web app manifest of the offline verification page, in the page's language."""
+    from django.templatetags.static import static
+
+    page = reverse("badges_scan")
+    manifest = {
+        "name": _("Flow Stage Academy — verify a certificate"), "short_name": _("FS Verify"),
+        "description": _("Verify Flow Stage Academy certificates from their QR code, even offline."),
+        "lang": translation.get_language(), "start_url": page, "scope": page, "id": page,
+        "display": "standalone", "background_color": "#f5f3ff", "theme_color": "#4c1d95",
+        "icons": [{"src": static(f"badges/scan/icon-{n}.png"), "sizes": f"{n}x{n}", "type": "image/png",
+                   "purpose": "any"} for n in (192, 512)],
+    }
+    resp = JsonResponse(manifest, json_dumps_params={"ensure_ascii": False})
+    resp["Content-Type"] = "application/manifest+json"
+    resp["Cache-Control"] = "no-cache"
+    return resp
+
+
+@require_GET
+def scan_worker(request):
+    """The page's service worker (its scope: the page's folder). Its cache's name carries a digest of what it
+    precaches, so new static files install a new cache."""
+    import hashlib
+
+    from django.templatetags.static import static
+
+    urls = _scan_urls()
+    assets = [static(a) for a in SCAN_ASSETS]
+    version = hashlib.sha256("\n".join([*assets, urls["page_url"]]).encode()).hexdigest()[:12]
+    resp = render(request, "badges/scan_sw.js", {
+        **urls, "assets": assets, "version": version, "language": translation.get_language()},
+        content_type="text/javascript; charset=utf-8")
+    resp["Cache-Control"] = "no-cache"
+    return resp

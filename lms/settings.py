@@ -367,6 +367,8 @@ CSP_DIRECTIVES = {
     "connect-src": [SELF],
     "media-src": [SELF],
     "frame-src": [SELF],
+    "worker-src": [SELF],  # the offline verification page's service worker (/verify/scan/sw.js)
+    "manifest-src": [SELF],
     "object-src": [NONE],
     "base-uri": [SELF],
     "form-action": [SELF],
