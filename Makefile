@@ -14,10 +14,11 @@ PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-services test-faults test-e2e install migrate seed messages bench clean chromium
 
-$(VENV)/.installed: pyproject.toml requirements.lock requirements-dev.txt
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-dev.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -r requirements-dev.txt
+	$(PIP) install -q --no-deps -r requirements-nodeps.txt
 	touch $@
 
 ## The independent JavaScript verifier of the slow tests (tests/badges/node: Digital Bazaar's libraries, pinned by
