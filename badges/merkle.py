@@ -21,6 +21,7 @@ on the sizes, never on the hash values), so a store fetches them all in one quer
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Callable
 
 HASH_SIZE = 32
@@ -251,3 +252,45 @@ def verify_consistency(first: int, second: int, first_root: bytes, second_root: 
         raise ProofError("the consistency proof does not lead to the first tree head's root")
     if sr != bytes(second_root):
         raise ProofError("the consistency proof does not lead to the second tree head's root")
+
+
+# ------------------------------------------------------------------------------------------- the log's entries
+def credential_digest(doc: dict) -> str:
+    """Hex SHA-256 of a credential's canonical JSON (keys sorted, no spaces, UTF-8): what the issuance log records
+    of a signed credential. Any JSON serialisation of the same document (a holder's pretty-printed copy, the JSON
+    baked into an image) has the same digest; any change to it, a different one."""
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+EVENTS = ("issued", "reissued", "revoked")
+
+
+def entry_bytes(event: str, digest: str, at: str, replaces: str | None = None) -> bytes:
+    """The data of a log entry (its leaf is ``leaf_hash`` of these bytes): UTF-8 JSON, keys sorted, no spaces:
+    ``{"at": <when, xsd:dateTime UTC>, "credential": "sha256:<digest>", "event": "issued" | "reissued" |
+    "revoked", "v": 1}``, a re-issue adding ``"replaces": "sha256:<digest of the credential it replaces>"``.
+    Only digests: the log lists no name, no e-mail, no credential id."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown log event {event!r}")
+    entry = {"v": 1, "event": event, "credential": f"sha256:{digest}", "at": at}
+    if replaces:
+        entry["replaces"] = f"sha256:{replaces}"
+    return json.dumps(entry, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def parse_entry(data: bytes | str) -> dict:
+    """An entry's fields (``event``, ``credential`` digest without its prefix, ``at``, ``replaces``); raises
+    ``ValueError`` on anything else than ``entry_bytes`` writes."""
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    entry = json.loads(raw)
+    if not isinstance(entry, dict) or entry.get("v") != 1 or entry.get("event") not in EVENTS:
+        raise ValueError("not an issuance log entry")
+    digest = entry.get("credential")
+    replaces = entry.get("replaces")
+    if not isinstance(digest, str) or not digest.startswith("sha256:"):
+        raise ValueError("the entry names no credential digest")
+    if entry_bytes(entry["event"], digest[7:], entry.get("at"), replaces[7:] if isinstance(replaces, str) else None) != raw:
+        raise ValueError("the entry is not in its canonical form")
+    return {"event": entry["event"], "credential": digest[7:], "at": entry["at"],
+            "replaces": replaces[7:] if isinstance(replaces, str) else None}
