@@ -129,3 +129,31 @@ def verify(note: str, public_keys: list[bytes]) -> tuple[Checkpoint, bytes]:
             continue
         return cp, pk
     raise CheckpointError("the tree head's signature does not verify with any of the issuer's keys")
+
+
+def issuer_keys(did_doc: dict, did: str) -> dict[bytes, dict]:
+    """The issuer's Ed25519 keys that may have signed its tree heads: raw public key bytes -> the verification
+    method of its DID document (with its ``revoked`` date, if any)."""
+    from badges import signing
+
+    keys = {}
+    for vm in (did_doc or {}).get("verificationMethod") or []:
+        if isinstance(vm, dict) and vm.get("controller") == did and vm.get("type") == "Multikey":
+            try:
+                keys[signing.public_key_bytes(signing.public_key_from_multibase(vm.get("publicKeyMultibase")))] = vm
+            except Exception:  # noqa: BLE001 - a malformed key is simply not one of the log's
+                continue
+    return keys
+
+
+def signed_by_usable_key(cp: Checkpoint, public: bytes, keys: dict[bytes, dict]) -> bool:
+    """False when the key that signed ``cp`` was declared compromised (``revoked``) at or before its timestamp."""
+    revoked = keys.get(public, {}).get("revoked")
+    if not isinstance(revoked, str):
+        return True
+    try:
+        when = datetime.fromisoformat(revoked.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return cp.timestamp < when

@@ -59,23 +59,32 @@ def _is_perfect(start: int, end: int) -> tuple[int, int] | None:
 
 
 # ------------------------------------------------------------------------------------------- from all the leaves
-def root_of_leaves(leaves: list[bytes]) -> bytes:
-    """MTH over a list of leaf hashes (the RFC's definition, iteratively: O(n) hashes, O(log n) memory)."""
-    if not leaves:
+def compact_append(stack: list[bytes], size: int, leaf: bytes) -> None:
+    """Add leaf number ``size`` to ``stack``, the hashes of the perfect subtrees of the first ``size`` leaves,
+    largest first (a "compact range"): O(log n) per leaf, O(log n) memory."""
+    h, i = leaf, size
+    while i & 1:
+        h = node_hash(stack.pop(), h)
+        i >>= 1
+    stack.append(h)
+
+
+def compact_root(stack: list[bytes]) -> bytes:
+    """MTH of the leaves a compact range holds."""
+    if not stack:
         return EMPTY_ROOT
-    stack: list[tuple[int, bytes]] = []  # (level, hash) of the perfect subtrees so far, left to right
-    for i, h in enumerate(leaves):
-        level = 0
-        # merge while the new subtree closes a perfect one of the next level
-        while i & (1 << level):
-            _lvl, left = stack.pop()
-            h = node_hash(left, h)
-            level += 1
-        stack.append((level, h))
-    h = stack.pop()[1]
-    while stack:
-        h = node_hash(stack.pop()[1], h)
+    h = stack[-1]
+    for left in reversed(stack[:-1]):
+        h = node_hash(left, h)
     return h
+
+
+def root_of_leaves(leaves: list[bytes]) -> bytes:
+    """MTH over a list of leaf hashes (O(n) hashes, O(log n) memory)."""
+    stack: list[bytes] = []
+    for i, h in enumerate(leaves):
+        compact_append(stack, i, h)
+    return compact_root(stack)
 
 
 # ------------------------------------------------------------------------------------------- from stored nodes

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from badges import checkpoint, merkle
 from badges.models import Credential, IssuanceLog, LogEntry, LogNode, TreeHead
@@ -77,7 +78,7 @@ def _nodes(keys) -> dict[tuple[int, int], bytes]:
     found = {(lv, ix): bytes.fromhex(h) for lv, ix, h in LogNode.objects.filter(cond).values_list("level", "index", "hash")}
     missing = [k for k in keys if k not in found]
     if missing:
-        raise LogError(f"the log's store lacks node {missing[0]}")
+        raise LogError(_("The issuance log's store lacks a node (%(node)s): it is damaged.") % {"node": missing[0]})
     return found
 
 
@@ -182,7 +183,7 @@ def head_of_size(tree_size: int) -> TreeHead | None:
 def _check_size(tree_size: int, what: str = "tree_size") -> int:
     current = size()
     if tree_size < 0 or tree_size > current:
-        raise LogError(f"{what} must be between 0 and the log's size, {current}")
+        raise LogError(_("%(what)s must be between 0 and the log's size, %(size)s.") % {"what": what, "size": current})
     return tree_size
 
 
@@ -197,7 +198,7 @@ def entry_for(*, credential_id=None, leaf_hash: str | None = None, digest: str |
         qs = qs.filter(credential_id=credential_id) if credential_id is not None else qs.filter(digest=digest)
         entry = qs.order_by("-index").first()
     if entry is None:
-        raise NotLogged("no such entry in the issuance log")
+        raise NotLogged(_("No such entry in the issuance log."))
     return entry
 
 
@@ -207,7 +208,8 @@ def inclusion(entry: LogEntry, tree_size: int, *, checked: bool = False) -> dict
     if not checked:
         _check_size(tree_size)
     if entry.index >= tree_size:
-        raise LogError(f"entry {entry.index} is not in a tree of {tree_size} entries")
+        raise LogError(_("Entry %(index)s is not in a tree of %(size)s entries: ask for a larger tree_size.")
+                       % {"index": entry.index, "size": tree_size})
     leaf = merkle.leaf_hash(entry.data.encode("utf-8"))
     return {"leaf_index": entry.index, "tree_size": tree_size, "leaf_hash": leaf.hex(), "entry": entry.data,
             "inclusion_path": [h.hex() for h in _run(merkle.inclusion_path, entry.index, tree_size)]}
@@ -216,7 +218,7 @@ def inclusion(entry: LogEntry, tree_size: int, *, checked: bool = False) -> dict
 def consistency(first: int, second: int) -> list[str]:
     _check_size(second, "second")
     if not 0 <= first <= second:
-        raise LogError("first must be between 0 and second")
+        raise LogError(_("first must be between 0 and second."))
     return [h.hex() for h in _run(merkle.consistency_proof, first, second)]
 
 
@@ -224,7 +226,7 @@ def entries(start: int, end: int) -> list[dict]:
     """Entries ``[start, end)`` (at most ``MAX_ENTRIES_PER_PAGE``) with their stored leaf hashes."""
     current = size()
     if start < 0 or end < start or end > current:
-        raise LogError(f"ask for 0 <= start <= end <= {current} (the log's size)")
+        raise LogError(_("Ask for 0 <= start <= end <= %(size)s (the log's size).") % {"size": current})
     end = min(end, start + MAX_ENTRIES_PER_PAGE)
     leaves = dict(LogNode.objects.filter(level=0, index__gte=start, index__lt=end).values_list("index", "hash"))
     return [{"index": e.index, "entry": e.data, "leaf_hash": leaves.get(e.index, "")}

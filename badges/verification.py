@@ -336,18 +336,6 @@ def _check_status_list(doc: dict, resolver: Resolver, did_doc: dict, did: str) -
     return True, _m(gettext_noop("not revoked")), False
 
 
-def _log_keys(did_doc: dict, did: str) -> dict[bytes, dict]:
-    """The issuer's Ed25519 keys (raw public bytes -> verification method) that may sign its tree heads."""
-    keys = {}
-    for vm in did_doc.get("verificationMethod") or []:
-        if isinstance(vm, dict) and vm.get("controller") == did and vm.get("type") == "Multikey":
-            try:
-                keys[signing.public_key_bytes(signing.public_key_from_multibase(vm.get("publicKeyMultibase")))] = vm
-            except Exception:  # noqa: BLE001 - a malformed key is simply not one of the log's
-                continue
-    return keys
-
-
 def _check_log(doc: dict, resolver: Resolver, did_doc: dict, did: str) -> Check:
     """Is the credential (this very document) listed in the issuer's issuance log? The inclusion proof is checked
     here against the signed tree head, and the head's signature against the issuer's keys: the resolver is not
@@ -375,10 +363,9 @@ def _check_log(doc: dict, resolver: Resolver, did_doc: dict, did: str) -> Check:
         if info.get("pending"):
             return Check("log", True, _m(gettext_noop(
                 "listed in the issuance log as entry %(index)s; not yet in a signed tree head"), index=index))
-        keys = _log_keys(did_doc, did)
+        keys = checkpoint.issuer_keys(did_doc, did)
         head, public = checkpoint.verify(info["checkpoint"], list(keys))
-        revoked = _parse_dt(keys[public].get("revoked")) if keys[public].get("revoked") else None
-        if revoked is not None and head.timestamp >= revoked:
+        if not checkpoint.signed_by_usable_key(head, public, keys):
             return broken("the tree head is signed with a key revoked before it")
         if head.tree_size != info["tree_size"]:
             return broken("the proof is not for the signed tree head's size")
