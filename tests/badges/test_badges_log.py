@@ -213,7 +213,8 @@ def test_api_refuses_bad_input_with_a_reason(client, url, params, status):
 
 def test_api_inclusion_refuses_a_tree_too_small_for_the_entry(client):
     creds = [issue() for _ in range(3)]
-    resp = client.get("/api/v1/log/proof/inclusion", {"credential": str(creds[2].pk), "tree_size": "2"})
+    resp = client.get("/api/v1/log/proof/inclusion", {"credential": str(creds[2].pk), "tree_size": "2"},
+                      HTTP_ACCEPT_LANGUAGE="en")
     assert resp.status_code == 400 and "not in a tree of 2" in resp.json()["detail"]
 
 
@@ -379,3 +380,29 @@ def test_concurrent_appends_get_dense_unique_indices():
     indices = sorted(LogEntry.objects.values_list("index", flat=True))
     assert indices == list(range(61)) and IssuanceLog.objects.get(pk=1).size == 61
     assert transparency.root(61) == _root_from_entries()
+
+
+# ------------------------------------------------------------------------------------ the benchmark, tiny
+def test_the_benchmark_runs_small():
+    """bench/badges_log.py on 40 entries and 5 samples: every operation measured, and the bounded query counts
+    (an append: the lock, the siblings, the nodes, the entry, the size; a proof or a root: the size and one read
+    of its nodes)."""
+    import importlib
+    import os
+    import sys
+    from pathlib import Path
+    from unittest import mock
+
+    bench = str(Path(__file__).resolve().parents[2] / "bench")
+    with mock.patch.dict(os.environ), mock.patch.object(sys, "path", [bench, *sys.path]):
+        module = importlib.import_module("badges_log")  # its set-up touches the environment: restored after
+    lines = []
+    figures = module.measure(40, 5, out=lines.append)
+    assert set(figures) == {"append", "inclusion proof (service)", "consistency proof (service)", "tree head root",
+                            "GET /api/v1/log/proof/consistency", "GET /api/v1/log/proof/inclusion"}
+    assert all(f["p95"] >= f["p50"] > 0 for f in figures.values())
+    assert figures["append"]["queries"] <= 9
+    assert figures["inclusion proof (service)"]["queries"] <= 2
+    assert figures["consistency proof (service)"]["queries"] <= 2
+    assert figures["tree head root"]["queries"] <= 1
+    assert any("appended 40 entries" in line for line in lines)
