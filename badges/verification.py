@@ -92,6 +92,11 @@ class Report:
     def valid(self) -> bool:
         return self.verdict == VALID
 
+    @property
+    def warnings(self) -> list[Check]:
+        """The failed checks that do not decide the verdict (``WARNING_CHECKS``)."""
+        return [c for c in self.checks if c.warning]
+
     def check(self, name: str) -> Check | None:
         return next((c for c in self.checks if c.name == name), None)
 
