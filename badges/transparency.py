@@ -63,19 +63,18 @@ def head_interval() -> timedelta:
 
 # ------------------------------------------------------------------------------------ stored nodes
 def _nodes(keys) -> dict[tuple[int, int], bytes]:
-    """The stored hashes of ``keys`` [(level, index)], in one query."""
-    keys = list(keys)
+    """The stored hashes of ``keys`` [(level, index)], in one query: ``(level, index) IN (VALUES …)`` reads exactly
+    those rows through the unique index (PostgreSQL and SQLite both take row values)."""
+    keys = list(dict.fromkeys(keys))
     if not keys:
         return {}
-    levels = {}
-    for level, index in keys:
-        levels.setdefault(level, []).append(index)
-    from django.db.models import Q
-
-    cond = Q()
-    for level, indices in levels.items():
-        cond |= Q(level=level, index__in=indices)
-    found = {(lv, ix): bytes.fromhex(h) for lv, ix, h in LogNode.objects.filter(cond).values_list("level", "index", "hash")}
+    qn = connection.ops.quote_name
+    level, index = qn("level"), qn("index")
+    sql = (f"SELECT {level}, {index}, {qn('hash')} FROM {qn(LogNode._meta.db_table)} "
+           f"WHERE ({level}, {index}) IN (VALUES {', '.join(['(%s, %s)'] * len(keys))})")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [v for key in keys for v in key])
+        found = {(lv, ix): bytes.fromhex(h) for lv, ix, h in cursor.fetchall()}
     missing = [k for k in keys if k not in found]
     if missing:
         raise LogError(_("The issuance log's store lacks a node (%(node)s): it is damaged.") % {"node": missing[0]})

@@ -128,6 +128,21 @@ def test_a_lying_log_answer_is_caught_by_the_verifier(monkeypatch):
     assert check.ok is False and "signature does not verify" in check.detail
 
 
+def test_a_new_head_at_most_every_interval_and_only_when_the_log_grew(settings):
+    from badges import tasks
+
+    settings.BADGES_LOG_HEAD_INTERVAL = 3600
+    issue()
+    first = transparency.publish_tree_head()
+    assert first.tree_size == 1
+    issue()
+    assert transparency.publish_tree_head().pk == first.pk  # younger than the interval
+    assert tasks.publish_tree_head() == 1
+    settings.BADGES_LOG_HEAD_INTERVAL = 0
+    assert tasks.publish_tree_head() == 2  # the beat task signs the grown log
+    assert transparency.publish_tree_head(force=True).tree_size == 2 == TreeHead.objects.count()  # not grown
+
+
 def test_checkpoint_format_round_trip_and_refusals():
     issue()
     head = transparency.publish_tree_head(force=True)
@@ -399,6 +414,7 @@ def test_the_benchmark_runs_small():
     lines = []
     figures = module.measure(40, 5, out=lines.append)
     assert set(figures) == {"append", "inclusion proof (service)", "consistency proof (service)", "tree head root",
+                            "one-row query (database floor)",
                             "GET /api/v1/log/proof/consistency", "GET /api/v1/log/proof/inclusion"}
     assert all(f["p95"] >= f["p50"] > 0 for f in figures.values())
     assert figures["append"]["queries"] <= 9
