@@ -78,7 +78,7 @@ test-e2e: install chromium
 messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
-BENCHES := courses_rps exams_autosave exams_regrade badges_verify badges_dos badges_bulk dashboard_render careers_matching
+BENCHES := courses_rps exams_autosave exams_regrade badges_verify badges_dos badges_bulk badges_log dashboard_render careers_matching
 
 ## Benchmarks (PostgreSQL + Redis on this machine; minutes each). One: make bench BENCHES=exams_regrade
 bench: install
