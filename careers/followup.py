@@ -76,8 +76,7 @@ def _open_one(agreement_id: int, today: datetime.date) -> MidtermEvaluation | No
         if agreement.tutor_email:
             link, token = _evaluate_link(agreement)
             ev_id, link_id = evaluation.pk, link.pk
-            transaction.on_commit(lambda: _enqueue("careers.tasks.send_midterm_request", ev_id, link_id, token,
-                                                   "request"))
+            _enqueue("careers.tasks.send_midterm_request", ev_id, link_id, token, "request")
         return evaluation
 
 
@@ -118,8 +117,7 @@ def send_midterm_reminders(now: datetime.datetime | None = None) -> int:
             ev.last_reminder_at = now
             ev.save(update_fields=["reminders", "last_reminder_at"])
             ev_id, link_id = ev.pk, link.pk
-            transaction.on_commit(lambda: _enqueue("careers.tasks.send_midterm_request", ev_id, link_id, token,
-                                                   "reminder"))
+            _enqueue("careers.tasks.send_midterm_request", ev_id, link_id, token, "reminder")
             sent += 1
     return sent
 
@@ -191,7 +189,7 @@ def _record(evaluation: MidtermEvaluation, data: EvaluationInput, *, by, name: s
     ev.submitted_name, ev.via = name, via
     ev.save()
     ev_id = ev.pk
-    transaction.on_commit(lambda: _enqueue("careers.tasks.notify_midterm_submitted", ev_id))
+    _enqueue("careers.tasks.notify_midterm_submitted", ev_id)
     return ev
 
 
@@ -245,7 +243,7 @@ def request_call(agreement: Agreement, *, by, note: str = "") -> CallRequest:
         raise CareersError(_("The note is longer than %(max)s characters."), 422, max=1000)
     call = CallRequest.objects.create(evaluation=evaluation, requested_by=by, note=note)
     call_id = call.pk
-    transaction.on_commit(lambda: _enqueue("careers.tasks.notify_call_request", call_id))
+    _enqueue("careers.tasks.notify_call_request", call_id)
     return call
 
 

@@ -451,7 +451,7 @@ def send_report_link(agreement: Agreement, *, by) -> TutorLink:
     token = signing.dumps({"a": agreement.pk, "l": link.pk, "act": link.action, "h": link.document_hash},
                           salt=TUTOR_LINK_SALT)
     link_id = link.pk
-    transaction.on_commit(lambda: _enqueue("careers.tasks.send_report_link", link_id, token))
+    _enqueue("careers.tasks.send_report_link", link_id, token)
     return link
 
 
@@ -490,7 +490,7 @@ def cancel_agreement(agreement: Agreement, *, by, reason: str) -> Agreement:
     agreement.cancel_reason = reason
     agreement.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"])
     pk = agreement.pk
-    transaction.on_commit(lambda: _enqueue("careers.tasks.notify_agreement_cancelled", pk))
+    _enqueue("careers.tasks.notify_agreement_cancelled", pk)
     return agreement
 
 

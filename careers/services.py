@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from lms.accounts import roles
 from lms.messages import gettext_noop
 from lms.messages import message as _m
+from lms.queue import enqueue_on_commit
 from partnerships.models import Employer
 
 from . import agreement_document, law, legal_data, matching, programme_data, selectors
@@ -467,7 +468,7 @@ def contact_school(student, offer: Offer, *, message: str) -> ContactRequest:
         raise CareersError(_("Write a message to your school."), 422)
     req = ContactRequest.objects.create(student=student, school=school, offer=offer, message=message[:2000])
     pk = req.pk
-    transaction.on_commit(lambda: _enqueue("careers.tasks.notify_school_contact", pk))
+    _enqueue("careers.tasks.notify_school_contact", pk)
     return req
 
 
@@ -503,33 +504,21 @@ def unmark_partner_employer(school, employer: Employer, *, by, day: datetime.dat
 
 # --- notifications (on commit, through Celery) ----------------------------------------------------------------------
 
-def _enqueue(task_name: str, *args) -> None:
-    """Run a task of careers/tasks.py by name (the tasks import no service that enqueues them): in-process when
-    Celery is eager (the embedded mode, tests), else on the broker."""
-    import importlib
-
-    from lms.celery import app
-
-    if app.conf.task_always_eager:
-        importlib.import_module(task_name.rsplit(".", 1)[0])  # registers the task (Celery discovers lazily)
-        app.tasks[task_name].apply(args=args, throw=True)
-    else:
-        from lms.queue import enqueue
-
-        # Redis down: logged, not retried (no sweep for these notifications yet: README "Reliability").
-        enqueue(task_name, *args)
+# Each notification is a task of careers/tasks.py run once after the transaction commits, through the transactional
+# outbox (lms/queue.py): Redis down or the process lost, the outbox's sweep sends it when the worker is back.
+_enqueue = enqueue_on_commit
 
 
 def _notify_status(application_id: int) -> None:
-    transaction.on_commit(lambda: _enqueue("careers.tasks.notify_status_change", application_id))
+    _enqueue("careers.tasks.notify_status_change", application_id)
 
 
 def _notify_student(application_id: int, event: str) -> None:
-    transaction.on_commit(lambda: _enqueue("careers.tasks.notify_student", application_id, event))
+    _enqueue("careers.tasks.notify_student", application_id, event)
 
 
 def _notify_employer(application_id: int, event: str) -> None:
-    transaction.on_commit(lambda: _enqueue("careers.tasks.notify_employer", application_id, event))
+    _enqueue("careers.tasks.notify_employer", application_id, event)
 
 
 # --- the nightly recomputation ---------------------------------------------------------------------------------------
@@ -793,7 +782,7 @@ def update_agreement(agreement: Agreement, terms: AgreementTerms, *, by, referen
     agreement.save()
     if voided:
         pk = agreement.pk
-        transaction.on_commit(lambda: _enqueue("careers.tasks.notify_agreement", pk, "changed"))
+        _enqueue("careers.tasks.notify_agreement", pk, "changed")
     if agreement.tutor_email and (voided or agreement.tutor_links.filter(used_at__isnull=True).exists()):
         send_tutor_link(agreement, by=by, authorised=True)  # the links sent for the old document no longer work
     return agreement
@@ -851,7 +840,7 @@ def _sign(agreement: Agreement, party: str, *, signer, name: str, email: str, vi
         agreement.status = Agreement.Status.SIGNED
         agreement.save(update_fields=["status", "updated_at"])
     pk = agreement.pk
-    transaction.on_commit(lambda: _enqueue("careers.tasks.notify_agreement", pk, "signed"))
+    _enqueue("careers.tasks.notify_agreement", pk, "signed")
     return sig
 
 
@@ -894,7 +883,7 @@ def send_tutor_link(agreement: Agreement, *, by, authorised: bool = False) -> Tu
     token = signing.dumps({"a": agreement.pk, "l": link.pk, "act": link.action, "h": link.document_hash},
                           salt=TUTOR_LINK_SALT)
     link_id = link.pk
-    transaction.on_commit(lambda: _enqueue("careers.tasks.send_tutor_link", link_id, token))
+    _enqueue("careers.tasks.send_tutor_link", link_id, token)
     return link
 
 

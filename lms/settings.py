@@ -208,6 +208,9 @@ CELERY_BEAT_SCHEDULE = {
     "close-expired-attempts": {"task": "exams.tasks.close_expired_attempts", "schedule": 60.0},
     # Work a lost task left undone (badges.services.sweep): issuance on pass, holders' e-mails, bulk jobs.
     "badges-sweep": {"task": "badges.tasks.sweep", "schedule": float(os.environ.get("BADGES_SWEEP_SECONDS", "120"))},
+    # The outbox's tasks never published (Redis down) or lost with their worker (lms/queue.py).
+    "queued-tasks-sweep": {"task": "lms.tasks.sweep_queued",
+                           "schedule": float(os.environ.get("QUEUE_SWEEP_SECONDS", "120"))},
     # the re-issuance after a key compromise, resumed if a worker lost it (a no-op query otherwise)
     "reissue-compromised": {"task": "badges.tasks.reissue_compromised", "schedule": 300.0},
     # a signed tree head of the issuance log when it grew (badges.transparency.publish_tree_head)
@@ -332,6 +335,10 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # the file-based backend's folder
 # The sweep takes over work older than this (its task had time to run) and e-mails claimed longer ago than this.
 BADGES_SWEEP_GRACE_SECONDS = int(os.environ.get("BADGES_SWEEP_GRACE_SECONDS", "120"))
+# The outbox (lms/queue.py): a task still undone this long after its transaction is run by the sweep; done rows
+# are kept this many days (what was sent, when), then forgotten.
+QUEUE_SWEEP_GRACE_SECONDS = int(os.environ.get("QUEUE_SWEEP_GRACE_SECONDS", "120"))
+QUEUE_KEEP_DAYS = int(os.environ.get("QUEUE_KEEP_DAYS", "30"))
 BADGES_EMAIL_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("BADGES_EMAIL_CLAIM_TIMEOUT_SECONDS", "600"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Flow Stage Academy <academy@flowstage.example>")
 

@@ -30,3 +30,19 @@ def snapshot_job_readiness(month: str | None = None, user_ids: list[int] | None 
         except Exception:  # one broken profile must not stop the monthly run
             log.exception("job-readiness snapshot failed for user %s", user.pk)
     return done
+
+
+@shared_task(name="lms.tasks.run_queued", acks_late=True)
+def run_queued(pk: int) -> bool:
+    """Run one task of the transactional outbox (lms/queue.py), once."""
+    from lms import queue
+
+    return queue.run_queued(pk)
+
+
+@shared_task(name="lms.tasks.sweep_queued")
+def sweep_queued() -> dict:
+    """Run the outbox's tasks that were never published or whose worker was lost (lms/queue.py)."""
+    from lms import queue
+
+    return queue.sweep()

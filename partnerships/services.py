@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lms.accounts import roles
+from lms.queue import enqueue_on_commit
 
 from . import lifecycle
 from .csv_import import Row
@@ -104,16 +105,8 @@ def open_renewal(partnership, *, today=None, by=None):
     transition(p, S.RENEWAL_DUE, by=by, on=today, note=_("Renewal opened 60 days before the end of the term"))
     Partnership.objects.filter(pk=p.pk).update(renewal_opened_for=p.end_date)
     partnership.status, partnership.renewal_opened_for = S.RENEWAL_DUE, p.end_date
-    transaction.on_commit(lambda: _enqueue_renewal_notice(p.pk))
+    enqueue_on_commit("partnerships.tasks.notify_renewal_due", p.pk)
     return True
-
-
-def _enqueue_renewal_notice(partnership_id):
-    from .tasks import notify_renewal_due
-
-    from lms.queue import enqueue
-
-    enqueue(notify_renewal_due, partnership_id)  # Redis down: logged, not retried (README "Reliability")
 
 
 @transaction.atomic
@@ -338,16 +331,8 @@ def invite_to_cohort(cohort: Cohort, rows: list[Row], *, by=None) -> int:
                                                              "expires_at", "token_hash"],
                                  batch_size=500, default_user=by, default_change_reason="invitation renewed")
     ids = [inv.pk for inv in [*created, *renewed]]
-    transaction.on_commit(lambda: _enqueue_invitations(ids))
+    enqueue_on_commit("partnerships.tasks.send_cohort_invitations", ids)
     return len(rows)
-
-
-def _enqueue_invitations(invitation_ids):
-    from .tasks import send_cohort_invitations
-
-    from lms.queue import enqueue
-
-    enqueue(send_cohort_invitations, invitation_ids)  # Redis down: logged, not retried (README "Reliability")
 
 
 @transaction.atomic

@@ -16,6 +16,19 @@ SERVICES_MODE = bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_UR
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    """With ``--reuse-db`` the SQLite test database keeps one name per checkout (not per process, lms/settings.py), so
+    the next run finds it migrated and skips the minute and more that migrating a new one takes. Two runs at once in
+    the same checkout must then not both pass ``--reuse-db``."""
+    import hashlib
+
+    db = settings.DATABASES["default"]
+    if config.getoption("reuse_db", False) and db["ENGINE"].endswith("sqlite3"):
+        tag = hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]
+        db.setdefault("TEST", {})["NAME"] = str(Path(db["TEST"]["NAME"]).with_name(f"flowstage-test-{tag}.sqlite3"))
+
+
 def pytest_sessionfinish(session, exitstatus):
     """The SQLite test database is a file in WAL mode (lms/settings.py): pytest-django removes the file, not
     the -wal and -shm files SQLite may leave beside it."""
@@ -33,6 +46,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_services)
         if "e2e" in item.keywords and not Path(CHROMIUM).exists():
             item.add_marker(skip_e2e)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Django's default hasher (PBKDF2, 1,000,000 iterations in 5.2) takes about 0.4 s per password set or checked,
+    on purpose; the suite sets and checks thousands (every test user, every login, the demo's accounts). Tests hash
+    with MD5, as Django's documentation advises for test runs: what is tested is who may sign in, not the cost of
+    guessing. The settings (lms/settings.py) keep PBKDF2 for every real run."""
+    from django.test import override_settings
+
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast.enable()
+    yield
+    fast.disable()
 
 
 @pytest.fixture(autouse=True)
@@ -244,3 +271,17 @@ def _celery_eager_unless_real_worker(request):
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
+def broker_down():
+    """Celery as in the services mode (not eager), its broker an address where nothing listens (Redis down)."""
+    from lms.celery import app
+    from tests.faults.conftest import free_port
+
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    app._pool, app.amqp._producer_pool = None, None
+    app.conf.update(broker_url=f"redis://127.0.0.1:{free_port()}/0", task_always_eager=False)
+    yield
+    app._pool, app.amqp._producer_pool = None, None
+    app.conf.update(broker_url=saved[0], task_always_eager=saved[1])

@@ -129,6 +129,7 @@ class Worker:
             # a task whose worker died is delivered again after 3 s; its heartbeat is stale after 2 s
             "CELERY_VISIBILITY_TIMEOUT": "3", "CELERY_UNACKED_RESTORE_INTERVAL": "1",
             "CELERY_UNACKED_RESTORE_THROTTLE": "1", "BADGES_SWEEP_SECONDS": "1", "BADGES_SWEEP_GRACE_SECONDS": "2",
+            "QUEUE_SWEEP_SECONDS": "1", "QUEUE_SWEEP_GRACE_SECONDS": "2",
             # an e-mail claimed by a worker killed before sending it is taken over after 5 s (600 s by default)
             "BADGES_EMAIL_CLAIM_TIMEOUT_SECONDS": "5",
             "PUBLIC_BASE_URL": settings.PUBLIC_BASE_URL,

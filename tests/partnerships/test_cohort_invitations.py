@@ -235,3 +235,18 @@ def test_invitation_email_is_in_the_invitees_language(staff_b, cohort_b, student
     assert "invites you" in by_to[student_of_a.email].subject
     assert "vous invite" in by_to["someone.new@example.test"].subject
     assert "/en/schools/invitations/" in by_to[student_of_a.email].body
+
+
+def test_invitations_are_sent_by_the_outbox_sweep_when_the_broker_was_down(staff_b, cohort_b, broker_down, settings,
+                                                                          django_capture_on_commit_callbacks):
+    """Redis down while staff invite: the invitation is not lost (lms/queue.py's outbox); the sweep sends it once."""
+    from lms import queue
+
+    settings.QUEUE_SWEEP_GRACE_SECONDS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.invite_to_cohort(cohort_b, [services.Row(1, "nina@example.test", "Nina", "Roy")],
+                                         by=staff_b) == 1
+    assert mail.outbox == []
+    queue.sweep()
+    queue.sweep()
+    assert [m.to for m in mail.outbox] == [["nina@example.test"]]
