@@ -405,6 +405,8 @@ class LogNode(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["level", "index"], name="badges_unique_log_node")]
+        # an inclusion proof asked by leaf hash finds its leaf through this (leaves only)
+        indexes = [models.Index(fields=["hash"], condition=models.Q(level=0), name="badges_log_leaf_hash")]
 
 
 class TreeHead(models.Model):
