@@ -65,7 +65,7 @@ test: install chromium
 
 ## Same suite against PostgreSQL and Redis with a real Celery worker, services tests included.
 test-services: install
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(PY) -m pytest -n 2 -q -m "not e2e"
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(PY) -m pytest -n 2 -q -m "not e2e and not demo"
 
 ## Fault injection only (worker killed, Redis down, PostgreSQL cut, backup/restore): README "Reliability".
 test-faults: install

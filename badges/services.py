@@ -1121,10 +1121,13 @@ def _badge_png(ach: Achievement) -> bytes:
     from badges import media
 
     key = (ach.name, ach.colour)
-    if key not in _BADGE_PNG_CACHE:
-        _BADGE_PNG_CACHE.clear() if len(_BADGE_PNG_CACHE) > 32 else None
-        _BADGE_PNG_CACHE[key] = media.badge_png(ach.name, ach.colour)
-    return _BADGE_PNG_CACHE[key]
+    png = _BADGE_PNG_CACHE.get(key)  # one read: another thread may clear the memo between two
+    if png is None:
+        png = media.badge_png(ach.name, ach.colour)
+        if len(_BADGE_PNG_CACHE) > 32:
+            _BADGE_PNG_CACHE.clear()
+        _BADGE_PNG_CACHE[key] = png
+    return png
 
 
 def _files_stored(cred_pk) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -256,6 +257,9 @@ PROOF_ERROR_OTHER = gettext_noop("the proof could not be checked")
 
 _VERIFIED_LISTS: "OrderedDict[str, bool]" = OrderedDict()
 _VERIFIED_LISTS_MAX = 64
+# Threads of one process (a threaded server, concurrent issuers) share the memo: a look-up raced by another thread's
+# eviction raised KeyError from move_to_end (seen with concurrent issuers on PostgreSQL).
+_VERIFIED_LISTS_LOCK = threading.Lock()
 
 
 def _status_list_proof_ok(slc: dict, public_key_multibase: str) -> bool:
@@ -266,14 +270,16 @@ def _status_list_proof_ok(slc: dict, public_key_multibase: str) -> bool:
             (public_key_multibase + json.dumps(slc, sort_keys=True, ensure_ascii=False)).encode("utf-8")).hexdigest()
     except (TypeError, ValueError):
         return False
-    if digest in _VERIFIED_LISTS:
-        _VERIFIED_LISTS.move_to_end(digest)
-        return True
+    with _VERIFIED_LISTS_LOCK:
+        if digest in _VERIFIED_LISTS:
+            _VERIFIED_LISTS.move_to_end(digest)
+            return True
     if not signing.verify_proof(slc, public_key_multibase).verified:
         return False
-    _VERIFIED_LISTS[digest] = True
-    while len(_VERIFIED_LISTS) > _VERIFIED_LISTS_MAX:
-        _VERIFIED_LISTS.popitem(last=False)
+    with _VERIFIED_LISTS_LOCK:
+        _VERIFIED_LISTS[digest] = True
+        while len(_VERIFIED_LISTS) > _VERIFIED_LISTS_MAX:
+            _VERIFIED_LISTS.popitem(last=False)
     return True
 
 

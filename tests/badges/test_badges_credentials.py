@@ -118,7 +118,6 @@ def test_status_indexes_are_never_double_allocated():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(reason="known defect (issue 13, stop 20): with random status entries, concurrent issuers on PostgreSQL can fail (KeyError in the allocation map) instead of waiting; nothing is shared or duplicated, the failing task retries", strict=False)
 def test_concurrent_issuance_for_the_same_attempt_gives_one_credential():
     from django.db import connection
 

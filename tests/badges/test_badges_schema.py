@@ -109,6 +109,7 @@ def test_json_number_of_ects(value, expected):
 
 @pytest.mark.slow
 @pytest.mark.django_db
+@pytest.mark.demo
 def test_every_demo_credential_conforms_and_verifies():
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     creds = list(Credential.objects.select_related("achievement"))

@@ -84,7 +84,6 @@ def test_an_entry_already_taken_is_drawn_again_and_signed_anew(monkeypatch):
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(reason="known defect (issue 13, stop 20): with random status entries, concurrent issuers on PostgreSQL can fail (KeyError in the allocation map) instead of waiting; nothing is shared or duplicated, the failing task retries", strict=False)
 def test_concurrent_issuers_never_share_an_entry():
     if connection.vendor == "sqlite":
         pytest.skip("needs a database with row locks and concurrent connections (services run)")

@@ -10,7 +10,7 @@ from careers import matching, selectors
 from careers.models import Application, Offer
 from lms.accounts.models import User
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo]
 
 
 @pytest.mark.xfail(reason="known defect (issue 12, stop 20): the report demo added a past-season FOH internship at Sonotec Live beside Marie's current one; the follow-up demo and this test do not yet tell them apart", strict=False)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from careers.models import FinalReport
 from courses.models import CreditRecord
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo]
 
 
 def test_demo_has_a_completed_internship_with_ects_and_credential():

@@ -20,6 +20,7 @@ def _counts():
 
 
 @pytest.mark.slow
+@pytest.mark.demo
 def test_demo_seed_is_idempotent_and_matches_the_brief():
     import lms.demo
     import partnerships.demo

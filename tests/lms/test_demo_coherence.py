@@ -12,7 +12,7 @@ from badges.models import Credential
 from badges.resolver import verify
 from lms.accounts.models import User
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db, pytest.mark.demo]
 
 
 def _text(html: str) -> str:

@@ -75,6 +75,7 @@ def test_password_reset_sends_email(client, student, mailoutbox):
     assert "/reset/" in mailoutbox[0].body
 
 
+@pytest.mark.demo
 def test_seed_demo_is_idempotent_and_says_little(django_db_blocker, settings, capsys):
     import io
 

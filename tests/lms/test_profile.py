@@ -373,6 +373,7 @@ def test_record_snapshot_constraints(profile):
         ReadinessSnapshot.objects.create(user=profile.user, month=datetime.date(2026, 1, 1), score=Decimal("101"))
 
 
+@pytest.mark.demo
 def test_demo_marie_has_a_full_profile_and_a_trend(django_db_blocker):
     from django.core.management import call_command
 
