@@ -14,10 +14,11 @@ PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-services test-faults test-e2e install migrate seed messages bench clean chromium
 
-$(VENV)/.installed: pyproject.toml requirements.lock requirements-dev.txt
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-dev.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -r requirements-dev.txt
+	$(PIP) install -q --no-deps -r requirements-nodeps.txt
 	touch $@
 
 ## The independent JavaScript verifier of the slow tests (tests/badges/node: Digital Bazaar's libraries, pinned by
@@ -77,7 +78,7 @@ test-e2e: install chromium
 messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
-BENCHES := courses_rps exams_autosave exams_regrade badges_verify badges_dos badges_bulk dashboard_render careers_matching
+BENCHES := courses_rps exams_autosave exams_regrade badges_verify badges_dos badges_bulk badges_log dashboard_render careers_matching
 
 ## Benchmarks (PostgreSQL + Redis on this machine; minutes each). One: make bench BENCHES=exams_regrade
 bench: install

@@ -78,11 +78,19 @@ def _backdate(cred: Credential, when) -> None:
     """Demo only: a credential the story says was issued at ``when`` (years ago) was signed then too: its proof's
     ``created`` and the registry's ``issued_at`` say so, as its validFrom does (no page shows a signature made
     after the badge expired)."""
+    from django.db import transaction
+
+    from badges import transparency
+
     doc = json.loads(cred.signed_json)
     doc.pop("proof", None)
     key = cred.signing_key
-    Credential.objects.filter(pk=cred.pk).update(
-        signed_json=services.sign_credential(doc, key, created=services.xsd(when)), issued_at=when)
+    with transaction.atomic():
+        before = Credential.objects.select_for_update().get(pk=cred.pk)
+        signed = services.sign_credential(doc, key, created=services.xsd(when))
+        Credential.objects.filter(pk=cred.pk).update(signed_json=signed, issued_at=when)
+        # signed anew: the issuance log records the document it now is (append-only: the first stays listed)
+        transparency.append("reissued", Credential(pk=cred.pk, signed_json=signed), replaces=before)
 
 
 def _align_skills(audio: Achievement, lighting: Achievement) -> None:

@@ -355,3 +355,73 @@ class BulkIssuance(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.processed / self.total) if self.total else 100
+
+
+# ------------------------------------------------------------------------------------ issuance log (RFC 9162)
+class IssuanceLog(models.Model):
+    """The issuance log's one row: its size. Appends lock it (``badges.transparency.append``), so the entries'
+    indices are dense and unique whatever the number of processes (PostgreSQL row lock; SQLite's write lock)."""
+
+    size = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("issuance log")
+
+
+class LogEntry(models.Model):
+    """One entry of the append-only issuance log: ``data`` is the entry as logged (``badges.transparency``
+    documents its JSON), its leaf hash ``SHA-256(0x00 || data)`` is the level-0 ``LogNode``. ``credential`` and
+    ``digest`` find the entry of a credential; neither is published beyond what ``data`` says."""
+
+    class Event(models.TextChoices):
+        ISSUED = "issued", _("issued")
+        REISSUED = "reissued", _("re-issued")
+        REVOKED = "revoked", _("revoked")
+
+    index = models.PositiveBigIntegerField(unique=True)
+    event = models.CharField(max_length=10, choices=Event.choices)
+    credential = models.ForeignKey(Credential, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="log_entries")
+    digest = models.CharField(max_length=64, db_index=True)  # hex SHA-256 of the credential's canonical JSON
+    data = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["index"]
+        verbose_name = _("issuance log entry")
+        verbose_name_plural = _("issuance log entries")
+
+    def __str__(self):
+        return f"#{self.index} {self.event}"
+
+
+class LogNode(models.Model):
+    """The hash of a complete perfect subtree of the log: ``2**level`` leaves from ``index * 2**level``
+    (``badges.merkle``); level 0 are the leaf hashes. Written once, when the subtree completes."""
+
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)  # hex
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="badges_unique_log_node")]
+        # an inclusion proof asked by leaf hash finds its leaf through this (leaves only)
+        indexes = [models.Index(fields=["hash"], condition=models.Q(level=0), name="badges_log_leaf_hash")]
+
+
+class TreeHead(models.Model):
+    """A signed tree head of the issuance log: a C2SP checkpoint (``badges.checkpoint``) signed by the issuer's
+    signing key, kept for ever so that anyone can check that the log only grew between two of them."""
+
+    tree_size = models.PositiveBigIntegerField(unique=True)
+    root_hash = models.CharField(max_length=64)  # hex
+    timestamp = models.DateTimeField()
+    signing_key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField()  # the signed checkpoint exactly as served
+
+    class Meta:
+        ordering = ["tree_size"]
+        verbose_name = _("signed tree head")
+
+    def __str__(self):
+        return f"tree head {self.tree_size}"

@@ -52,6 +52,14 @@ class DatabaseResolver:
             "retired_at", flat=True).first()
 
 
+    def log_inclusion(self, digest: str) -> dict | None:
+        """Where the issuance log lists the credential of ``digest``, with its proof in the latest signed tree head
+        (``badges.transparency.log_inclusion``)."""
+        from badges import transparency
+
+        return transparency.log_inclusion(digest)
+
+
 def verify(doc_or_raw, **kwargs):
     from badges.verification import verify_credential
 

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from badges import jsonld, keyrules, signing, statuslist
+from badges import jsonld, keyrules, signing, statuslist, transparency
 from badges.contexts import OB_V3P0, VC_V2
 from badges.models import Achievement, BulkIssuance, Credential, Issuer, SigningKey, Skill, StatusList
 
@@ -648,6 +648,7 @@ def issue_credential(
         try:
             with transaction.atomic():
                 cred.save(force_insert=True)
+                transparency.append("issued", cred)  # in the same transaction: never issued without its entry
             break
         except IntegrityError:
             # Issued by another process meanwhile (a task redelivered after its worker was lost, a sweep): the
@@ -747,6 +748,7 @@ def revoke_credential(credential: Credential, *, reason: str, reason_fr: str = "
     cred.revocation_reason = reason[:300]
     cred.revocation_reason_fr = (reason_fr or "").strip()[:300]
     cred.save(update_fields=["revoked_at", "revocation_reason", "revocation_reason_fr"])
+    transparency.append("revoked", cred, at=cred.revoked_at)
     return cred
 
 
@@ -798,6 +800,7 @@ def reissue_credential(credential: Credential) -> IssueResult:
         old.save(update_fields=["superseded_at", "attempt"])
         new.attempt_id = attempt_id
         new.save(force_insert=True)
+        transparency.append("reissued", new, replaces=old)
         transaction.on_commit(lambda: _enqueue_reissue_mail(new.pk), robust=True)
     return IssueResult(new, True)
 
@@ -927,8 +930,10 @@ def rebase_credential(credential: Credential) -> bool:
     doc = _rebased(doc, old_base, issuer_did(old_base))
     key = active_key()
     cred.signed_json = sign_credential(doc, key, created=created if signing.is_xsd_datetime(created) else None)
+    replaced = Credential(pk=cred.pk, signed_json=Credential.objects.get(pk=cred.pk).signed_json)
     cred.signing_key = key
     cred.save(update_fields=["signed_json", "signing_key"])
+    transparency.append("reissued", cred, replaces=replaced)  # signed anew: the new document is logged
     for sl in StatusList.objects.select_for_update().filter(pk=cred.status_list_id):
         if not sl.signed_json or json.loads(sl.signed_json).get("id") != status_list_url(sl.number):
             _sign_status_list(sl)

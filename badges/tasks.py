@@ -92,3 +92,13 @@ def sweep():
     from badges import services
 
     return services.sweep()
+
+
+@shared_task(name="badges.tasks.publish_tree_head", acks_late=True)
+def publish_tree_head():
+    """Sign a tree head of the issuance log if it grew since the last one (Celery beat, every
+    BADGES_LOG_HEAD_INTERVAL seconds); idempotent: the tree size is unique."""
+    from badges import transparency
+
+    head = transparency.publish_tree_head()
+    return head.tree_size if head else None

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
-from badges import jsonld, signing, statuslist
+from badges import checkpoint, jsonld, merkle, signing, statuslist
 from badges.contexts import OB_V3P0, PRODUCTION_CONTEXTS, VC_V2
 from lms.messages import Message, Timestamp, gettext_noop
 from lms.messages import message as _m
@@ -36,7 +36,9 @@ EXPIRED = "EXPIRED"
 INVALID = "INVALID"
 
 
-CHECK_NAMES = ("structure", "proof", "verification_method", "issuer", "status", "validity")
+CHECK_NAMES = ("structure", "proof", "verification_method", "issuer", "status", "validity", "log")
+#: Checks whose failure is a warning: reported, shown apart, without changing the verdict.
+WARNING_CHECKS = ("log",)
 #: The largest credential JSON accepted (the API's body, a pasted or extracted credential).
 MAX_UPLOAD_BYTES = jsonld.DEFAULT_LIMITS.max_bytes
 
@@ -51,6 +53,11 @@ class Resolver(Protocol):
     def issued_at(self, credential_id: str) -> datetime | None:
         """When the registry recorded the issuance of ``credential_id`` (None when unknown)."""
 
+    # Optional: ``log_inclusion(digest) -> dict | None``, where the issuer's issuance log lists the credential of
+    # that digest (``badges.merkle.credential_digest``): ``leaf_index``, ``entry``, and unless ``pending`` (no signed
+    # tree head covers it yet) ``tree_size``, ``inclusion_path`` (hex) and ``checkpoint`` (the signed tree head);
+    # None when it is not listed. A resolver without it: the log check is not run.
+
 
 @dataclass
 class Check:
@@ -62,6 +69,11 @@ class Check:
     def detail(self) -> str:
         """The English text (API, command line)."""
         return str(self.message) if self.message else ""
+
+    @property
+    def warning(self) -> bool:
+        """A failed check that does not decide the verdict (``WARNING_CHECKS``): shown as a warning."""
+        return self.ok is False and self.name in WARNING_CHECKS
 
 
 @dataclass
@@ -81,12 +93,17 @@ class Report:
     def valid(self) -> bool:
         return self.verdict == VALID
 
+    @property
+    def warnings(self) -> list[Check]:
+        """The failed checks that do not decide the verdict (``WARNING_CHECKS``)."""
+        return [c for c in self.checks if c.warning]
+
     def check(self, name: str) -> Check | None:
         return next((c for c in self.checks if c.name == name), None)
 
     def as_dict(self) -> dict:
         return {"verdict": self.verdict, "reason": self.reason,
-                "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in self.checks],
+                "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail, "warning": c.warning} for c in self.checks],
                 "summary": self.summary}
 
 
@@ -330,6 +347,52 @@ def _check_status_list(doc: dict, resolver: Resolver, did_doc: dict, did: str) -
     return True, _m(gettext_noop("not revoked")), False
 
 
+def _check_log(doc: dict, resolver: Resolver, did_doc: dict, did: str) -> Check:
+    """Is the credential (this very document) listed in the issuer's issuance log? The inclusion proof is checked
+    here against the signed tree head, and the head's signature against the issuer's keys: the resolver is not
+    trusted for them."""
+    lookup = getattr(resolver, "log_inclusion", None)
+    if lookup is None:
+        return Check("log", None, _m(gettext_noop("this verifier knows no issuance log for this issuer")))
+    digest = merkle.credential_digest(doc)
+    try:
+        info = lookup(digest)
+    except Exception:  # noqa: BLE001
+        return Check("log", False, _m(gettext_noop("the issuance log could not be read")))
+    if not isinstance(info, dict):
+        return Check("log", False, _m(gettext_noop("not listed in the issuer's issuance log")))
+
+    def broken(reason: str) -> Check:
+        return Check("log", False, _m(gettext_noop("the issuance log's proof for this credential does not verify"),
+                                      f"the issuance log's proof for this credential does not verify: {reason}"))
+
+    try:
+        index = info["leaf_index"]
+        entry = merkle.parse_entry(info["entry"])
+        if entry["credential"] != digest or entry["event"] not in ("issued", "reissued"):
+            return broken("the entry is not this credential's issuance")
+        if info.get("pending"):
+            return Check("log", True, _m(gettext_noop(
+                "listed in the issuance log as entry %(index)s; not yet in a signed tree head"), index=index))
+        keys = checkpoint.issuer_keys(did_doc, did)
+        head, public = checkpoint.verify(info["checkpoint"], list(keys))
+        if not checkpoint.signed_by_usable_key(head, public, keys):
+            return broken("the tree head is signed with a key revoked before it")
+        if head.tree_size != info["tree_size"]:
+            return broken("the proof is not for the signed tree head's size")
+        path = [bytes.fromhex(h) for h in info["inclusion_path"]]
+        merkle.verify_inclusion(index, head.tree_size, merkle.leaf_hash(info["entry"].encode("utf-8")), path,
+                                head.root_hash)
+    except (checkpoint.CheckpointError, merkle.ProofError) as exc:
+        return broken(str(exc))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return broken(f"malformed answer ({type(exc).__name__})")
+    stamp = head.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return Check("log", True, _m(gettext_noop(
+        "listed in the issuance log: entry %(index)s of the tree of %(size)s entries, tree head signed %(date)s"),
+        index=index, size=head.tree_size, date=Timestamp(stamp, head.timestamp, True)))
+
+
 def verify_credential(doc_or_raw: Any, resolver: Resolver, *, now: datetime | None = None) -> Report:
     """Verify a credential (a parsed dict, or raw JSON bytes/str). Never raises."""
     try:
@@ -409,6 +472,9 @@ def _verify(doc: Any, resolver: Resolver, now: datetime) -> Report:
     else:
         checks["proof"] = Check("proof", True, _m(gettext_noop("eddsa-rdfc-2022 signature valid"),
                                                   f"eddsa-rdfc-2022 signature valid, created {res.created}"))
+
+    # Issuance log (a warning only: the verdict stands on the signature, the key and the status list).
+    checks["log"] = _check_log(doc, resolver, did_doc, did)
 
     # Validity dates.
     valid_from = _parse_dt(doc.get("validFrom"))

@@ -213,6 +213,9 @@ CELERY_BEAT_SCHEDULE = {
                            "schedule": float(os.environ.get("QUEUE_SWEEP_SECONDS", "120"))},
     # the re-issuance after a key compromise, resumed if a worker lost it (a no-op query otherwise)
     "reissue-compromised": {"task": "badges.tasks.reissue_compromised", "schedule": 300.0},
+    # a signed tree head of the issuance log when it grew (badges.transparency.publish_tree_head)
+    "publish-tree-head": {"task": "badges.tasks.publish_tree_head",
+                          "schedule": float(os.environ.get("BADGES_LOG_HEAD_INTERVAL", "60"))},
     "open-renewals": {"task": "partnerships.tasks.open_due_renewals", "schedule": crontab(hour=6, minute=0)},
     "recompute-matches": {"task": "careers.tasks.recompute_matches", "schedule": crontab(hour=2, minute=30)},
     "midterm-evaluations": {"task": "careers.tasks.midterm_evaluations", "schedule": crontab(hour=7, minute=15)},
@@ -392,3 +395,8 @@ LOGGING = {
 # How long verifiers may cache the issuer's DID document (Cache-Control of /.well-known/did.json): a new signing key
 # is published that long before it signs (badges.keyrules).
 BADGES_DID_DOCUMENT_MAX_AGE = int(os.environ.get("BADGES_DID_DOCUMENT_MAX_AGE", "300"))
+# The issuance log (badges.transparency): a new signed tree head at most every this many seconds when the log grew
+# (Celery beat asks at that period; the log API and the verification pages on demand). Its public API's rate limit
+# per client address, like the other public endpoints (lms/throttle.py).
+BADGES_LOG_HEAD_INTERVAL = int(os.environ.get("BADGES_LOG_HEAD_INTERVAL", "60"))
+BADGES_LOG_API_RATE = os.environ.get("BADGES_LOG_API_RATE", "120/m")

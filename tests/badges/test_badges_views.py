@@ -136,7 +136,7 @@ def test_api_verify(client, credential):
     assert resp.status_code == 200
     data = resp.json()
     assert data["verdict"] == "VALID"
-    assert {c["name"] for c in data["checks"]} == {"structure", "proof", "verification_method", "issuer",
+    assert {c["name"] for c in data["checks"]} == {"structure", "proof", "verification_method", "issuer", "log",
                                                      "status", "validity"}
     assert all(c["ok"] for c in data["checks"])
 
@@ -283,8 +283,13 @@ def test_selectors_contract_and_bounded_queries(student, django_assert_num_queri
 
 
 def test_public_verify_page_query_count(client, credential, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
-        client.get(f"/verify/{credential.pk}/")
+    from badges import transparency
+
+    transparency.publish_tree_head(force=True)  # the steady state: a signed tree head covers the credential
+    # 12 before the issuance log; its check reads the entry, the latest tree head and its proof's nodes (3)
+    with django_assert_max_num_queries(15):
+        resp = client.get(f"/verify/{credential.pk}/")
+    assert b'data-check="log"' in resp.content
 
 
 def test_navigation_entries_resolve(student, fs_staff):

@@ -95,6 +95,13 @@ MATRIX = [
         answers("404", anonymous="401", student="200")),
     Row('api/v1/credentials/verify', '/api/v1/credentials/verify', answers(ALLOWED), method="POST"),
     Row('api/v1/credentials/mine', '/api/v1/credentials/mine', answers("200", anonymous="401")),
+    # the issuance log: public and read-only for everyone (badges/api.py log_router)
+    Row('api/v1/log/tree-heads/latest', '/api/v1/log/tree-heads/latest', answers("200")),
+    Row('api/v1/log/checkpoint', '/api/v1/log/checkpoint', answers("200")),
+    Row('api/v1/log/tree-heads', '/api/v1/log/tree-heads', answers("200")),
+    Row('api/v1/log/proof/inclusion', '/api/v1/log/proof/inclusion?credential={credential}', answers("200")),
+    Row('api/v1/log/proof/consistency', '/api/v1/log/proof/consistency?first=0&second=1', answers("200")),
+    Row('api/v1/log/entries', '/api/v1/log/entries?start=0&end=1', answers("200")),
     Row('api/v1/careers/offers', '/api/v1/careers/offers',
         answers("200", anonymous="401", teacher="403", other_teacher="403", examiner="403", other_examiner="403", employer="403", other_employer="403")),
     Row('api/v1/careers/offers/<offer_id>', '/api/v1/careers/offers/{offer}',
