@@ -28,6 +28,18 @@ def _nice_max(value: float) -> float:
     return 10 * magnitude
 
 
+def _integer_max(value: float, intervals: int = 4) -> int:
+    """The axis top for counts: ``intervals`` equal steps of a whole, round size (1, 2, 5, 10, 20, 25, 50, ...), so
+    that every grid line is a whole number (a top of 1 made the lines 0.25, 0.5, 0.75, all printed "0")."""
+    magnitude = 1
+    while True:
+        for step in (1, 2, 2.5, 5):
+            size = step * magnitude
+            if size == int(size) and size * intervals >= value:
+                return int(size * intervals)
+        magnitude *= 10
+
+
 def _svg(width, height, title, desc, body, uid):
     return (
         f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{uid}-t {uid}-d" '
@@ -58,14 +70,15 @@ def bar_chart(items, *, title, uid, fmt=None, max_value=None, width=560, bar_hei
     return _svg(width, height, title, desc, "".join(parts), uid)
 
 
-def column_chart(items, *, title, uid, fmt=None, width=560, height=240, color=PALETTE[0], y_label=""):
-    """Vertical columns (e.g. a histogram): items = [(label, value)]."""
+def column_chart(items, *, title, uid, fmt=None, width=560, height=240, color=PALETTE[0], y_label="", counts=False):
+    """Vertical columns (e.g. a histogram): items = [(label, value)]; ``counts``: whole numbers on the axis."""
     return grouped_columns([label for label, _ in items], [(y_label or title, [v for _, v in items])],
-                           title=title, uid=uid, fmt=fmt, width=width, height=height, colors=[color], legend=False)
+                           title=title, uid=uid, fmt=fmt, width=width, height=height, colors=[color], legend=False,
+                           counts=counts)
 
 
 def grouped_columns(categories, series, *, title, uid, fmt=None, width=620, height=280, colors=PALETTE,
-                    legend=True, axis_fmt=None):
+                    legend=True, axis_fmt=None, counts=False):
     """Vertical grouped columns: categories = [label]; series = [(name, [value per category])]."""
     left, right, bottom = 56, 12, 34
     legend_items, lx, ly = [], left, 4
@@ -79,7 +92,7 @@ def grouped_columns(categories, series, *, title, uid, fmt=None, width=620, heig
     top = 14 + (ly + 18 if legend else 0)
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [_num(v) for _, vals in series for v in vals]
-    scale_max = _nice_max(max(values + [0]))
+    scale_max = _integer_max(max(values + [0])) if counts else _nice_max(max(values + [0]))
     parts = []
     for k in range(5):  # grid lines and axis labels
         v = scale_max * k / 4

@@ -96,7 +96,7 @@ def school_dashboard(request, slug):
             })
     distribution = charts.column_chart(
         data["distribution"], title=_("Students by course progress (%)"), uid="chart-progress",
-        y_label=_("Students"), fmt=lambda v: f"{int(v or 0)}")
+        y_label=_("Students"), fmt=lambda v: f"{int(v or 0)}", counts=True)
     rates = charts.grouped_columns(
         [b["cohort"].label or b["cohort"].programme.name for b in blocks] or ["—"],
         [(_("Completion"), [b["aggregates"].completion_rate for b in blocks]),

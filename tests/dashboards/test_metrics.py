@@ -71,3 +71,15 @@ def test_charts_are_valid_accessible_svg_and_escape_text():
     assert "&lt;Premium&gt;" in svgs[0] and "Tiers &amp; co" in svgs[0]
     assert "Projection 285000" in svgs[2]
     assert charts._short(889000) == "889k" and charts.percent(D("66.6")) == "67 %"
+
+
+def test_count_axis_has_whole_numbers_only():
+    """A histogram of one student had its grid lines at 0.25, 0.5 and 0.75, each printed "0"."""
+    import re
+
+    from lms.dashboards import charts
+
+    svg = charts.column_chart([("0–19", 1), ("20–39", 0)], title="t", uid="u", fmt=lambda v: f"{int(v)}", counts=True)
+    labels = re.findall(r'text-anchor="end" fill="[^"]+">([^<]+)<', svg)
+    assert labels == ["0", "1", "2", "3", "4"]
+    assert [charts._integer_max(v) for v in (0, 1, 5, 17, 41, 99)] == [4, 4, 8, 20, 80, 100]
