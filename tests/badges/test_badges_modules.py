@@ -61,7 +61,10 @@ def test_passing_a_module_issues_its_credential(module, teacher, django_capture_
     assert cred.text("narrative", "fr") == "Module réussi avec une note pondérée de 74,5 %."
     assert schema.errors(doc) == []
     assert verify_doc(doc).verdict == "VALID"
-    assert len(mailoutbox) == 1  # the holder is told, as for a certification
+    # The holder is told, as for a certification; the module's satisfaction question follows (careers).
+    question = [m for m in mailoutbox if "recommand" in m.subject or "recommend" in m.subject]
+    assert len(mailoutbox) == 2 and len(question) == 1
+    assert all(m.to == [cred.user.email] for m in mailoutbox)
 
 
 def test_fractional_credits_are_signed_exactly(module, teacher):
