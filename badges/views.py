@@ -156,30 +156,28 @@ def qr_svg(request, pk):
     return HttpResponse(media.qr_svg(services.short_url(cred.short_id, request)), content_type="image/svg+xml")
 
 
-@login_required
-@require_GET
-def offline_qr_png(request, pk):
+def _offline_qr(request, pk, render, content_type):
+    """The holder's offline QR code (badges/compact.py), signed now with the current key; 503 while no key may sign."""
     cred = _own_credential(request, pk)
     try:
         text = services.compact_qr_text(cred)
     except services.KeyNotReady as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
-    resp = HttpResponse(media.qr_png(text), content_type="image/png")
+    resp = HttpResponse(render(text), content_type=content_type)
     resp["Cache-Control"] = "private, no-store"
     return resp
+
+
+@login_required
+@require_GET
+def offline_qr_png(request, pk):
+    return _offline_qr(request, pk, media.qr_png, "image/png")
 
 
 @login_required
 @require_GET
 def offline_qr_svg(request, pk):
-    cred = _own_credential(request, pk)
-    try:
-        text = services.compact_qr_text(cred)
-    except services.KeyNotReady as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
-    resp = HttpResponse(media.qr_svg(text), content_type="image/svg+xml")
-    resp["Cache-Control"] = "private, no-store"
-    return resp
+    return _offline_qr(request, pk, media.qr_svg, "image/svg+xml")
 
 
 @login_required
