@@ -179,12 +179,19 @@ def _states(keys) -> list[keyrules.KeyState]:
 
 
 @transaction.atomic
-def create_key() -> SigningKey:
+def create_key(*, unless_one_can_sign: bool = False) -> SigningKey:
     """A new key, published now in the DID document (a planned rotation). The issuer's first key signs at once; a
     later one is pending until published + the DID document's max-age, the active key signing meanwhile; it then
-    takes over and the old key retires (still listed under assertionMethod: what it signed keeps verifying)."""
+    takes over and the old key retires (still listed under assertionMethod: what it signed keeps verifying).
+
+    ``unless_one_can_sign``: the key is needed because none could sign; under the newest key's row lock, a key that
+    can sign (active or pending), published by a process that held the lock just before, is returned instead."""
     now = timezone.now()
     last = SigningKey.objects.select_for_update().order_by("-number").first()
+    if unless_one_can_sign:
+        published = SigningKey.objects.filter(status__in=keyrules.SIGNING_STATES).order_by("-number").first()
+        if published is not None:
+            return published
     number = (last.number + 1) if last else 1
     first = last is None
     private = signing.generate_private_key()
@@ -201,26 +208,27 @@ def create_key() -> SigningKey:
 rotate_key = create_key
 
 
-def signing_key() -> SigningKey:
+def signing_key(*, _published: bool = False) -> SigningKey:
     """The key that signs now (``keyrules.signer_at``): a pending key whose time has come takes over (the active
     one retires). The issuer's first key is created on demand. ``KeyNotReady`` while no key may sign yet (after a
     compromise, until its successor has been published for the DID document's max-age).
 
-    Two processes issuing the very first credentials at once may both try to create key 1: the
-    loser's insert hits the unique key number (inside create_key's savepoint) and uses the winner's."""
+    When no key could ever sign (none yet, or every one retired or compromised), one is published, once however many
+    processes find it so at the same moment: a later one re-reads under the newest key's row lock and finds the key
+    published before it. Two processes creating the very first key (no row to lock) both insert key 1: the loser's
+    insert hits the unique key number (inside create_key's savepoint), and it decides again with the winner's key."""
     now = timezone.now()
     keys = list(SigningKey.objects.filter(status__in=keyrules.SIGNING_STATES))
-    if not keys and not SigningKey.objects.exists():
-        try:
-            return create_key()
-        except IntegrityError:
-            return SigningKey.objects.get(status=SigningKey.Status.ACTIVE)
     chosen = keyrules.signer_at(_states(keys), now)
     if chosen is None:
         retry_at = keyrules.next_usable_at(_states(keys), now)
-        if retry_at is None:  # every key retired or compromised: publish a successor
-            retry_at = create_key().usable_from
-        raise KeyNotReady(retry_at)
+        if retry_at is None and not _published:
+            try:
+                create_key(unless_one_can_sign=True)
+            except IntegrityError:
+                pass
+            return signing_key(_published=True)
+        raise KeyNotReady(retry_at or now)
     key = next(k for k in keys if k.number == chosen.number)
     return key if key.status == SigningKey.Status.ACTIVE else _take_over(key)
 
