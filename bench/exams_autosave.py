@@ -265,6 +265,7 @@ def main():
     # one thread per worker process: with 8 threads a process's requests queue on its GIL (measured:
     # p95 197 ms with 4 workers × 8 threads against 38 ms with 4 × 1 on this 2-core machine)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     args = ap.parse_args()
     args.steps = [int(x) for x in args.steps.split(",")]
     setup_django()
@@ -272,7 +273,7 @@ def main():
     env = dict(os.environ, DATABASE_URL=DB_URL, DJANGO_SETTINGS_MODULE="lms.settings", DEBUG="0")
     env.pop("REDIS_URL", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "lms.wsgi:application", "-b", f"127.0.0.1:{PORT}", "-k", "gthread",
+        [sys.executable, "-m", "gunicorn", "lms.wsgi:application", "-b", f"127.0.0.1:{PORT}", "-k", args.worker_class,
          "-w", str(args.workers), "--threads", str(args.threads), "--backlog", "2048", "--log-level", "warning"],
         cwd=ROOT, env=env)
     acked, runs = {}, []
@@ -285,7 +286,7 @@ def main():
                 break
             except Exception:
                 time.sleep(0.3)
-        print(f"gunicorn gthread {args.workers} workers × {args.threads} threads on 127.0.0.1:{PORT}; "
+        print(f"gunicorn {args.worker_class} {args.workers} workers × {args.threads} threads on 127.0.0.1:{PORT}; "
               f"{args.candidates} candidates; steps {args.steps} saves/s, {args.step_duration:g} s each; "
               f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
         for r in range(args.runs):
