@@ -110,6 +110,11 @@ def revoked_keys_stay_listed(monkeypatch):
     monkeypatch.setattr(keyrules, "listed_for_assertion", lambda status: True)
 
 
+class PathsDiffer(BaseException):
+    """The fast path and the reference path of the badges verification disagree (``conftest.both_paths``). A
+    BaseException: the verifier turns any Exception into an INVALID report, which must not hide it."""
+
+
 NODE_SOURCES = Path(__file__).parent / "node"
 NODE_CACHE = Path(__file__).resolve().parents[2] / "var" / "node_verifier"
 

@@ -11,6 +11,7 @@ import pytest
 
 from badges.contexts import ALL_CONTEXTS, OB_V3P0, VC_V2
 from badges.jsonld import OfflineDocumentLoader
+from badges_testkit import PathsDiffer
 
 VECTORS = Path(__file__).parent / "vectors"
 
@@ -57,10 +58,6 @@ def no_network(monkeypatch):
 
 
 _COMPARED = contextvars.ContextVar("badges_tests_compared", default=False)
-
-
-class PathsDiffer(AssertionError):
-    """The fast path and the reference path disagree (``both_paths``)."""
 
 
 def _outcome(fn):
