@@ -187,3 +187,25 @@ def test_the_memo_keeps_only_pure_outcomes(monkeypatch):
     monkeypatch.setattr(signing, "verify_proof", lambda *a, **k: signing.ProofResult(False, "limit_exceeded", "CPU"))
     assert verification._credential_proof(doc, key, digest).error == "limit_exceeded"
     assert len(verification._CREDENTIAL_PROOFS) == 0  # a CPU-time refusal depends on the machine: not kept
+
+
+# ------------------------------------------------------------------------ bulk issuance
+@pytest.mark.parametrize("every", [0.0, 3600.0])
+def test_a_bulk_job_records_its_progress_once_a_second_and_its_counters_at_the_end(monkeypatch, every):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from badges.models import BulkIssuance
+    from badges_testkit import make_achievement
+    from tests.factories import make_user
+
+    monkeypatch.setattr(services, "BULK_PROGRESS_SECONDS", every)
+    users = [make_user("student") for _ in range(4)]
+    job = BulkIssuance.objects.create(achievement=make_achievement(), created_by=make_user("flowstage_staff"),
+                                      recipients=[{"user_id": u.pk} for u in users] + [{"user_id": 0}], total=5)
+    with CaptureQueriesContext(connection) as queries:
+        job = services.run_bulk(job.pk)
+    progress = [q for q in queries.captured_queries
+                if q["sql"].startswith('UPDATE "badges_bulkissuance" SET "issued"')]
+    assert (job.status, job.issued, job.skipped, job.failed) == ("done", 4, 1, 0)
+    assert len(progress) == (6 if every == 0.0 else 1)  # each recipient and the end, or the end only
