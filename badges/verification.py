@@ -290,6 +290,8 @@ class _Memo:
 
 #: Status list credentials whose proof verified, by the SHA-256 of the key and the list's exact JSON.
 _VERIFIED_LISTS = _Memo(64)
+#: Credential bytes that parsed to a JSON object within the bounds (``jsonld.parse_json``), by their SHA-256.
+_PARSED = _Memo(4096)
 #: The credentials' proof results, by the SHA-256 of the key and of the exact bytes received (``_credential_proof``).
 _CREDENTIAL_PROOFS = _Memo(4096)
 #: The proof results worth keeping: a valid signature, or a signature that does not match (the costly deterministic
@@ -464,10 +466,16 @@ def _verify(doc: Any, resolver: Resolver, now: datetime) -> Report:
 
     raw_digest = None
     if isinstance(doc, (bytes, bytearray, str)):
-        raw_digest = hashlib.sha256(doc.encode("utf-8", "surrogatepass") if isinstance(doc, str) else bytes(doc)).digest()
-        doc, err = parse(doc)
-        if doc is None:
-            return fail("structure", err)
+        raw = doc.encode("utf-8", "surrogatepass") if isinstance(doc, str) else bytes(doc)
+        raw_digest = hashlib.sha256(raw).digest()
+        if jsonld.fast_paths() and _PARSED.get(raw_digest):  # these bytes passed the bounds: only parse them
+            doc = json.loads(raw)
+        else:
+            doc, err = parse(doc)
+            if doc is None:
+                return fail("structure", err)
+            if jsonld.fast_paths():
+                _PARSED.put(raw_digest, True)
     else:
         try:
             jsonld.check_shape(doc, jsonld.DEFAULT_LIMITS)
