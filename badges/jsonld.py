@@ -471,7 +471,7 @@ def _check_expanded(node: Any, doc: Any, parts: list[Any]) -> None:
 
 
 _CONTEXT_MEMO: "OrderedDict[tuple, tuple[Any, Any, Any]]" = OrderedDict()
-_CONTEXT_MEMO_MAX = 512
+_CONTEXT_MEMO_MAX = 256  # an entry holds a processed context (a shallow copy of its term map): a few MB at most
 _CONTEXT_MEMO_LOCK = threading.Lock()
 
 
