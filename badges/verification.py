@@ -290,6 +290,8 @@ class _Memo:
 
 #: Status list credentials whose proof verified, by the SHA-256 of the key and the list's exact JSON.
 _VERIFIED_LISTS = _Memo(64)
+#: Signed tree heads whose signature verified: the (checkpoint, public key) by the SHA-256 of the note and the keys.
+_VERIFIED_CHECKPOINTS = _Memo(64)
 #: Credential bytes that parsed to a JSON object within the bounds (``jsonld.parse_json``), by their SHA-256.
 _PARSED = _Memo(4096)
 #: The credentials' proof results, by the SHA-256 of the key and of the exact bytes received (``_credential_proof``).
@@ -398,6 +400,20 @@ def _check_status_list(doc: dict, resolver: Resolver, did_doc: dict, did: str) -
     return True, _m(gettext_noop("not revoked")), False
 
 
+def _verified_checkpoint(note: Any, public_keys: list[bytes]) -> tuple[checkpoint.Checkpoint, bytes]:
+    """``checkpoint.verify``: which key signed the tree head. A pure function of the note's exact text and the keys,
+    memoised under their SHA-256 (the head changes at most once per ``transparency.head_interval()``); whether that
+    key was usable when it signed is checked by the caller each time."""
+    if not isinstance(note, str) or not jsonld.fast_paths():
+        return checkpoint.verify(note, public_keys)
+    key = hashlib.sha256(b"\0".join([note.encode("utf-8", "surrogatepass"), *public_keys])).hexdigest()
+    result = _VERIFIED_CHECKPOINTS.get(key)
+    if result is None:
+        result = checkpoint.verify(note, public_keys)  # raises CheckpointError: never memoised
+        _VERIFIED_CHECKPOINTS.put(key, result)
+    return result
+
+
 def _check_log(doc: dict, resolver: Resolver, did_doc: dict, did: str) -> Check:
     """Is the credential (this very document) listed in the issuer's issuance log? The inclusion proof is checked
     here against the signed tree head, and the head's signature against the issuer's keys: the resolver is not
@@ -426,7 +442,7 @@ def _check_log(doc: dict, resolver: Resolver, did_doc: dict, did: str) -> Check:
             return Check("log", True, _m(gettext_noop(
                 "listed in the issuance log as entry %(index)s; not yet in a signed tree head"), index=index))
         keys = checkpoint.issuer_keys(did_doc, did)
-        head, public = checkpoint.verify(info["checkpoint"], list(keys))
+        head, public = _verified_checkpoint(info["checkpoint"], list(keys))
         if not checkpoint.signed_by_usable_key(head, public, keys):
             return broken("the tree head is signed with a key revoked before it")
         if head.tree_size != info["tree_size"]:

@@ -209,3 +209,29 @@ def test_a_bulk_job_records_its_progress_once_a_second_and_its_counters_at_the_e
                 if q["sql"].startswith('UPDATE "badges_bulkissuance" SET "issued"')]
     assert (job.status, job.issued, job.skipped, job.failed) == ("done", 4, 1, 0)
     assert len(progress) == (6 if every == 0.0 else 1)  # each recipient and the end, or the end only
+
+
+# ------------------------------------------------------------------------ the tree head's signature
+@pytest.mark.single_path
+def test_a_tree_head_is_checked_once_and_a_changed_one_misses(monkeypatch):
+    from badges import checkpoint, transparency
+
+    cred = issue()
+    head = transparency.publish_tree_head(force=True)
+    keys = list(checkpoint.issuer_keys(services.did_document(), services.issuer_did()))
+    calls = []
+    real = checkpoint.verify
+    monkeypatch.setattr(checkpoint, "verify", lambda note, pks: calls.append(note) or real(note, pks))
+    verification._VERIFIED_CHECKPOINTS.clear()
+    assert verification._verified_checkpoint(head.note, keys)[0].tree_size == head.tree_size
+    assert verification._verified_checkpoint(head.note, keys)[0].tree_size == head.tree_size
+    assert len(calls) == 1
+    forged = head.note.replace(f"\n{head.tree_size}\n", f"\n{head.tree_size + 1}\n", 1)
+    assert forged != head.note
+    with pytest.raises(checkpoint.CheckpointError):
+        verification._verified_checkpoint(forged, keys)
+    with pytest.raises(checkpoint.CheckpointError):
+        verification._verified_checkpoint(forged, keys)  # a failure is never kept
+    assert len(calls) == 3
+    report = verify(body_of(cred))
+    assert report.check("log").ok is True and "tree head signed" in report.check("log").detail
