@@ -172,10 +172,11 @@ def side_by_side(count, repeat=500):
     else:
         print(f"JavaScript reference not run: {why}")
     print(f"{'Ed25519 verify alone (floor)':46} {floor:10.3f} {floor:10.3f}")
-    print(f"targets: never seen <= 2 ms, same bytes <= 0.3 ms (status, key and dates checked at every verification)")
+    print("targets: never seen <= 2 ms, same bytes <= 0.3 ms (status, key and dates checked at every verification)")
     if js:
-        print(f"ratios (in memory): never seen {first_snapshot / js[0]:.2f} x JavaScript, {first_snapshot / floor:.0f} x "
-              f"floor; same bytes {repeated_snapshot / js[1]:.3f} x JavaScript, {repeated_snapshot / floor:.1f} x floor")
+        print(f"ratios (in memory): never seen {first_snapshot / js[0]:.2f} x JavaScript, "
+              f"{first_snapshot / floor:.0f} x floor; same bytes {repeated_snapshot / js[1]:.3f} x JavaScript, "
+              f"{repeated_snapshot / floor:.1f} x floor")
     print()
 
 

@@ -27,7 +27,8 @@ def proof_calls(monkeypatch):
     real = signing.verify_proof
 
     def counting(doc, *args, **kwargs):
-        if isinstance(doc, dict) and "credentialSubject" in doc and "encodedList" not in str(doc.get("credentialSubject")):
+        subject = doc.get("credentialSubject") if isinstance(doc, dict) else None
+        if subject is not None and "encodedList" not in str(subject):
             calls.append(doc.get("id"))
         return real(doc, *args, **kwargs)
 
