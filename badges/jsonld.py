@@ -31,22 +31,36 @@ resolved-context cache (``pyld.jsonld._resolved_context_cache``, an LRU of 100 e
 the expensive context processing happens once per process, not once per document. That cache is
 keyed by URL and shared by every pyld caller in the process; the pre-check of context URLs in
 ``check_contexts`` is what keeps a URL cached by another caller from slipping past the bundle.
+
+Fast paths (on by default; ``reference_path()`` turns them off for the block it wraps, which is how the
+tests compare them with pyld's own path on every vector and attack): pyld keys its processed contexts by a
+fresh identifier for every type-scoped context (``@propagate: false`` clones the active context), so it
+re-processed the scoped context of every typed object (Achievement, Profile, Criteria, ...) of every
+document; ``_BoundedProcessor`` memoises the processing of a context against an *immutable* (frozen)
+active context, keyed by the identity of both (held, so an identity cannot be reused), in a bounded,
+locked LRU. And the RDF dataset is built from the expanded form already checked (pyld's ``to_rdf``
+expanded the document a second time).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import functools
 import json
 import re
+import threading
 import time
-from collections import Counter, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from frozendict import frozendict
 from pyld import jsonld as _pyld
 from pyld.canon import URDNA2015
+from pyld.identifier_issuer import IdentifierIssuer
 
 from badges.contexts import PRODUCTION_CONTEXTS, BundledContext
 
@@ -69,6 +83,7 @@ __all__ = [
     "expand",
     "measure",
     "parse_json",
+    "reference_path",
 ]
 
 #: pyld's name for RDFC-1.0. pyld's own default is the older URGNA2012, so always pass it.
@@ -80,6 +95,26 @@ NQUADS = "application/n-quads"
 # catches that typo-shaped hole.
 VOCAB_IRI_SCHEMES = frozenset({"http", "https", "urn"})
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+# ---------------------------------------------------------------------------------- fast paths
+_FAST_PATHS = contextvars.ContextVar("badges_fast_paths", default=True)
+
+
+def fast_paths() -> bool:
+    """False inside ``reference_path()``: every fast path of the badges verification is off."""
+    return _FAST_PATHS.get()
+
+
+@contextlib.contextmanager
+def reference_path():
+    """Run the block with the fast paths off (this module's context memo and dataset, the verification's memo of
+    proofs by the credential's bytes): the reference the tests compare the fast paths with."""
+    token = _FAST_PATHS.set(False)
+    try:
+        yield
+    finally:
+        _FAST_PATHS.reset(token)
 
 
 # ---------------------------------------------------------------------------------- errors
@@ -435,12 +470,57 @@ def _check_expanded(node: Any, doc: Any, parts: list[Any]) -> None:
             _check_expanded(value, doc, here)
 
 
+_CONTEXT_MEMO: "OrderedDict[tuple, tuple[Any, Any, Any]]" = OrderedDict()
+_CONTEXT_MEMO_MAX = 256  # an entry holds a processed context (a shallow copy of its term map): a few MB at most
+_CONTEXT_MEMO_LOCK = threading.Lock()
+
+
 class _BoundedProcessor(_pyld.JsonLdProcessor):
-    """pyld's processor with the ``Budget`` ticked once per element expanded and per node mapped."""
+    """pyld's processor with the ``Budget`` ticked once per element expanded and per node mapped, and (fast path)
+    the memo of processed contexts described in the module docstring."""
 
     def __init__(self, budget: Budget, **kwargs: Any):
         super().__init__(**kwargs)
         self._budget = budget
+        self._fast = fast_paths()
+
+    def _process_context(self, active_ctx, local_ctx, options, override_protected=False, propagate=True,
+                         validate_scoped=True, cycles=None):
+        if not self._fast or not isinstance(active_ctx, frozendict):
+            return super()._process_context(active_ctx, local_ctx, options, override_protected, propagate,
+                                            validate_scoped, cycles)
+        # The result depends on the active context, the local context, the flags and the options below; the two
+        # contexts are compared by identity (a frozen active context cannot change; a local context is pyld's
+        # own copy, of the bundled files or of the document, never handed out), the entry holding both.
+        local_key = local_ctx if isinstance(local_ctx, str) else id(local_ctx)
+        key = (id(active_ctx), local_key, override_protected, propagate, validate_scoped, options.get("base"),
+               options.get("processingMode"), id(options.get("documentLoader")))
+        with _CONTEXT_MEMO_LOCK:
+            hit = _CONTEXT_MEMO.get(key)
+            if hit is not None and hit[0] is active_ctx and (hit[1] is local_ctx or hit[1] == local_key):
+                _CONTEXT_MEMO.move_to_end(key)
+                return hit[2]
+        result = super()._process_context(active_ctx, local_ctx, options, override_protected, propagate,
+                                          validate_scoped, cycles)
+        if isinstance(result, frozendict):
+            with _CONTEXT_MEMO_LOCK:
+                _CONTEXT_MEMO[key] = (active_ctx, local_ctx, result)
+                while len(_CONTEXT_MEMO) > _CONTEXT_MEMO_MAX:
+                    _CONTEXT_MEMO.popitem(last=False)
+        return result
+
+    def dataset(self, expanded: list, loader: "OfflineDocumentLoader") -> dict:
+        """The RDF dataset of an expanded document: pyld's ``to_rdf`` after its expansion step (fast path; the
+        reference path lets ``to_rdf`` expand the expanded form again)."""
+        if not self._fast:
+            return self.to_rdf(expanded, {"documentLoader": loader, "base": "",
+                                          "produceGeneralizedRdf": False})
+        options = {"produceGeneralizedRdf": False, "processingMode": "json-ld-1.1"}
+        issuer = IdentifierIssuer("_:b")
+        node_map: dict = {"@default": {}}
+        self._create_node_map(expanded, node_map, "@default", issuer)
+        return {name: self._graph_to_rdf(graph, issuer, options) for name, graph in sorted(node_map.items())
+                if name == "@default" or _pyld._is_absolute_iri(name)}
 
     def _expand(self, *args: Any, **kwargs: Any):
         self._budget.tick()
@@ -574,8 +654,7 @@ def canonicalize(
     expanded = expand(doc, loader, budget)
     _check_merge_work(expanded, limits, budget)
     try:
-        dataset = _BoundedProcessor(budget).to_rdf(
-            expanded, {"documentLoader": loader, "base": "", "produceGeneralizedRdf": False})
+        dataset = _BoundedProcessor(budget).dataset(expanded, loader)
     except _pyld.JsonLdError as exc:
         raise _translate(exc) from exc
     quads = [q for triples in dataset.values() for q in triples]

@@ -14,12 +14,20 @@ class DatabaseResolver:
 
     def __init__(self):
         self._did_doc = None
+        self._keys = None
+
+    def _signing_keys(self) -> list[SigningKey]:
+        """The issuer's keys, read once per resolver (one verification): the DID document and the retirement dates
+        come from the same read."""
+        if self._keys is None:
+            self._keys = list(SigningKey.objects.order_by("number"))
+        return self._keys
 
     def did_document(self, did: str) -> dict | None:
         if did != services.issuer_did():
             return None
         if self._did_doc is None:
-            self._did_doc = services.did_document()
+            self._did_doc = services.did_document(self._signing_keys())
         return self._did_doc
 
     def status_list_credential(self, url: str) -> dict | None:
@@ -48,8 +56,9 @@ class DatabaseResolver:
         if did != services.issuer_did() or not fragment.startswith("key-") or not fragment[4:].isdigit() \
                 or len(fragment) > 14:
             return None
-        return SigningKey.objects.filter(number=int(fragment[4:]), status=SigningKey.Status.RETIRED).values_list(
-            "retired_at", flat=True).first()
+        number = int(fragment[4:])
+        return next((k.retired_at for k in self._signing_keys()
+                     if k.number == number and k.status == SigningKey.Status.RETIRED), None)
 
 
     def log_inclusion(self, digest: str) -> dict | None:

@@ -17,6 +17,7 @@ English text.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import threading
@@ -255,32 +256,84 @@ PROOF_ERRORS = {
 PROOF_ERROR_OTHER = gettext_noop("the proof could not be checked")
 
 
-_VERIFIED_LISTS: "OrderedDict[str, bool]" = OrderedDict()
-_VERIFIED_LISTS_MAX = 64
-# Threads of one process (a threaded server, concurrent issuers) share the memo: a look-up raced by another thread's
-# eviction raised KeyError from move_to_end (seen with concurrent issuers on PostgreSQL).
-_VERIFIED_LISTS_LOCK = threading.Lock()
+class _Memo:
+    """A bounded LRU of results that are a pure function of what their key digests (exact bytes and a key), shared
+    by the threads of one process (a threaded server, concurrent issuers): every access under one lock (a look-up
+    raced by another thread's eviction raised KeyError from move_to_end, seen with concurrent issuers on
+    PostgreSQL). Off inside ``jsonld.reference_path()``."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+#: Status list credentials whose proof verified, by the SHA-256 of the key and the list's exact JSON.
+_VERIFIED_LISTS = _Memo(64)
+#: Signed tree heads whose signature verified: the (checkpoint, public key) by the SHA-256 of the note and the keys.
+_VERIFIED_CHECKPOINTS = _Memo(64)
+#: Credential bytes that parsed to a JSON object within the bounds (``jsonld.parse_json``), by their SHA-256.
+_PARSED = _Memo(4096)
+#: The credentials' proof results, by the SHA-256 of the key and of the exact bytes received (``_credential_proof``).
+_CREDENTIAL_PROOFS = _Memo(4096)
+#: The proof results worth keeping: a valid signature, or a signature that does not match (the costly deterministic
+#: failure). Not the others: cheap, or not a pure function of the bytes (a CPU-time limit depends on the machine).
+_MEMO_PROOF_OUTCOMES = (None, "invalid_signature")
 
 
 def _status_list_proof_ok(slc: dict, public_key_multibase: str) -> bool:
     """Verify the status list credential's proof; a content-addressed memo (the exact JSON and key)
     spares re-canonicalising the same list for every credential that points into it."""
+    if not jsonld.fast_paths():
+        return signing.verify_proof(slc, public_key_multibase).verified
     try:
         digest = hashlib.sha256(
             (public_key_multibase + json.dumps(slc, sort_keys=True, ensure_ascii=False)).encode("utf-8")).hexdigest()
     except (TypeError, ValueError):
         return False
-    with _VERIFIED_LISTS_LOCK:
-        if digest in _VERIFIED_LISTS:
-            _VERIFIED_LISTS.move_to_end(digest)
-            return True
+    if _VERIFIED_LISTS.get(digest):
+        return True
     if not signing.verify_proof(slc, public_key_multibase).verified:
         return False
-    with _VERIFIED_LISTS_LOCK:
-        _VERIFIED_LISTS[digest] = True
-        while len(_VERIFIED_LISTS) > _VERIFIED_LISTS_MAX:
-            _VERIFIED_LISTS.popitem(last=False)
+    _VERIFIED_LISTS.put(digest, True)
     return True
+
+
+def _credential_proof(doc: dict, public_key_multibase: str, raw_digest: bytes | None) -> signing.ProofResult:
+    """``signing.verify_proof`` of the credential with the key the DID document names now. The signature's validity
+    is a pure function of the exact bytes received and of that key, so it is memoised under the SHA-256 of both
+    (``raw_digest``: the SHA-256 of the bytes; None for a parsed document, never memoised); the key's authority and
+    revocation, the status list, the dates and the log are checked each time by the caller."""
+    if raw_digest is None or not jsonld.fast_paths():
+        return signing.verify_proof(doc, public_key_multibase)
+    key = hashlib.sha256(public_key_multibase.encode("utf-8", "surrogatepass") + b"\0" + raw_digest).hexdigest()
+    result = _CREDENTIAL_PROOFS.get(key)
+    if result is None:
+        result = signing.verify_proof(doc, public_key_multibase)
+        if result.error in _MEMO_PROOF_OUTCOMES:
+            result = dataclasses.replace(result, proof=None)  # no reference into one caller's document
+            _CREDENTIAL_PROOFS.put(key, result)
+    return result
 
 
 def _check_status_list(doc: dict, resolver: Resolver, did_doc: dict, did: str) -> tuple[bool, Message, bool]:
@@ -347,6 +400,20 @@ def _check_status_list(doc: dict, resolver: Resolver, did_doc: dict, did: str) -
     return True, _m(gettext_noop("not revoked")), False
 
 
+def _verified_checkpoint(note: Any, public_keys: list[bytes]) -> tuple[checkpoint.Checkpoint, bytes]:
+    """``checkpoint.verify``: which key signed the tree head. A pure function of the note's exact text and the keys,
+    memoised under their SHA-256 (the head changes at most once per ``transparency.head_interval()``); whether that
+    key was usable when it signed is checked by the caller each time."""
+    if not isinstance(note, str) or not jsonld.fast_paths():
+        return checkpoint.verify(note, public_keys)
+    key = hashlib.sha256(b"\0".join([note.encode("utf-8", "surrogatepass"), *public_keys])).hexdigest()
+    result = _VERIFIED_CHECKPOINTS.get(key)
+    if result is None:
+        result = checkpoint.verify(note, public_keys)  # raises CheckpointError: never memoised
+        _VERIFIED_CHECKPOINTS.put(key, result)
+    return result
+
+
 def _check_log(doc: dict, resolver: Resolver, did_doc: dict, did: str) -> Check:
     """Is the credential (this very document) listed in the issuer's issuance log? The inclusion proof is checked
     here against the signed tree head, and the head's signature against the issuer's keys: the resolver is not
@@ -375,7 +442,7 @@ def _check_log(doc: dict, resolver: Resolver, did_doc: dict, did: str) -> Check:
             return Check("log", True, _m(gettext_noop(
                 "listed in the issuance log as entry %(index)s; not yet in a signed tree head"), index=index))
         keys = checkpoint.issuer_keys(did_doc, did)
-        head, public = checkpoint.verify(info["checkpoint"], list(keys))
+        head, public = _verified_checkpoint(info["checkpoint"], list(keys))
         if not checkpoint.signed_by_usable_key(head, public, keys):
             return broken("the tree head is signed with a key revoked before it")
         if head.tree_size != info["tree_size"]:
@@ -413,10 +480,18 @@ def _verify(doc: Any, resolver: Resolver, now: datetime) -> Report:
         checks[name] = Check(name, False, why)
         return report(INVALID, reason or why)
 
+    raw_digest = None
     if isinstance(doc, (bytes, bytearray, str)):
-        doc, err = parse(doc)
-        if doc is None:
-            return fail("structure", err)
+        raw = doc.encode("utf-8", "surrogatepass") if isinstance(doc, str) else bytes(doc)
+        raw_digest = hashlib.sha256(raw).digest()
+        if jsonld.fast_paths() and _PARSED.get(raw_digest):  # these bytes passed the bounds: only parse them
+            doc = json.loads(raw)
+        else:
+            doc, err = parse(doc)
+            if doc is None:
+                return fail("structure", err)
+            if jsonld.fast_paths():
+                _PARSED.put(raw_digest, True)
     else:
         try:
             jsonld.check_shape(doc, jsonld.DEFAULT_LIMITS)
@@ -461,7 +536,7 @@ def _verify(doc: Any, resolver: Resolver, now: datetime) -> Report:
             gettext_noop("%(method)s (authorised for assertionMethod)"), f"{vm_id} (assertionMethod)", method=vm_id))
 
     # Proof: eddsa-rdfc-2022 over the document as given.
-    res = signing.verify_proof(doc, vm["publicKeyMultibase"])
+    res = _credential_proof(doc, vm["publicKeyMultibase"], raw_digest)
     if not res.verified:
         what = PROOF_ERRORS.get(res.error, PROOF_ERROR_OTHER)
         return fail("proof", _m(what, f"{res.error}: {res.detail}"),

@@ -7,8 +7,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "badges"))
-DB_NAME = "flowstage_bench_badges"
-DB_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/flowstage_bench_badges")
+DB_NAME = DB_URL.rsplit("/", 1)[1]  # created if missing (BENCH_DATABASE_URL: another database on the same server)
 os.environ["DATABASE_URL"] = DB_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
 os.environ.setdefault("DEBUG", "0")

@@ -1,6 +1,11 @@
 """Helpers shared by the Django-side badges tests (imported explicitly by the test modules)."""
 import copy
+import fcntl
+import hashlib
 import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +108,37 @@ def revoked_keys_stay_listed(monkeypatch):
     from badges import keyrules
 
     monkeypatch.setattr(keyrules, "listed_for_assertion", lambda status: True)
+
+
+class PathsDiffer(BaseException):
+    """The fast path and the reference path of the badges verification disagree (``conftest.both_paths``). A
+    BaseException: the verifier turns any Exception into an INVALID report, which must not hide it."""
+
+
+NODE_SOURCES = Path(__file__).parent / "node"
+NODE_CACHE = Path(__file__).resolve().parents[2] / "var" / "node_verifier"
+
+
+def install_node_verifier(extra_scripts=()) -> Path:
+    """Install Digital Bazaar's verifier (tests/badges/node's package-lock.json) once into var/node_verifier and copy
+    verify.mjs and ``extra_scripts`` (paths, e.g. bench/badges_verify_node.mjs) beside its node_modules; returns that
+    directory. RuntimeError (with the reason) when node/npm is missing or ``npm ci`` fails (offline)."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        raise RuntimeError("node/npm missing: the independent JS verification needs Node.js")
+    NODE_CACHE.mkdir(parents=True, exist_ok=True)
+    lock_digest = hashlib.sha256((NODE_SOURCES / "package-lock.json").read_bytes()).hexdigest()
+    with open(NODE_CACHE / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers install once
+        stamp = NODE_CACHE / ".installed"
+        if not stamp.exists() or stamp.read_text() != lock_digest:
+            for name in ("package.json", "package-lock.json"):
+                shutil.copy(NODE_SOURCES / name, NODE_CACHE / name)
+            proc = subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"],
+                                  cwd=NODE_CACHE, capture_output=True, text=True, timeout=300)
+            if proc.returncode != 0:
+                raise RuntimeError(f"npm ci failed (offline?): {proc.stderr[-500:]}")
+            stamp.write_text(lock_digest)
+        for script in (NODE_SOURCES / "verify.mjs", *map(Path, extra_scripts)):
+            shutil.copy(script, NODE_CACHE / script.name)
+    return NODE_CACHE

@@ -41,3 +41,22 @@ def test_svg_caption_is_the_fitted_lines():
     svg = media.badge_svg("Audio Engineer — Flow Stage Ready")
     assert re.findall(r'font-size="19" fill="#ffffff">([^<]*)</text>', svg) == ["Audio Engineer —", "Flow Stage Ready"]
     assert "<title>Audio Engineer — Flow Stage Ready</title>" in svg  # the full name stays the image's title
+
+
+@pytest.mark.parametrize("data", ["http://127.0.0.1:8000/b/Ab3dEf9h", "https://academy.example.org/b/" + "x" * 200,
+                                  "é"])
+@pytest.mark.parametrize("box_size", [1, 4, 10])
+def test_the_qr_png_is_the_image_qrcode_draws(data, box_size):
+    """``media.qr_png`` scales the one-pixel-a-module image instead of drawing each module: the same PNG bytes as
+    qrcode's own PIL image, and it decodes back to the QR code's modules."""
+    qr = media._qr(data)
+    qr.box_size = box_size
+    out = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(out)
+    png = media.qr_png(data, box_size)
+    assert png == out.getvalue()
+    img = Image.open(io.BytesIO(png))
+    matrix = qr.get_matrix()
+    assert img.size == (len(matrix) * box_size,) * 2
+    assert [[img.getpixel((c * box_size, r * box_size)) == 0 for c in range(len(matrix))]
+            for r in range(len(matrix))] == matrix

@@ -1,47 +1,26 @@
 """Independent verification with Digital Bazaar's JavaScript libraries (offline), of credentials the
 platform issued: signature (eddsa-rdfc-2022), key authority (assertionMethod of the DID document) and
 the Bitstring Status List. The npm packages are installed once into var/node_verifier (cached)."""
-import fcntl
-import hashlib
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from badges import services
 from badges.contexts import PRODUCTION_CONTEXTS
 from badges.models import StatusList
-from badges_testkit import doc_of, issue
+from badges_testkit import doc_of, install_node_verifier, issue
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
-HERE = Path(__file__).parent / "node"
-ROOT = Path(__file__).resolve().parents[2]
-CACHE = ROOT / "var" / "node_verifier"
-
-
 @pytest.fixture(scope="session")
 def node_verifier():
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        pytest.skip("node/npm missing: the independent JS verification needs Node.js")
-    CACHE.mkdir(parents=True, exist_ok=True)
-    lock_digest = hashlib.sha256((HERE / "package-lock.json").read_bytes()).hexdigest()
-    with open(CACHE / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers install once
-        stamp = CACHE / ".installed"
-        if not stamp.exists() or stamp.read_text() != lock_digest:
-            for name in ("package.json", "package-lock.json"):
-                shutil.copy(HERE / name, CACHE / name)
-            proc = subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"],
-                                  cwd=CACHE, capture_output=True, text=True, timeout=300)
-            if proc.returncode != 0:
-                pytest.skip(f"npm ci failed (offline?): {proc.stderr[-500:]}")
-            stamp.write_text(lock_digest)
-        shutil.copy(HERE / "verify.mjs", CACHE / "verify.mjs")
-    return [node, str(CACHE / "verify.mjs")]
+    try:
+        cache = install_node_verifier()
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    return [shutil.which("node"), str(cache / "verify.mjs")]
 
 
 def run_node(node_verifier, tmp_path, credential: dict, **extra) -> dict:
