@@ -19,6 +19,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from badges import signing
+from lms.messages import MessageError, gettext_noop
 
 PROOF_TYP = "openid4vci-proof+jwt"
 ALG = "EdDSA"
@@ -29,13 +30,13 @@ DID_KEY_PREFIX = "did:key:"
 _B64URL = re.compile(r"[A-Za-z0-9_-]+")
 
 
-class ProofRejected(ValueError):
-    """The proof is not acceptable; ``error`` is the OID4VCI error code (``invalid_proof`` or ``invalid_nonce``)."""
+class ProofRejected(MessageError):
+    """The proof is not acceptable; ``error`` is the OID4VCI error code (``invalid_proof`` or ``invalid_nonce``),
+    ``message`` the reason (``lms.messages``: English in ``str()``, translated where it is shown)."""
 
-    def __init__(self, error: str, description: str):
-        super().__init__(description)
+    def __init__(self, error: str, template: str, **params):
+        super().__init__(template, **params)
         self.error = error
-        self.description = description
 
 
 @dataclass(frozen=True)
@@ -46,20 +47,20 @@ class HolderKey:
 
 def _b64url(part: str, what: str) -> bytes:
     if not _B64URL.fullmatch(part or ""):
-        raise ProofRejected("invalid_proof", f"the JWT's {what} is not base64url")
+        raise ProofRejected("invalid_proof", gettext_noop("the JWT's %(part)s is not base64url"), part=what)
     try:
         return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
     except (binascii.Error, ValueError):
-        raise ProofRejected("invalid_proof", f"the JWT's {what} is not base64url") from None
+        raise ProofRejected("invalid_proof", gettext_noop("the JWT's %(part)s is not base64url"), part=what) from None
 
 
 def _json_part(part: str, what: str) -> dict:
     try:
         value = json.loads(_b64url(part, what))
     except (UnicodeDecodeError, ValueError):
-        raise ProofRejected("invalid_proof", f"the JWT's {what} is not JSON") from None
+        raise ProofRejected("invalid_proof", gettext_noop("the JWT's %(part)s is not JSON"), part=what) from None
     if not isinstance(value, dict):
-        raise ProofRejected("invalid_proof", f"the JWT's {what} is not a JSON object")
+        raise ProofRejected("invalid_proof", gettext_noop("the JWT's %(part)s is not a JSON object"), part=what)
     return value
 
 
@@ -71,31 +72,31 @@ def did_key_of(public_key: Ed25519PublicKey | bytes) -> str:
 def key_of_did(did: str) -> Ed25519PublicKey:
     """The Ed25519 key a ``did:key`` names; ``ProofRejected`` for anything else (another method, another key type)."""
     if not isinstance(did, str) or not did.startswith(DID_KEY_PREFIX) or len(did) > 200:
-        raise ProofRejected("invalid_proof", "the key is not a did:key")
+        raise ProofRejected("invalid_proof", gettext_noop("the key is not a did:key"))
     try:
         return signing.public_key_from_multibase(did[len(DID_KEY_PREFIX):])
     except (signing.MultibaseError, ValueError):
-        raise ProofRejected("invalid_proof", "the did:key is not an Ed25519 key") from None
+        raise ProofRejected("invalid_proof", gettext_noop("the did:key is not an Ed25519 key")) from None
 
 
 def key_of_kid(kid) -> HolderKey:
     """``did:key:z…`` or ``did:key:z…#z…`` (the fragment, when present, must repeat the key)."""
     if not isinstance(kid, str):
-        raise ProofRejected("invalid_proof", "kid must be a string")
+        raise ProofRejected("invalid_proof", gettext_noop("kid must be a string"))
     did, sep, fragment = kid.partition("#")
     public_key = key_of_did(did)
     if sep and fragment != did[len(DID_KEY_PREFIX):]:
-        raise ProofRejected("invalid_proof", "the kid's fragment does not name the did:key's own key")
+        raise ProofRejected("invalid_proof", gettext_noop("the kid's fragment does not name the did:key's own key"))
     return HolderKey(did, public_key)
 
 
 def key_of_jwk(jwk) -> HolderKey:
     """An Ed25519 public JWK (``kty: OKP``, ``crv: Ed25519``, ``x``) and never a private one (``d``)."""
     if not isinstance(jwk, dict) or jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519" or "d" in jwk:
-        raise ProofRejected("invalid_proof", "jwk must be a public Ed25519 OKP key")
+        raise ProofRejected("invalid_proof", gettext_noop("jwk must be a public Ed25519 OKP key"))
     x = _b64url(jwk.get("x") if isinstance(jwk.get("x"), str) else "", "jwk x")
     if len(x) != 32:
-        raise ProofRejected("invalid_proof", "jwk x is not a 32-byte Ed25519 key")
+        raise ProofRejected("invalid_proof", gettext_noop("jwk x is not a 32-byte Ed25519 key"))
     public_key = Ed25519PublicKey.from_public_bytes(x)
     return HolderKey(did_key_of(x), public_key)
 
@@ -104,35 +105,37 @@ def verify_proof_jwt(jwt, *, audience: str, nonce: str, now: float) -> HolderKey
     """Check a ``jwt`` key proof and return the holder's key; ``ProofRejected`` with the reason otherwise. ``now``:
     seconds since the epoch."""
     if not isinstance(jwt, str) or not jwt:
-        raise ProofRejected("invalid_proof", "the proof's jwt is missing")
+        raise ProofRejected("invalid_proof", gettext_noop("the proof's jwt is missing"))
     if len(jwt) > MAX_JWT_CHARS:
-        raise ProofRejected("invalid_proof", f"the proof's jwt is longer than {MAX_JWT_CHARS} characters")
+        raise ProofRejected("invalid_proof", gettext_noop("the proof's jwt is longer than %(limit)s characters"),
+                            limit=MAX_JWT_CHARS)
     parts = jwt.split(".")
     if len(parts) != 3:
-        raise ProofRejected("invalid_proof", "the proof's jwt is not a compact JWS (three parts)")
+        raise ProofRejected("invalid_proof", gettext_noop("the proof's jwt is not a compact JWS (three parts)"))
     header, payload = _json_part(parts[0], "header"), _json_part(parts[1], "payload")
     signature = _b64url(parts[2], "signature")
     if header.get("typ") != PROOF_TYP:
-        raise ProofRejected("invalid_proof", f"the JWT's typ must be {PROOF_TYP}")
+        raise ProofRejected("invalid_proof", gettext_noop("the JWT's typ must be %(typ)s"), typ=PROOF_TYP)
     if header.get("alg") != ALG:
-        raise ProofRejected("invalid_proof", f"the JWT's alg must be {ALG} (Ed25519)")
+        raise ProofRejected("invalid_proof", gettext_noop("the JWT's alg must be %(alg)s (Ed25519)"), alg=ALG)
     if "crit" in header:
-        raise ProofRejected("invalid_proof", "no critical header extension is understood")
+        raise ProofRejected("invalid_proof", gettext_noop("no critical header extension is understood"))
     if ("kid" in header) == ("jwk" in header):
-        raise ProofRejected("invalid_proof", "the JWT's header names the key by exactly one of kid (a did:key) or jwk")
+        raise ProofRejected("invalid_proof", gettext_noop("the JWT's header names the key by exactly one of kid (a did:key) or jwk"))
     holder = key_of_kid(header["kid"]) if "kid" in header else key_of_jwk(header["jwk"])
     try:
         holder.public_key.verify(signature, f"{parts[0]}.{parts[1]}".encode("ascii"))
     except (InvalidSignature, ValueError):
-        raise ProofRejected("invalid_proof", "the JWT's signature does not verify with the key it names") from None
+        raise ProofRejected("invalid_proof", gettext_noop("the JWT's signature does not verify with the key it names")) from None
     aud = payload.get("aud")
     if aud != audience and not (isinstance(aud, list) and audience in aud):
-        raise ProofRejected("invalid_proof", f"the JWT's aud must be the credential issuer {audience}")
+        raise ProofRejected("invalid_proof", gettext_noop("the JWT's aud must be the credential issuer %(issuer)s"),
+                            issuer=audience)
     iat = payload.get("iat")
     if isinstance(iat, bool) or not isinstance(iat, (int, float)):
-        raise ProofRejected("invalid_proof", "the JWT has no numeric iat")
+        raise ProofRejected("invalid_proof", gettext_noop("the JWT has no numeric iat"))
     if iat < now - MAX_AGE_SECONDS or iat > now + MAX_SKEW_SECONDS:
-        raise ProofRejected("invalid_proof", "the JWT's iat is not recent")
+        raise ProofRejected("invalid_proof", gettext_noop("the JWT's iat is not recent"))
     if payload.get("nonce") != nonce:
-        raise ProofRejected("invalid_nonce", "the JWT's nonce is not the c_nonce given with the access token")
+        raise ProofRejected("invalid_nonce", gettext_noop("the JWT's nonce is not the c_nonce given with the access token"))
     return holder

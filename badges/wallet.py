@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from badges import holder_proof, services, transparency
 from badges.contexts import OB_V3P0, VC_V2
 from badges.models import Credential, HolderCopy, WalletOffer
+from lms.templatetags.i18n_messages import localize
 
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 CONFIGURATION_ID = "OpenBadgeCredential_ldp_vc"
@@ -305,6 +306,6 @@ def deliver(offer: WalletOffer, request: dict) -> dict:
     try:
         holder = holder_proof.verify_proof_jwt(jwt, audience=credential_issuer(), nonce=offer.c_nonce, now=time.time())
     except holder_proof.ProofRejected as exc:
-        raise WalletError(exc.error, exc.description) from None
+        raise WalletError(exc.error, localize(exc.message)) from None
     copy = issue_holder_copy(offer, holder.did)
     return {"credentials": [{"credential": json.loads(copy.signed_json)}]}
