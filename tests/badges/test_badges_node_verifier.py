@@ -40,7 +40,8 @@ def node_verifier():
             if proc.returncode != 0:
                 pytest.skip(f"npm ci failed (offline?): {proc.stderr[-500:]}")
             stamp.write_text(lock_digest)
-        shutil.copy(HERE / "verify.mjs", CACHE / "verify.mjs")
+        for script in HERE.glob("*.mjs"):  # verify.mjs, wallet.mjs (the holder's wallet of test_badges_wallet_node)
+            shutil.copy(script, CACHE / script.name)
     return [node, str(CACHE / "verify.mjs")]
 
 

@@ -1,0 +1,74 @@
+"""End to end: a real holder-side OpenID for VCI client (Sphereon's @sphereon/oid4vci-client, tests/badges/node/
+wallet.mjs) takes a badge from the live server, starting from the link on the holder's page; the credential it
+receives is bound to its did:key and verifies with the platform's verifier and with Digital Bazaar's."""
+import html
+import json
+import re
+import subprocess
+from urllib.parse import urlencode
+
+import pytest
+
+from badges import wallet
+from badges.models import HolderCopy, WalletOffer
+from badges_testkit import doc_of, issue, verify_doc
+from test_badges_node_verifier import node_verifier, run_node  # noqa: F401 (fixture: installs the npm packages once)
+from tests.factories import make_user
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def offer_link_on_the_page(client, holder, cred) -> str:
+    client.force_login(holder)
+    page = client.post(f"/badges/{cred.pk}/wallet/", follow=True).content.decode()
+    link = re.search(r'href="([^"]+)" data-wallet-link', page)
+    assert link, "no wallet link on the holder's page"
+    return html.unescape(link.group(1))
+
+
+def run_wallet(node_verifier, tmp_path, link: str) -> dict:  # noqa: F811
+    node, verify_script = node_verifier
+    out = tmp_path / "wallet.json"
+    proc = subprocess.run([node, verify_script.replace("verify.mjs", "wallet.mjs"), link, str(out)],
+                          capture_output=True, text=True, timeout=120)
+    result = json.loads(out.read_text()) if out.exists() else {"error": proc.stderr[-2000:]}
+    result["exit"] = proc.returncode
+    return result
+
+
+def test_sphereons_wallet_takes_the_badge_bound_to_its_did(live_server, settings, client, node_verifier,  # noqa: F811
+                                                           tmp_path):
+    settings.PUBLIC_BASE_URL = live_server.url
+    holder = make_user("student")
+    cred = issue(holder)
+    link = offer_link_on_the_page(client, holder, cred)
+    assert link == "openid-credential-offer://?" + urlencode({"credential_offer_uri": wallet.offer_url(
+        WalletOffer.objects.get())}) and wallet.offer_url(WalletOffer.objects.get()).startswith(live_server.url)
+
+    result = run_wallet(node_verifier, tmp_path, link)
+    assert result["exit"] == 0 and "error" not in result, result.get("error")
+    assert result["metadata"]["credential_endpoint"] == wallet.credential_endpoint()
+    doc = result["credential"]
+    assert doc["credentialSubject"]["id"] == result["did"] and result["did"].startswith("did:key:z6Mk")
+    assert doc["credentialStatus"] == doc_of(cred)["credentialStatus"]
+    assert HolderCopy.objects.get().holder_did == result["did"]
+
+    assert verify_doc(doc).verdict == "VALID"
+    js = run_node(node_verifier, tmp_path, doc)
+    assert js["verified"] is True and js["signature"] is True and js["statusChecked"] is True, js
+
+    # The offer worked once: the same link again gets nothing.
+    again = run_wallet(node_verifier, tmp_path, link)
+    assert again["exit"] == 1 and "credential" not in again
+    assert "http code 404" in again["error"]  # the offer's URL answers nothing once its code is used
+    assert HolderCopy.objects.count() == 1 and WalletOffer.objects.get().completed_at is not None
+
+
+def test_a_wallet_with_an_expired_offer_gets_nothing(live_server, settings, client, node_verifier, tmp_path):  # noqa: F811
+    settings.PUBLIC_BASE_URL = live_server.url
+    settings.BADGES_WALLET_OFFER_SECONDS = 0
+    holder = make_user("student")
+    cred = issue(holder)
+    offer = wallet.create_offer(cred)
+    result = run_wallet(node_verifier, tmp_path, wallet.offer_link(offer))
+    assert result["exit"] == 1 and "http code 404" in result["error"] and not HolderCopy.objects.exists()
