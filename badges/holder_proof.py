@@ -139,3 +139,48 @@ def verify_proof_jwt(jwt, *, audience: str, nonce: str, now: float) -> HolderKey
     if payload.get("nonce") != nonce:
         raise ProofRejected("invalid_nonce", gettext_noop("the JWT's nonce is not the c_nonce given with the access token"))
     return holder
+
+
+# ------------------------------------------------------------------------------------ DID authentication (VC-API)
+VP_TYPE = "VerifiablePresentation"
+
+
+def verify_did_auth(presentation, *, challenge: str, domain: str) -> HolderKey:
+    """Check a DID authentication presentation (the W3C CCG VC-API exchange's answer to a ``DIDAuthentication``
+    query): a ``VerifiablePresentation`` whose ``holder`` is a ``did:key``, carrying no credential, secured by one
+    ``DataIntegrityProof`` (eddsa-rdfc-2022) for ``authentication`` by that very key, with the exchange's
+    ``challenge`` and ``domain``. Returns the holder's key; ``ProofRejected`` (``invalid_proof`` or
+    ``invalid_nonce`` for a wrong challenge) otherwise."""
+    if not isinstance(presentation, dict):
+        raise ProofRejected("invalid_proof", gettext_noop("the presentation is not a JSON object"))
+    types = presentation.get("type")
+    if VP_TYPE not in (types if isinstance(types, list) else [types]):
+        raise ProofRejected("invalid_proof", gettext_noop("the presentation's type must include %(type)s"),
+                            type=VP_TYPE)
+    if "verifiableCredential" in presentation:
+        raise ProofRejected("invalid_proof", gettext_noop("a DID authentication carries no credential"))
+    holder = presentation.get("holder")
+    holder = holder.get("id") if isinstance(holder, dict) else holder
+    holder_key = HolderKey(holder, key_of_did(holder)) if isinstance(holder, str) and "#" not in holder else None
+    if holder_key is None:
+        raise ProofRejected("invalid_proof", gettext_noop("the presentation's holder must be a did:key"))
+    proof = signing.single_proof(presentation)
+    if proof is None:
+        raise ProofRejected("invalid_proof", gettext_noop("the presentation must carry exactly one proof"))
+    if proof.get("challenge") != challenge:
+        raise ProofRejected("invalid_nonce", gettext_noop("the presentation's challenge is not the exchange's"))
+    if proof.get("domain") != domain:
+        raise ProofRejected("invalid_proof", gettext_noop("the presentation's domain must be %(domain)s"),
+                            domain=domain)
+
+    def holder_keys(method):
+        try:
+            return key_of_kid(method).public_key if str(method).partition("#")[0] == holder_key.did else None
+        except ProofRejected:
+            return None
+
+    result = signing.verify_proof(presentation, holder_keys, expected_proof_purpose="authentication")
+    if not result.verified:
+        raise ProofRejected("invalid_proof", gettext_noop("the presentation's proof does not verify: %(reason)s"),
+                            reason=result.detail)
+    return holder_key

@@ -143,6 +143,7 @@ def _wallet_context(request, cred: Credential) -> dict:
         "wallet_section": cred.revoked_at is None,
         "wallet_offer": offer,
         "wallet_link": wallet.offer_link(offer) if offer else "",
+        "wallet_lcw_link": wallet.lcw_link(offer) if offer else "",
         "wallet_asked": bool(request.GET.get("wallet")),
         "wallet_minutes": int(wallet.offer_lifetime().total_seconds() // 60),
         "wallet_copies": list(cred.holder_copies.only("holder_did", "issued_at")[:5]),
@@ -163,14 +164,18 @@ def wallet_offer(request, pk):
                     + "#wallet")
 
 
+WALLET_LINKS = {"oid4vci": wallet.offer_link, "lcw": wallet.lcw_link}
+
+
 @login_required
 @require_GET
-def wallet_qr_svg(request, pk, offer):
-    """The QR code of an open offer (``openid-credential-offer://…``), for its holder only."""
+def wallet_qr_svg(request, pk, offer, protocol):
+    """The QR code of an open offer for its holder only: OpenID for VCI's ``openid-credential-offer://…`` link or
+    the Learner Credential Wallet's link to the VC-API exchange."""
     offer = _open_offer(_holder_credential(request, pk), offer)
-    if offer is None:
+    if offer is None or protocol not in WALLET_LINKS:
         raise Http404
-    resp = HttpResponse(media.qr_svg(wallet.offer_link(offer)), content_type="image/svg+xml")
+    resp = HttpResponse(media.qr_svg(WALLET_LINKS[protocol](offer)), content_type="image/svg+xml")
     resp["Cache-Control"] = "private, no-store"
     return resp
 

@@ -217,14 +217,21 @@ def redeem_code(grant_type, code) -> dict:
         _offerable(offer.credential)
     except WalletError as exc:
         raise WalletError("invalid_grant", exc.description) from None
-    token, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-    # One UPDATE decides between two wallets racing with the same code: only the one that finds it unused wins.
-    won = WalletOffer.objects.filter(pk=offer.pk, redeemed_at__isnull=True).update(
-        redeemed_at=now, token_hash=_sha256(token), c_nonce=nonce)
-    if not won:
+    token = secrets.token_urlsafe(32)
+    nonce = _redeem(offer, now, token_hash=_sha256(token))
+    if nonce is None:
         raise WalletError("invalid_grant", _("This pre-authorised code has already been used."))
     return {"access_token": token, "token_type": "Bearer", "expires_in": int(token_lifetime().total_seconds()),
             "c_nonce": nonce, "c_nonce_expires_in": int(token_lifetime().total_seconds())}
+
+
+def _redeem(offer: WalletOffer, now, *, token_hash: str | None = None) -> str | None:
+    """Use the offer (whichever protocol comes first): a fresh nonce (OID4VCI's ``c_nonce``, the VC-API exchange's
+    ``challenge``), or None when it was already used. One conditional UPDATE decides between racing wallets."""
+    nonce = secrets.token_urlsafe(24)
+    won = WalletOffer.objects.filter(pk=offer.pk, redeemed_at__isnull=True, expires_at__gt=now).update(
+        redeemed_at=now, token_hash=token_hash, c_nonce=nonce)
+    return nonce if won else None
 
 
 # ------------------------------------------------------------------------------------ credential endpoint
@@ -280,12 +287,13 @@ def holder_copy_document(cred: Credential, copy: HolderCopy) -> dict:
     return doc
 
 
-def issue_holder_copy(offer: WalletOffer, holder_did: str) -> HolderCopy:
-    """Sign the offer's credential for ``holder_did`` (``holder_copy_document``), store and log it; the token is
-    then spent. One transaction: a copy that fails to sign leaves the token usable."""
+def issue_holder_copy(offer: WalletOffer, holder_did: str, *, spent: WalletError) -> HolderCopy:
+    """Sign the offer's credential for ``holder_did`` (``holder_copy_document``), store and log it; the offer is
+    then spent (``spent`` is raised when it already was). One transaction: a copy that fails to sign leaves the offer
+    usable."""
     with transaction.atomic():
         if not WalletOffer.objects.filter(pk=offer.pk, completed_at__isnull=True).update(completed_at=timezone.now()):
-            raise WalletError("invalid_token", _("This access token has already obtained its credential."), 401)
+            raise spent
         try:
             cred = _offerable(offer.credential)
         except WalletError as exc:
@@ -307,5 +315,87 @@ def deliver(offer: WalletOffer, request: dict) -> dict:
         holder = holder_proof.verify_proof_jwt(jwt, audience=credential_issuer(), nonce=offer.c_nonce, now=time.time())
     except holder_proof.ProofRejected as exc:
         raise WalletError(exc.error, localize(exc.message)) from None
-    copy = issue_holder_copy(offer, holder.did)
+    copy = issue_holder_copy(offer, holder.did, spent=WalletError(
+        "invalid_token", _("This access token has already obtained its credential."), 401))
     return {"credentials": [{"credential": json.loads(copy.signed_json)}]}
+
+
+# ------------------------------------------------------------------------------------ W3C CCG VC-API exchange
+# The exchange the DCC Learner Credential Wallet runs (deep link ``lcw_link``): the wallet POSTs ``{}`` to the
+# exchange URL and gets a VerifiablePresentationRequest (DIDAuthentication, a challenge, the domain, where to answer);
+# it POSTs its DID authentication presentation there and gets a presentation holding the DID-bound copy. The same
+# offer as OID4VCI's: whichever protocol uses it first has it, once, until it expires.
+LCW_REQUEST = "https://lcw.app/request.html"
+
+
+def exchange_url(offer: WalletOffer) -> str:
+    return _api(f"exchanges/{offer.pk}")
+
+
+def lcw_link(offer: WalletOffer) -> str:
+    """The Learner Credential Wallet's universal link to the exchange (its QR code's text)."""
+    from urllib.parse import quote
+
+    request = {"credentialRequestOrigin": services.base_url(), "protocols": {"vcapi": exchange_url(offer)}}
+    return f"{LCW_REQUEST}?request={quote(json.dumps(request, separators=(',', ':')), safe='')}"
+
+
+def exchange_domain() -> str:
+    """The ``domain`` a DID authentication must name: the issuer's origin."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(services.base_url())
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _exchange_offer(offer_id) -> WalletOffer:
+    offer = WalletOffer.objects.select_related("credential").filter(pk=offer_id).first()
+    if offer is None:
+        raise WalletError("invalid_request", _("No such credential offer."), 404)
+    return offer
+
+
+def start_exchange(offer_id) -> dict:
+    """The exchange's first step: the offer is used (once, before it expires) and the wallet asked to authenticate
+    its DID with a fresh challenge."""
+    offer = _exchange_offer(offer_id)
+    now = timezone.now()
+    if offer.redeemed_at is not None:
+        raise WalletError("invalid_request", _("This credential offer has already been used: ask for a new one on "
+                                               "your badge's page."), 404)
+    if offer.expires_at <= now:
+        raise WalletError("invalid_request", _("This credential offer has expired: ask for a new one on your badge's "
+                                               "page."), 404)
+    _offerable(offer.credential)
+    challenge = _redeem(offer, now)
+    if challenge is None:
+        raise WalletError("invalid_request", _("This credential offer has already been used: ask for a new one on "
+                                               "your badge's page."), 404)
+    return {"verifiablePresentationRequest": {
+        "query": [{"type": "DIDAuthentication", "acceptedMethods": [{"method": "key"}],
+                   "acceptedCryptosuites": [{"cryptosuite": "eddsa-rdfc-2022"}]}],
+        "challenge": challenge,
+        "domain": exchange_domain(),
+        "interact": {"service": [{"type": "UnmediatedPresentationService2021",
+                                  "serviceEndpoint": exchange_url(offer)}]},
+    }}
+
+
+def finish_exchange(offer_id, presentation) -> dict:
+    """The exchange's second step: the DID authentication checked against the challenge of the first, the copy
+    issued, returned in a presentation."""
+    offer = _exchange_offer(offer_id)
+    if offer.redeemed_at is None or offer.token_hash is not None:
+        raise WalletError("invalid_request", _("This exchange has not been started: POST {} to it first."))
+    if offer.completed_at is not None:
+        raise WalletError("invalid_request", _("This exchange has already delivered its credential."))
+    if offer.redeemed_at + token_lifetime() <= timezone.now():
+        raise WalletError("invalid_request", _("This exchange has expired: ask for a new offer on your badge's page."))
+    try:
+        holder = holder_proof.verify_did_auth(presentation, challenge=offer.c_nonce, domain=exchange_domain())
+    except holder_proof.ProofRejected as exc:
+        raise WalletError(exc.error, localize(exc.message)) from None
+    copy = issue_holder_copy(offer, holder.did, spent=WalletError(
+        "invalid_request", _("This exchange has already delivered its credential.")))
+    return {"verifiablePresentation": {"@context": [VC_V2], "type": ["VerifiablePresentation"],
+                                       "verifiableCredential": [json.loads(copy.signed_json)]}}

@@ -15,7 +15,7 @@ from ninja import Router
 from badges import services, wallet
 from lms.throttle import rate_limit_response, rate_limited
 
-router = Router(tags=["wallets (OpenID for VCI)"])
+router = Router(tags=["wallets (OpenID for VCI, VC-API exchange)"])
 
 MAX_BODY_BYTES = 16 * 1024  # a token request is a few hundred bytes, a credential request about a kilobyte
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -31,6 +31,14 @@ def _error(exc: wallet.WalletError) -> JsonResponse:
         resp[k] = v
     if exc.status == 401:
         resp["WWW-Authenticate"] = f'Bearer error="{exc.error}"'
+    return resp
+
+
+def _unavailable(exc: "services.IssuanceError") -> JsonResponse:
+    """The copy could not be signed (no key may sign right now, a compromise being handled: 503, try later)."""
+    resp = _error(wallet.WalletError("credential_request_denied", str(exc), exc.status))
+    if isinstance(exc, services.KeyNotReady):
+        resp["Retry-After"] = str(max(1, int((exc.retry_at - timezone.now()).total_seconds())))
     return resp
 
 
@@ -147,8 +155,47 @@ def credential(request):
         return _ok(wallet.deliver(offer, data))
     except wallet.WalletError as exc:
         return _error(exc)
-    except services.IssuanceError as exc:  # no key may sign right now (a compromise being handled): try later
-        resp = _error(wallet.WalletError("credential_request_denied", str(exc), exc.status))
-        if isinstance(exc, services.KeyNotReady):
-            resp["Retry-After"] = str(max(1, int((exc.retry_at - timezone.now()).total_seconds())))
-        return resp
+    except services.IssuanceError as exc:
+        return _unavailable(exc)
+
+
+@router.post("/exchanges/{offer_id}", auth=None, summary="VC-API exchange (DID authentication, then the credential)",
+             openapi_extra={
+                 "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                     "type": "object", "properties": {"verifiablePresentation": {"type": "object"}}}}}},
+                 "responses": _responses({"type": "object", "properties": {
+                     "verifiablePresentationRequest": {"type": "object"},
+                     "verifiablePresentation": {"type": "object"}}}, 400, 404, 413, 503)})
+def exchange(request, offer_id: str):
+    """The W3C CCG VC-API exchange the DCC Learner Credential Wallet runs, on the same offer as OpenID for VCI.
+    ``{}`` (or no body) starts it, once and before the offer expires: the answer is a
+    ``verifiablePresentationRequest`` (a ``DIDAuthentication`` query, ``challenge``, ``domain``, the service to
+    answer). ``{"verifiablePresentation": …}`` finishes it: a presentation with ``holder`` = a did:key, one
+    ``DataIntegrityProof`` (eddsa-rdfc-2022, proofPurpose ``authentication``) by that key with the challenge and
+    domain; the answer is a ``verifiablePresentation`` holding the credential bound to that DID. Errors:
+    ``invalid_request`` (404: unknown, used or expired offer), ``invalid_proof``, ``invalid_nonce`` (another
+    challenge), ``credential_request_denied`` (the badge was revoked meanwhile)."""
+    busy = _throttled(request)
+    if busy:
+        return busy
+    try:
+        try:
+            offer_uuid = UUID(offer_id) if len(offer_id) <= 36 else None
+        except ValueError:
+            offer_uuid = None
+        if offer_uuid is None:
+            raise wallet.WalletError("invalid_request", _("No such credential offer."), 404)
+        body = _body(request, "invalid_request")
+        try:
+            data = json.loads(body) if body.strip() else {}
+        except (UnicodeDecodeError, ValueError):
+            raise wallet.WalletError("invalid_request", _("The request is not JSON.")) from None
+        if not isinstance(data, dict):
+            raise wallet.WalletError("invalid_request", _("The request is not a JSON object."))
+        if "verifiablePresentation" in data:
+            return _ok(wallet.finish_exchange(offer_uuid, data["verifiablePresentation"]))
+        return _ok(wallet.start_exchange(offer_uuid))
+    except wallet.WalletError as exc:
+        return _error(exc)
+    except services.IssuanceError as exc:
+        return _unavailable(exc)

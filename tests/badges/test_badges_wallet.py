@@ -96,7 +96,7 @@ def test_the_holder_gets_a_did_bound_copy_that_verifies_and_is_revoked_with_the_
     client.force_login(holder)
     page = client.get(f"/badges/{cred.pk}/?wallet={offer.pk}").content.decode()
     assert "data-wallet-qr" in page and "openid-credential-offer://?credential_offer_uri=" in page
-    qr = client.get(f"/badges/{cred.pk}/wallet/{offer.pk}/qr.svg")
+    qr = client.get(f"/badges/{cred.pk}/wallet/{offer.pk}/oid4vci.svg")
     assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml"
     client.logout()
 
@@ -175,7 +175,7 @@ def test_only_the_holder_may_make_an_offer(client, holder, cred, fs_staff):
     assert not WalletOffer.objects.exists()
     offer = offer_for(client, holder, cred)
     client.force_login(make_user("student"))
-    assert client.get(f"/badges/{cred.pk}/wallet/{offer.pk}/qr.svg").status_code == 404
+    assert client.get(f"/badges/{cred.pk}/wallet/{offer.pk}/oid4vci.svg").status_code == 404
     assert client.get(f"/badges/{cred.pk}/wallet/").status_code == 405
 
 
@@ -196,7 +196,7 @@ def test_an_expired_offer(client, holder, cred):
     client.force_login(holder)
     page = client.get(f"/badges/{cred.pk}/?wallet={offer.pk}").content.decode()
     assert "data-wallet-qr" not in page and "data-wallet-create" in page
-    assert client.get(f"/badges/{cred.pk}/wallet/{offer.pk}/qr.svg").status_code == 404
+    assert client.get(f"/badges/{cred.pk}/wallet/{offer.pk}/oid4vci.svg").status_code == 404
 
 
 @pytest.mark.parametrize("data, error", [

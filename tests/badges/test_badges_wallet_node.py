@@ -72,3 +72,40 @@ def test_a_wallet_with_an_expired_offer_gets_nothing(live_server, settings, clie
     offer = wallet.create_offer(cred)
     result = run_wallet(node_verifier, tmp_path, wallet.offer_link(offer))
     assert result["exit"] == 1 and "http code 404" in result["error"] and not HolderCopy.objects.exists()
+
+
+def run_didauth(node_verifier, tmp_path, link: str) -> dict:  # noqa: F811
+    from badges.contexts import PRODUCTION_CONTEXTS
+
+    node, verify_script = node_verifier
+    inp, out = tmp_path / "didauth-in.json", tmp_path / "didauth-out.json"
+    inp.write_text(json.dumps({"contexts": {url: str(c.path) for url, c in PRODUCTION_CONTEXTS.items()}}))
+    proc = subprocess.run([node, verify_script.replace("verify.mjs", "didauth.mjs"), link, str(inp), str(out)],
+                          capture_output=True, text=True, timeout=120)
+    result = json.loads(out.read_text()) if out.exists() else {"error": proc.stderr[-2000:]}
+    result["exit"] = proc.returncode
+    return result
+
+
+def test_a_did_authentication_signed_by_digital_bazaars_vc_gets_the_badge(live_server, settings, client,  # noqa: F811
+                                                                         node_verifier, tmp_path):
+    """The VC-API exchange of the Learner Credential Wallet, the wallet's side played by @digitalbazaar/vc."""
+    settings.PUBLIC_BASE_URL = live_server.url
+    holder = make_user("student")
+    cred = issue(holder)
+    client.force_login(holder)
+    page = client.post(f"/badges/{cred.pk}/wallet/", follow=True).content.decode()
+    link = html.unescape(re.search(r'href="([^"]+)" data-wallet-lcw-link', page).group(1))
+    assert link == wallet.lcw_link(WalletOffer.objects.get())
+
+    result = run_didauth(node_verifier, tmp_path, link)
+    assert result["exit"] == 0 and "error" not in result, result.get("error")
+    [doc] = result["presentation"]["verifiableCredential"]
+    assert doc["credentialSubject"]["id"] == result["did"] and result["did"].startswith("did:key:z6Mk")
+    assert HolderCopy.objects.get().holder_did == result["did"]
+    assert verify_doc(doc).verdict == "VALID"
+    js = run_node(node_verifier, tmp_path, doc)
+    assert js["verified"] is True, js
+
+    again = run_didauth(node_verifier, tmp_path, link)  # the offer worked once
+    assert again["exit"] == 1 and "HTTP 404" in again["error"] and HolderCopy.objects.count() == 1

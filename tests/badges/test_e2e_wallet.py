@@ -47,7 +47,7 @@ def test_the_wallet_section(live_server, browser, screenshot_dir, settings, lang
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
     box = qr.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], box  # not cut off on a phone
-    svg = page.request.get(f"{live_server.url}/badges/{cred.pk}/wallet/{offer.pk}/qr.svg").text()
+    svg = page.request.get(f"{live_server.url}/badges/{cred.pk}/wallet/{offer.pk}/oid4vci.svg").text()
     assert svg == media.qr_svg(link)  # the QR code carries the same-device link
     assert not csp, csp
     page.screenshot(path=str(screenshot_dir / f"badges_wallet_{lang}_{size}.png"), full_page=True)
@@ -55,4 +55,4 @@ def test_the_wallet_section(live_server, browser, screenshot_dir, settings, lang
     # Another user sees neither the offer's QR code nor the section.
     other = browser.new_page(viewport=viewport)
     login_in_browser(other, live_server.url, make_user("student").email, lang_prefix=prefix)
-    assert other.request.get(f"{live_server.url}/badges/{cred.pk}/wallet/{offer.pk}/qr.svg").status == 404
+    assert other.request.get(f"{live_server.url}/badges/{cred.pk}/wallet/{offer.pk}/oid4vci.svg").status == 404

@@ -27,3 +27,14 @@ class Wallet:
         body = {"aud": aud, "nonce": nonce, "iat": int(time.time()) if iat is None else iat, **(payload or {})}
         signing_input = f"{b64url(json.dumps(head).encode())}.{b64url(json.dumps(body).encode())}"
         return f"{signing_input}.{b64url((signer or self.key).sign(signing_input.encode()))}"
+
+
+def did_auth(wallet: "Wallet", *, challenge, domain, holder=None, purpose="authentication", signer=None,
+             extra=None) -> dict:
+    """The wallet's DID authentication presentation (VC-API exchange), signed with eddsa-rdfc-2022."""
+    from badges.contexts import VC_V2
+
+    vp = {"@context": [VC_V2], "type": ["VerifiablePresentation"], "holder": holder or wallet.did, **(extra or {})}
+    options = {k: v for k, v in {"challenge": challenge, "domain": domain}.items() if v is not None}
+    return signing.sign_document(vp, signer or wallet.key, verification_method=wallet.kid, proof_purpose=purpose,
+                                 extra=options)
