@@ -49,6 +49,10 @@ def test_the_wallet_section(live_server, browser, screenshot_dir, settings, lang
     assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], box  # not cut off on a phone
     svg = page.request.get(f"{live_server.url}/badges/{cred.pk}/wallet/{offer.pk}/oid4vci.svg").text()
     assert svg == media.qr_svg(link)  # the QR code carries the same-device link
+    lcw = wallet.lcw_link(offer)
+    assert html.unescape(page.locator("[data-wallet-lcw-link]").get_attribute("href")) == lcw
+    assert page.locator("[data-wallet-lcw-qr]").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert page.request.get(f"{live_server.url}/badges/{cred.pk}/wallet/{offer.pk}/lcw.svg").text() == media.qr_svg(lcw)
     assert not csp, csp
     page.screenshot(path=str(screenshot_dir / f"badges_wallet_{lang}_{size}.png"), full_page=True)
 
