@@ -25,7 +25,7 @@ import kombu.exceptions
 import redis.exceptions
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def run_queued(pk: int, *, raise_errors: bool = False) -> bool:
 
 def sweep(now=None, limit: int = 200) -> dict:
     """Run the queued tasks still undone after QUEUE_SWEEP_GRACE_SECONDS (their publish failed, or their worker was
-    lost), at most ``limit``, each once; forget done rows older than QUEUE_KEEP_DAYS."""
+    lost), at most ``limit``, each once; forget done and given-up rows older than QUEUE_KEEP_DAYS."""
     from lms.models import QueuedTask
 
     now = now or timezone.now()
@@ -115,5 +115,9 @@ def sweep(now=None, limit: int = 200) -> dict:
                                          created_at__lte=now - grace)
                .order_by("created_at").values_list("pk", flat=True)[:limit])
     ran = sum(run_queued(pk) for pk in due)
-    forgotten, _ = QueuedTask.objects.filter(done_at__lt=now - timedelta(days=settings.QUEUE_KEEP_DAYS)).delete()
+    # Done rows, and rows given up after MAX_ATTEMPTS (left for a person to read in the admin), are forgotten after
+    # QUEUE_KEEP_DAYS: their arguments may hold a secret (a tutor's signing link).
+    keep = now - timedelta(days=settings.QUEUE_KEEP_DAYS)
+    forgotten, _ = QueuedTask.objects.filter(
+        Q(done_at__lt=keep) | Q(done_at__isnull=True, attempts__gte=MAX_ATTEMPTS, created_at__lt=keep)).delete()
     return {"due": len(due), "ran": ran, "forgotten": forgotten}

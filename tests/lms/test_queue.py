@@ -87,3 +87,17 @@ def test_done_rows_are_forgotten_after_the_keep_days(settings, django_capture_on
     QueuedTask.objects.filter(pk=old.pk).update(done_at=timezone.now() - timedelta(days=31))
     assert queue.sweep()["forgotten"] == 1
     assert list(QueuedTask.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_given_up_rows_are_forgotten_after_the_keep_days_too(settings):
+    """A row given up after five attempts may hold a secret in its arguments (a tutor's link): it is kept for a person
+    to read for QUEUE_KEEP_DAYS, then forgotten; a row still being retried is never forgotten."""
+    settings.QUEUE_KEEP_DAYS = 30
+    given_up = QueuedTask.objects.create(name="tests.lms.record", args=["secret"], attempts=queue.MAX_ATTEMPTS)
+    retrying = QueuedTask.objects.create(name="tests.lms.record", args=["later"], attempts=1)
+    fresh_given_up = QueuedTask.objects.create(name="tests.lms.record", args=["x"], attempts=queue.MAX_ATTEMPTS)
+    month_ago = timezone.now() - timedelta(days=31)
+    QueuedTask.objects.filter(pk__in=[given_up.pk, retrying.pk]).update(created_at=month_ago)
+    settings.QUEUE_SWEEP_GRACE_SECONDS = 10 ** 9  # nothing is due: only forgetting is looked at
+    assert queue.sweep()["forgotten"] == 1
+    assert set(QueuedTask.objects.values_list("pk", flat=True)) == {retrying.pk, fresh_given_up.pk}
