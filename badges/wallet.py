@@ -174,8 +174,9 @@ def create_offer(cred: Credential) -> WalletOffer:
 
 
 def open_offer(offer_id) -> WalletOffer:
-    """The offer a wallet reads at its URL, while its code is unused and it has not expired."""
-    offer = WalletOffer.objects.filter(pk=offer_id).first()
+    """The offer a wallet reads at its URL (OID4VCI) or starts an exchange with (VC-API), while it is unused and
+    has not expired; ``invalid_request`` (404) otherwise."""
+    offer = WalletOffer.objects.select_related("credential").filter(pk=offer_id).first()
     if offer is None:
         raise WalletError("invalid_request", _("No such credential offer."), 404)
     if offer.redeemed_at is not None:
@@ -348,26 +349,12 @@ def exchange_domain() -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _exchange_offer(offer_id) -> WalletOffer:
-    offer = WalletOffer.objects.select_related("credential").filter(pk=offer_id).first()
-    if offer is None:
-        raise WalletError("invalid_request", _("No such credential offer."), 404)
-    return offer
-
-
 def start_exchange(offer_id) -> dict:
     """The exchange's first step: the offer is used (once, before it expires) and the wallet asked to authenticate
     its DID with a fresh challenge."""
-    offer = _exchange_offer(offer_id)
-    now = timezone.now()
-    if offer.redeemed_at is not None:
-        raise WalletError("invalid_request", _("This credential offer has already been used: ask for a new one on "
-                                               "your badge's page."), 404)
-    if offer.expires_at <= now:
-        raise WalletError("invalid_request", _("This credential offer has expired: ask for a new one on your badge's "
-                                               "page."), 404)
+    offer = open_offer(offer_id)
     _offerable(offer.credential)
-    challenge = _redeem(offer, now)
+    challenge = _redeem(offer, timezone.now())
     if challenge is None:
         raise WalletError("invalid_request", _("This credential offer has already been used: ask for a new one on "
                                                "your badge's page."), 404)
@@ -384,7 +371,9 @@ def start_exchange(offer_id) -> dict:
 def finish_exchange(offer_id, presentation) -> dict:
     """The exchange's second step: the DID authentication checked against the challenge of the first, the copy
     issued, returned in a presentation."""
-    offer = _exchange_offer(offer_id)
+    offer = WalletOffer.objects.select_related("credential").filter(pk=offer_id).first()
+    if offer is None:
+        raise WalletError("invalid_request", _("No such credential offer."), 404)
     if offer.redeemed_at is None or offer.token_hash is not None:
         raise WalletError("invalid_request", _("This exchange has not been started: POST {} to it first."))
     if offer.completed_at is not None:

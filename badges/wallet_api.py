@@ -59,6 +59,16 @@ def _body(request, what: str) -> bytes:
     return body
 
 
+def _offer_id(text: str) -> UUID:
+    """The offer's id in a URL; ``invalid_request`` (404) for anything that is not one."""
+    try:
+        if len(text) <= 36:
+            return UUID(text)
+    except ValueError:
+        pass
+    raise wallet.WalletError("invalid_request", _("No such credential offer."), 404)
+
+
 def _throttled(request):
     wait = rate_limited(request, "badges-wallet", settings.BADGES_WALLET_RATE)
     return rate_limit_response(request, wait) if wait else None
@@ -80,12 +90,9 @@ def credential_offer(request, offer_id: str):
     if busy:
         return busy
     try:
-        offer = wallet.open_offer(UUID(offer_id) if len(offer_id) <= 36 else None)
-    except ValueError:
-        return _error(wallet.WalletError("invalid_request", _("No such credential offer."), 404))
+        return _ok(wallet.offer_document(wallet.open_offer(_offer_id(offer_id))))
     except wallet.WalletError as exc:
         return _error(exc)
-    return _ok(wallet.offer_document(offer))
 
 
 @router.post("/oid4vci/token", auth=None, summary="Token endpoint (pre-authorised code grant)",
@@ -179,12 +186,7 @@ def exchange(request, offer_id: str):
     if busy:
         return busy
     try:
-        try:
-            offer_uuid = UUID(offer_id) if len(offer_id) <= 36 else None
-        except ValueError:
-            offer_uuid = None
-        if offer_uuid is None:
-            raise wallet.WalletError("invalid_request", _("No such credential offer."), 404)
+        offer_uuid = _offer_id(offer_id)
         body = _body(request, "invalid_request")
         try:
             data = json.loads(body) if body.strip() else {}
