@@ -337,7 +337,7 @@ def test_the_endpoints_are_rate_limited(client, settings):
 def test_the_openapi_documents_the_wallet_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/wallet/oid4vci/token", "/api/v1/wallet/oid4vci/credential",
-            "/api/v1/wallet/oid4vci/offers/{offer_id}"} <= set(paths)
+            "/api/v1/wallet/oid4vci/offers/{offer_id}", "/api/v1/wallet/exchanges/{offer_id}"} <= set(paths)
 
 
 def test_personal_data_export_and_erasure(client, holder, cred):

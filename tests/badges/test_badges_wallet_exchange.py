@@ -2,6 +2,7 @@
 the deep link, DID authentication, the DID-bound copy in a presentation; the same offer as OpenID for VCI (once,
 expires); and what an attacker can do with each request."""
 import json
+import threading
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -139,3 +140,41 @@ def test_a_badge_revoked_during_the_exchange(client, student, cred):
     services.revoke_credential(cred, reason="Fraud")
     vp = did_auth(Wallet(), challenge=vpr["challenge"], domain=vpr["domain"])
     oauth_error(post(client, offer, {"verifiablePresentation": vp}), 400, "credential_request_denied")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wallets_racing_for_one_offer_get_one_credential(student):
+    """Four wallets scanned the same QR code and race, two by each protocol: one gets the offer, the others are refused,
+    and exactly one copy is issued (services run: PostgreSQL's concurrent connections)."""
+    from django.db import connection
+
+    from test_badges_key_races import run_at_once
+
+    if connection.vendor == "sqlite":
+        pytest.skip("needs a database with concurrent connections (services run)")
+    offer = wallet.create_offer(issue(student))
+    code = wallet.pre_authorized_code(offer)
+    calls = iter([lambda: wallet.redeem_code(wallet.PRE_AUTHORIZED_GRANT, code),
+                  lambda: wallet.start_exchange(offer.pk)] * 2)
+    lock = threading.Lock()
+
+    def one():
+        with lock:
+            call = next(calls)
+        return call()
+
+    results, errors = run_at_once(one)
+    assert len(results) == 1 and len(errors) == 3, (results, errors)
+    assert all(isinstance(e, wallet.WalletError) for e in errors), errors
+    offer.refresh_from_db()
+    w = Wallet()
+    if "access_token" in results[0]:
+        holder = wallet.authorised_offer(f"Bearer {results[0]['access_token']}")
+        issue_one = lambda: wallet.deliver(holder, {  # noqa: E731
+            "credential_configuration_id": wallet.CONFIGURATION_ID,
+            "proof": {"proof_type": "jwt", "jwt": w.proof(aud=services.base_url(), nonce=offer.c_nonce)}})
+    else:
+        vp = did_auth(w, challenge=offer.c_nonce, domain=wallet.exchange_domain())
+        issue_one = lambda: wallet.finish_exchange(offer.pk, vp)  # noqa: E731
+    results, errors = run_at_once(issue_one)
+    assert len(results) == 1 and len(errors) == 3 and HolderCopy.objects.count() == 1, (results, errors)
