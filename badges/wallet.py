@@ -363,8 +363,9 @@ def start_exchange(offer_id) -> dict:
                    "acceptedCryptosuites": [{"cryptosuite": "eddsa-rdfc-2022"}]}],
         "challenge": challenge,
         "domain": exchange_domain(),
-        "interact": {"service": [{"type": "UnmediatedPresentationService2021",
-                                  "serviceEndpoint": exchange_url(offer)}]},
+        # the same endpoint under both names wallets look for
+        "interact": {"service": [{"type": kind, "serviceEndpoint": exchange_url(offer)} for kind in (
+            "VerifiableCredentialApiExchangeService", "UnmediatedPresentationService2021")]},
     }}
 
 

@@ -179,7 +179,8 @@ def exchange(request, offer_id: str):
     ``verifiablePresentationRequest`` (a ``DIDAuthentication`` query, ``challenge``, ``domain``, the service to
     answer). ``{"verifiablePresentation": …}`` finishes it: a presentation with ``holder`` = a did:key, one
     ``DataIntegrityProof`` (eddsa-rdfc-2022, proofPurpose ``authentication``) by that key with the challenge and
-    domain; the answer is a ``verifiablePresentation`` holding the credential bound to that DID. Errors:
+    domain (or that presentation as the whole body); the answer is a ``verifiablePresentation`` holding the
+    credential bound to that DID. Errors:
     ``invalid_request`` (404: unknown, used or expired offer), ``invalid_proof``, ``invalid_nonce`` (another
     challenge), ``credential_request_denied`` (the badge was revoked meanwhile)."""
     busy = _throttled(request)
@@ -196,6 +197,8 @@ def exchange(request, offer_id: str):
             raise wallet.WalletError("invalid_request", _("The request is not a JSON object."))
         if "verifiablePresentation" in data:
             return _ok(wallet.finish_exchange(offer_uuid, data["verifiablePresentation"]))
+        if "proof" in data:  # wallets of the DCC's first exchanges post the presentation itself
+            return _ok(wallet.finish_exchange(offer_uuid, data))
         return _ok(wallet.start_exchange(offer_uuid))
     except wallet.WalletError as exc:
         return _error(exc)

@@ -47,7 +47,9 @@ def test_the_learner_credential_wallet_flow(client, student, cred):
     vpr = resp.json()["verifiablePresentationRequest"]
     assert vpr["query"][0]["type"] == "DIDAuthentication" and vpr["challenge"]
     assert vpr["domain"] == wallet.exchange_domain()
-    endpoint = vpr["interact"]["service"][0]["serviceEndpoint"]
+    services_ = {s["type"]: s["serviceEndpoint"] for s in vpr["interact"]["service"]}
+    endpoint = services_["UnmediatedPresentationService2021"]
+    assert services_["VerifiableCredentialApiExchangeService"] == endpoint == wallet.exchange_url(offer)
 
     w = Wallet()
     resp = post(client, endpoint, {"verifiablePresentation": did_auth(w, challenge=vpr["challenge"],
@@ -178,3 +180,13 @@ def test_wallets_racing_for_one_offer_get_one_credential(student):
         issue_one = lambda: wallet.finish_exchange(offer.pk, vp)  # noqa: E731
     results, errors = run_at_once(issue_one)
     assert len(results) == 1 and len(errors) == 3 and HolderCopy.objects.count() == 1, (results, errors)
+
+
+def test_the_presentation_as_the_whole_body(client, student, cred):
+    """Wallets of DCC's first exchanges post the DID authentication itself, not wrapped."""
+    offer = offer_for(client, student, cred)
+    vpr = post(client, offer, {}).json()["verifiablePresentationRequest"]
+    w = Wallet()
+    resp = post(client, offer, did_auth(w, challenge=vpr["challenge"], domain=vpr["domain"]))
+    assert resp.status_code == 200, resp.content
+    assert resp.json()["verifiablePresentation"]["verifiableCredential"][0]["credentialSubject"]["id"] == w.did
