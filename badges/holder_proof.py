@@ -19,6 +19,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from badges import signing
+from badges.contexts import DID_AUTH_CONTEXTS
+from badges.jsonld import OfflineDocumentLoader
 from lms.messages import MessageError, gettext_noop
 
 PROOF_TYP = "openid4vci-proof+jwt"
@@ -28,6 +30,7 @@ MAX_AGE_SECONDS = 300  # ``iat`` at most this old
 MAX_SKEW_SECONDS = 60  # nor this far in the future (clocks disagree a little)
 DID_KEY_PREFIX = "did:key:"
 _B64URL = re.compile(r"[A-Za-z0-9_-]+")
+DID_AUTH_LOADER = OfflineDocumentLoader(DID_AUTH_CONTEXTS)  # VC 2.0's contexts and VC 1.1 / Ed25519Signature2020's
 
 
 class ProofRejected(MessageError):
@@ -148,7 +151,8 @@ VP_TYPE = "VerifiablePresentation"
 def verify_did_auth(presentation, *, challenge: str, domain: str) -> HolderKey:
     """Check a DID authentication presentation (the W3C CCG VC-API exchange's answer to a ``DIDAuthentication``
     query): a ``VerifiablePresentation`` whose ``holder`` is a ``did:key``, carrying no credential, secured by one
-    ``DataIntegrityProof`` (eddsa-rdfc-2022) for ``authentication`` by that very key, with the exchange's
+    ``DataIntegrityProof`` (eddsa-rdfc-2022), or ``Ed25519Signature2020`` under VC 1.1 (what the Learner Credential
+    Wallet signs with), for ``authentication`` by that very key, with the exchange's
     ``challenge`` and ``domain``. Returns the holder's key; ``ProofRejected`` (``invalid_proof`` or
     ``invalid_nonce`` for a wrong challenge) otherwise."""
     if not isinstance(presentation, dict):
@@ -179,7 +183,12 @@ def verify_did_auth(presentation, *, challenge: str, domain: str) -> HolderKey:
         except ProofRejected:
             return None
 
-    result = signing.verify_proof(presentation, holder_keys, expected_proof_purpose="authentication")
+    if proof.get("type") == signing.LEGACY_PROOF_TYPE:
+        result = signing.verify_ed25519_signature_2020(presentation, holder_keys, expected_proof_purpose="authentication",
+                                                       loader=DID_AUTH_LOADER)
+    else:
+        result = signing.verify_proof(presentation, holder_keys, expected_proof_purpose="authentication",
+                                      loader=DID_AUTH_LOADER)
     if not result.verified:
         raise ProofRejected("invalid_proof", gettext_noop("the presentation's proof does not verify: %(reason)s"),
                             reason=result.detail)

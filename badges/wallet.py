@@ -360,7 +360,8 @@ def start_exchange(offer_id) -> dict:
                                                "your badge's page."), 404)
     return {"verifiablePresentationRequest": {
         "query": [{"type": "DIDAuthentication", "acceptedMethods": [{"method": "key"}],
-                   "acceptedCryptosuites": [{"cryptosuite": "eddsa-rdfc-2022"}]}],
+                   "acceptedCryptosuites": [{"cryptosuite": "eddsa-rdfc-2022"},
+                                            {"cryptosuite": "Ed25519Signature2020"}]}],
         "challenge": challenge,
         "domain": exchange_domain(),
         # the same endpoint under both names wallets look for

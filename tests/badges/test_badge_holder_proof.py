@@ -98,3 +98,45 @@ def test_a_changed_payload_breaks_the_signature():
     head, _body, sig = w.proof(aud=AUD, nonce=NONCE).split(".")
     forged = b64url(('{"aud": "%s", "nonce": "%s", "iat": %d}' % (AUD, NONCE, int(time.time()) + 1)).encode())
     assert "signature" in str(rejected(f"{head}.{forged}.{sig}"))
+
+
+# ------------------------------------------------------------------------------------ DID authentication (VC-API)
+CHALLENGE, DOMAIN = "c-123", "https://academy.example.org"
+
+
+def vp_2020(w, *, challenge=CHALLENGE, domain=DOMAIN, purpose="authentication", signer=None, holder=None):
+    """A VC 1.1 presentation with an Ed25519Signature2020 proof, signed the way jsonld-signatures does (the node test
+    has Digital Bazaar's own library sign one against the live server)."""
+    from badges.contexts import ED25519_2020_V1, VC_V1
+
+    vp = {"@context": [VC_V1, ED25519_2020_V1], "type": ["VerifiablePresentation"], "holder": holder or w.did}
+    proof = {"type": "Ed25519Signature2020", "created": "2026-12-01T03:00:00Z", "verificationMethod": w.kid,
+             "proofPurpose": purpose, "challenge": challenge, "domain": domain}
+    inputs = signing._canonical_inputs(vp, proof, holder_proof.DID_AUTH_LOADER, signing.DEFAULT_LIMITS)
+    proof["proofValue"] = signing.multibase_encode((signer or w.key).sign(inputs.hash_data))
+    return {**vp, "proof": proof}
+
+
+def did_auth_rejected(vp, **kw) -> holder_proof.ProofRejected:
+    with pytest.raises(holder_proof.ProofRejected) as info:
+        holder_proof.verify_did_auth(vp, challenge=kw.get("challenge", CHALLENGE), domain=DOMAIN)
+    return info.value
+
+
+def test_an_ed25519_signature_2020_authentication():
+    w = Wallet()
+    assert holder_proof.verify_did_auth(vp_2020(w), challenge=CHALLENGE, domain=DOMAIN).did == w.did
+    assert did_auth_rejected(vp_2020(w, signer=Ed25519PrivateKey.generate())).error == "invalid_proof"
+    assert did_auth_rejected(vp_2020(w, purpose="assertionMethod")).error == "invalid_proof"
+    assert did_auth_rejected(vp_2020(w, holder=Wallet().did)).error == "invalid_proof"
+    assert did_auth_rejected(vp_2020(w), challenge="other").error == "invalid_nonce"
+    changed = vp_2020(w)
+    changed["type"] = ["VerifiablePresentation", "Other"]  # a term no context defines: refused, never dropped
+    assert did_auth_rejected(changed).error == "invalid_proof"
+    for value in ("zz", "u" + "A" * 86, None, "z" + signing.base58btc_encode(b"\0" * 63)):
+        bad = vp_2020(w)
+        bad["proof"]["proofValue"] = value
+        assert did_auth_rejected(bad).error == "invalid_proof"
+    unknown_context = vp_2020(w)
+    unknown_context["@context"] = [*unknown_context["@context"], "https://evil.example/context"]
+    assert did_auth_rejected(unknown_context).error == "invalid_proof"

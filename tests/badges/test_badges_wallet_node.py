@@ -74,12 +74,13 @@ def test_a_wallet_with_an_expired_offer_gets_nothing(live_server, settings, clie
     assert result["exit"] == 1 and "http code 404" in result["error"] and not HolderCopy.objects.exists()
 
 
-def run_didauth(node_verifier, tmp_path, link: str) -> dict:  # noqa: F811
-    from badges.contexts import PRODUCTION_CONTEXTS
+def run_didauth(node_verifier, tmp_path, link: str, suite: str = "eddsa-rdfc-2022") -> dict:  # noqa: F811
+    from badges.contexts import DID_AUTH_CONTEXTS
 
     node, verify_script = node_verifier
     inp, out = tmp_path / "didauth-in.json", tmp_path / "didauth-out.json"
-    inp.write_text(json.dumps({"contexts": {url: str(c.path) for url, c in PRODUCTION_CONTEXTS.items()}}))
+    inp.write_text(json.dumps({"contexts": {url: str(c.path) for url, c in DID_AUTH_CONTEXTS.items()},
+                               "suite": suite}))
     proc = subprocess.run([node, verify_script.replace("verify.mjs", "didauth.mjs"), link, str(inp), str(out)],
                           capture_output=True, text=True, timeout=120)
     result = json.loads(out.read_text()) if out.exists() else {"error": proc.stderr[-2000:]}
@@ -87,9 +88,11 @@ def run_didauth(node_verifier, tmp_path, link: str) -> dict:  # noqa: F811
     return result
 
 
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "Ed25519Signature2020"])
 def test_a_did_authentication_signed_by_digital_bazaars_vc_gets_the_badge(live_server, settings, client,  # noqa: F811
-                                                                         node_verifier, tmp_path):
-    """The VC-API exchange of the Learner Credential Wallet, the wallet's side played by @digitalbazaar/vc."""
+                                                                         node_verifier, tmp_path, suite):
+    """The VC-API exchange of the Learner Credential Wallet, the wallet's side played by @digitalbazaar/vc: a VC 2.0
+    presentation with eddsa-rdfc-2022, or a VC 1.1 one with Ed25519Signature2020 (what that wallet signs with)."""
     settings.PUBLIC_BASE_URL = live_server.url
     holder = make_user("student")
     cred = issue(holder)
@@ -98,8 +101,10 @@ def test_a_did_authentication_signed_by_digital_bazaars_vc_gets_the_badge(live_s
     link = html.unescape(re.search(r'href="([^"]+)" data-wallet-lcw-link', page).group(1))
     assert link == wallet.lcw_link(WalletOffer.objects.get())
 
-    result = run_didauth(node_verifier, tmp_path, link)
+    result = run_didauth(node_verifier, tmp_path, link, suite)
     assert result["exit"] == 0 and "error" not in result, result.get("error")
+    proof = result["sent"]["proof"]
+    assert (proof.get("cryptosuite") if suite == "eddsa-rdfc-2022" else proof["type"]) == suite
     [doc] = result["presentation"]["verifiableCredential"]
     assert doc["credentialSubject"]["id"] == result["did"] and result["did"].startswith("did:key:z6Mk")
     assert HolderCopy.objects.get().holder_did == result["did"]
@@ -107,5 +112,5 @@ def test_a_did_authentication_signed_by_digital_bazaars_vc_gets_the_badge(live_s
     js = run_node(node_verifier, tmp_path, doc)
     assert js["verified"] is True, js
 
-    again = run_didauth(node_verifier, tmp_path, link)  # the offer worked once
+    again = run_didauth(node_verifier, tmp_path, link, suite)  # the offer worked once
     assert again["exit"] == 1 and "HTTP 404" in again["error"] and HolderCopy.objects.count() == 1
