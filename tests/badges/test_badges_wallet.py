@@ -356,3 +356,21 @@ def test_personal_data_export_and_erasure(client, holder, cred):
     assert copy["holder_did"] == w.did and json.loads(copy["signed_document"])["credentialSubject"]["id"] == w.did
     assert personal_data.anonymise(holder)["wallet_offers_deleted"] == 1
     assert WalletOffer.objects.count() == 1 and HolderCopy.objects.count() == 1  # the used offer and its copy stay
+
+
+def test_no_key_may_sign_yet_is_a_503_that_leaves_the_token_usable(client, holder, cred, monkeypatch):
+    """After a key compromise, until its successor is published long enough: the wallet is told when to come back."""
+    w = Wallet()
+    grant = tokens(client, holder, cred)
+    body = request_body(w.proof(aud=services.base_url(), nonce=grant["c_nonce"]))
+    real = services.signing_key
+
+    def not_ready():
+        raise services.KeyNotReady(timezone.now() + timedelta(seconds=90))
+
+    monkeypatch.setattr(services, "signing_key", not_ready)
+    resp = ask_credential(client, grant["access_token"], body)
+    oauth_error(resp, 503, "credential_request_denied")
+    assert 80 <= int(resp["Retry-After"]) <= 90 and not HolderCopy.objects.exists()
+    monkeypatch.setattr(services, "signing_key", real)
+    assert ask_credential(client, grant["access_token"], body).status_code == 200
