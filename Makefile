@@ -21,12 +21,12 @@ $(VENV)/.installed: pyproject.toml requirements.lock requirements-dev.txt requir
 	$(PIP) install -q --no-deps -r requirements-nodeps.txt
 	touch $@
 
-## The independent JavaScript verifier of the slow tests (tests/badges/node: Digital Bazaar's libraries, pinned by
-## its package-lock.json), installed into var/node_verifier only when Node.js and npm are present.
+## The independent JavaScript verifier and wallet of the slow tests (tests/badges/node: Digital Bazaar's libraries and
+## Sphereon's OpenID for VCI client, pinned by its package-lock.json), installed into var/node_verifier only when Node.js and npm are present.
 NODE_VERIFIER := var/node_verifier
 $(NODE_VERIFIER)/.installed: tests/badges/node/package.json tests/badges/node/package-lock.json
 	@if command -v node >/dev/null && command -v npm >/dev/null; then \
-	  mkdir -p $(NODE_VERIFIER) && cp tests/badges/node/package.json tests/badges/node/package-lock.json tests/badges/node/verify.mjs $(NODE_VERIFIER)/ \
+	  mkdir -p $(NODE_VERIFIER) && cp tests/badges/node/package.json tests/badges/node/package-lock.json tests/badges/node/*.mjs $(NODE_VERIFIER)/ \
 	  && (cd $(NODE_VERIFIER) && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline >/dev/null) \
 	  && sha256sum < tests/badges/node/package-lock.json | cut -d' ' -f1 | tr -d '\n' > $@; \
 	else echo "!! node/npm missing: the independent JS verifier tests (slow) will be skipped"; fi

@@ -425,3 +425,52 @@ class TreeHead(models.Model):
 
     def __str__(self):
         return f"tree head {self.tree_size}"
+
+
+# ------------------------------------------------------------------------------------ wallets (badges.wallet)
+class WalletOffer(models.Model):
+    """An offer of one credential to its holder's wallet (``badges.wallet``): made when the holder asks for it on
+    their badge's page, good until ``expires_at`` and once. OpenID for VCI: the pre-authorised code (never stored:
+    derived from the offer's id with the server's secret, only its SHA-256 kept) is exchanged once for an access
+    token (its SHA-256 kept) and a ``c_nonce``; the token obtains the credential once (``completed_at``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    credential = models.ForeignKey(Credential, on_delete=models.CASCADE, related_name="wallet_offers")
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    redeemed_at = models.DateTimeField(null=True, blank=True)  # the code was exchanged for a token
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    c_nonce = models.CharField(max_length=64, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)  # the credential was handed over
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("wallet offer")
+
+    def __str__(self):
+        return f"wallet offer {self.pk} of {self.credential_id}"
+
+
+class HolderCopy(models.Model):
+    """The copy of a credential a wallet received, bound to the holder's DID (``credentialSubject.id``) and signed
+    anew: the stored credential's achievement, subject, evidence, dates and status entry (so revoking the credential
+    revokes every copy: they share the status bit), a new id (``urn:uuid:`` + this row's id) and a new proof. Logged
+    in the issuance log as an issuance of its own document. The stored credential stays the holder's badge."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    credential = models.ForeignKey(Credential, on_delete=models.PROTECT, related_name="holder_copies")
+    offer = models.OneToOneField(WalletOffer, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="holder_copy")
+    holder_did = models.CharField(max_length=200)
+    signing_key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="+")
+    signed_json = models.TextField()  # exactly as handed to the wallet
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("credential copy in a wallet")
+        verbose_name_plural = _("credential copies in wallets")
+
+    def __str__(self):
+        return f"{self.credential_id} → {self.holder_did[:40]}"

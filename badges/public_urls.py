@@ -5,6 +5,9 @@ from badges import public_views as v
 
 urlpatterns = [
     path(".well-known/did.json", v.did_json, name="badges_did"),
+    # OpenID for Verifiable Credential Issuance (badges.wallet): the issuer's and its authorisation server's metadata
+    path(".well-known/openid-credential-issuer", v.openid_credential_issuer, name="badges_oid4vci_issuer"),
+    path(".well-known/oauth-authorization-server", v.oauth_authorization_server, name="badges_oauth_server"),
     path("issuer.json", v.issuer_json, name="badges_issuer"),
     # the offline verification page's trust bundle (the page itself is in each language: badges.verify_urls)
     path("verify/scan/trust.json", v.scan_trust, name="badges_scan_trust"),

@@ -175,3 +175,26 @@ def scan_trust(request):
     resp["Cache-Control"] = "no-cache"
     resp["Access-Control-Allow-Origin"] = "*"
     return resp
+
+
+@require_GET
+@cache_control(max_age=300, public=True)
+def openid_credential_issuer(request):
+    """The OpenID for VCI Credential Issuer Metadata (``badges.wallet.issuer_metadata``)."""
+    from badges import wallet
+
+    resp = JsonResponse(wallet.issuer_metadata(), json_dumps_params={"ensure_ascii": False})
+    resp["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+@require_GET
+@cache_control(max_age=300, public=True)
+def oauth_authorization_server(request):
+    """RFC 8414 metadata of the issuer as its own authorisation server: the token endpoint of the pre-authorised
+    code grant (``badges.wallet.authorization_server_metadata``)."""
+    from badges import wallet
+
+    resp = JsonResponse(wallet.authorization_server_metadata())
+    resp["Access-Control-Allow-Origin"] = "*"
+    return resp

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from badges import services
-from badges.models import Credential, SigningKey
+from badges.models import Credential, HolderCopy, SigningKey
 
 
 class DatabaseResolver:
@@ -40,14 +40,20 @@ class DatabaseResolver:
         return services.status_list_document(int(tail))
 
     def issued_at(self, credential_id: str) -> datetime | None:
+        """When the platform signed the credential of that id: a stored credential (``<base>/credentials/<id>``) or
+        a copy handed to a wallet (``urn:uuid:<id>``, ``badges.wallet``)."""
+        if not isinstance(credential_id, str):
+            return None
         prefix = services.base_url() + "/credentials/"
-        if not isinstance(credential_id, str) or not credential_id.startswith(prefix):
+        model, tail = (Credential, credential_id[len(prefix):]) if credential_id.startswith(prefix) else (
+            (HolderCopy, credential_id[len("urn:uuid:"):]) if credential_id.startswith("urn:uuid:") else (None, ""))
+        if model is None or len(tail) > 36:
             return None
         try:
-            pk = uuid.UUID(credential_id[len(prefix):])
+            pk = uuid.UUID(tail)
         except ValueError:
             return None
-        return Credential.objects.filter(pk=pk).values_list("issued_at", flat=True).first()
+        return model.objects.filter(pk=pk).values_list("issued_at", flat=True).first()
 
     def key_retired_at(self, method_id: str) -> datetime | None:
         """When a key of this issuer was retired by a planned rotation (it stays listed and keeps verifying what it

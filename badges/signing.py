@@ -241,6 +241,11 @@ def hash_inputs(
     if "proof" in unsecured_document:
         raise ProofError("the document already carries a proof")
     _check_options(proof_options)
+    return _canonical_inputs(unsecured_document, proof_options, loader, limits)
+
+
+def _canonical_inputs(unsecured_document, proof_options, loader, limits) -> HashInputs:
+    """RDFC-1.0 of the document and of the proof options under the document's ``@context``."""
     config = {k: v for k, v in proof_options.items() if k not in ("proofValue", "@context")}
     config["@context"] = copy.deepcopy(unsecured_document["@context"])
     budget = jsonld.Budget(limits)  # one work and CPU-time budget for both canonicalizations
@@ -248,6 +253,55 @@ def hash_inputs(
         canonical_document=jsonld.canonicalize(dict(unsecured_document), loader, limits, budget),
         canonical_proof_config=jsonld.canonicalize(config, loader, limits, budget),
     )
+
+
+LEGACY_PROOF_TYPE = "Ed25519Signature2020"
+
+
+def verify_ed25519_signature_2020(
+    secured_document: Any, public_key: KeyResolver, *, expected_proof_purpose: str,
+    loader: OfflineDocumentLoader, limits: Limits = DEFAULT_LIMITS,
+) -> ProofResult:
+    """Verify an ``Ed25519Signature2020`` proof (W3C CCG, the suite eddsa-rdfc-2022 replaced, still what some wallets
+    sign their DID authentication with): the same hash data (SHA-256 of the RDFC-1.0 proof options under the
+    document's ``@context``, then of the document without its proof) signed by Ed25519, a ``z`` base58btc
+    ``proofValue``; no ``cryptosuite``. Only a holder's authentication is accepted this way (``badges.holder_proof``),
+    never a credential. ``public_key``: a resolver of the ``verificationMethod``. Never raises."""
+    proof: Any = None
+    try:
+        if not isinstance(secured_document, dict) or not isinstance(secured_document.get("@context"), (str, list)):
+            return _fail("malformed", "the document is not a JSON object with an @context")
+        proof = secured_document.get("proof")
+        if not isinstance(proof, dict) or proof.get("type") != LEGACY_PROOF_TYPE:
+            return _fail("unsupported_proof", f"expected one {LEGACY_PROOF_TYPE} proof", proof)
+        if "created" in proof and not is_xsd_datetime(proof["created"]):
+            return _fail("invalid_proof_options", "proof 'created' is not an XML Schema dateTime", proof)
+        method, value = proof.get("verificationMethod"), proof.get("proofValue")
+        if not isinstance(method, str) or proof.get("proofPurpose") != expected_proof_purpose:
+            return _fail("proof_purpose", f"expected a verificationMethod and the purpose {expected_proof_purpose!r}",
+                         proof)
+        try:
+            signature = multibase_decode(value)
+        except MultibaseError as exc:
+            return _fail("invalid_proof_value", str(exc), proof)
+        if not value.startswith("z") or len(signature) != 64:
+            return _fail("invalid_proof_value", "proofValue is not a base58btc 64-byte signature", proof)
+        key_like = public_key(method)
+        if key_like is None:
+            return _fail("unknown_verification_method", f"verification method {method!r} not accepted", proof)
+        unsecured = {k: v for k, v in secured_document.items() if k != "proof"}
+        try:
+            inputs = _canonical_inputs(unsecured, proof, loader, limits)
+        except jsonld.CredentialJsonLdError as exc:
+            return _jsonld_failure(exc, proof)
+        try:
+            _as_public_key(key_like).verify(signature, inputs.hash_data)
+        except InvalidSignature:
+            return _fail("invalid_signature", "the signature does not match the document", proof)
+        return ProofResult(verified=True, verification_method=method, proof_purpose=proof["proofPurpose"],
+                           created=proof.get("created"), proof=proof)
+    except Exception as exc:  # noqa: BLE001 - verification must never raise on bad input
+        return _fail("internal_error", f"{type(exc).__name__}: {exc}", proof)
 
 
 def create_proof(

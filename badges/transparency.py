@@ -115,12 +115,21 @@ def digest_of(cred: Credential) -> str:
 def append(event: str, cred: Credential, *, replaces: Credential | None = None, at=None) -> LogEntry:
     """Append ``event`` ("issued", "reissued", "revoked") of ``cred`` (its signed document as stored) to the log.
     Must run inside the transaction that issues, re-issues or revokes it."""
+    return _append(event, digest_of(cred), cred, digest_of(replaces) if replaces is not None else None, at)
+
+
+def append_holder_copy(signed: dict, *, at=None) -> LogEntry:
+    """Log the issuance of a credential's copy bound to its holder's DID (``badges.models.HolderCopy``): a signed
+    document of its own, logged as ``issued`` under its digest (its entry names no credential row, so a credential's
+    own entry stays the one ``entry_for`` finds). Inside the issuing transaction, like ``append``."""
+    return _append("issued", merkle.credential_digest(signed), None, None, at)
+
+
+def _append(event: str, digest: str, cred: Credential | None, replaces: str | None, at) -> LogEntry:
     if not connection.in_atomic_block:
         raise RuntimeError("the issuance log is appended inside the issuing transaction")
     at = at or timezone.now()
-    digest = digest_of(cred)
-    data = merkle.entry_bytes(event, digest, xsd(at),
-                              digest_of(replaces) if replaces is not None else None)
+    data = merkle.entry_bytes(event, digest, xsd(at), replaces)
     log = _locked_log()
     index = log.size
     leaf = merkle.leaf_hash(data)

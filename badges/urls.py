@@ -21,5 +21,7 @@ urlpatterns = [
     path("<uuid:pk>/qr.svg", views.qr_svg, name="qr_svg"),
     path("<uuid:pk>/qr-offline.png", views.offline_qr_png, name="offline_qr_png"),
     path("<uuid:pk>/qr-offline.svg", views.offline_qr_svg, name="offline_qr_svg"),
+    path("<uuid:pk>/wallet/", views.wallet_offer, name="wallet_offer"),
+    path("<uuid:pk>/wallet/<uuid:offer>/<slug:protocol>.svg", views.wallet_qr_svg, name="wallet_qr_svg"),
     path("<uuid:pk>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
 ]

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from badges import media, negotiation, public_views, selectors, services
-from badges.models import Achievement, BulkIssuance, Credential, SigningKey, Skill
+from badges import media, negotiation, public_views, selectors, services, wallet
+from badges.models import Achievement, BulkIssuance, Credential, SigningKey, Skill, WalletOffer
 from badges.resolver import verify
 from badges.verification import MAX_UPLOAD_BYTES
 from lms import confirm
@@ -103,6 +103,7 @@ def detail(request, pk):
         form = PrivacyForm(initial={"privacy": cred.privacy})
     texts = cred.texts()
     return render(request, "badges/detail.html", {
+        **_wallet_context(request, cred),
         "cred": cred,
         "texts": texts,
         "status": selectors.credential_status(cred),
@@ -111,6 +112,72 @@ def detail(request, pk):
         "linkedin_url": linkedin_url(cred, texts["name"], request),
         "document": json.dumps(json.loads(cred.signed_json), ensure_ascii=False, indent=2),
     })
+
+
+def _holder_credential(request, pk) -> Credential:
+    """The credential if the signed-in user is its holder (staff included in nothing here: a wallet offer binds the
+    credential to whoever redeems it), else 404."""
+    cred = get_object_or_404(Credential.objects.select_related("achievement", "user"), pk=pk)
+    if cred.user_id != request.user.pk:
+        raise Http404
+    return cred
+
+
+def _open_offer(cred: Credential, offer_id) -> WalletOffer | None:
+    """The holder's offer ``offer_id`` of ``cred`` while it is usable (unused, not expired), else None."""
+    try:
+        offer_id = uuid.UUID(str(offer_id))
+    except ValueError:
+        return None
+    return WalletOffer.objects.filter(pk=offer_id, credential=cred, redeemed_at__isnull=True,
+                                      expires_at__gt=timezone.now()).first()
+
+
+def _wallet_context(request, cred: Credential) -> dict:
+    """The "Add to a wallet" section of the holder's page: the open offer named by ``?wallet=`` (just made), the
+    copies wallets received. Nothing for staff looking at someone else's badge."""
+    if cred.user_id != request.user.pk:
+        return {"wallet_section": False}
+    offer = _open_offer(cred, request.GET.get("wallet", "")) if request.GET.get("wallet") else None
+    return {
+        "wallet_section": cred.revoked_at is None,
+        "wallet_offer": offer,
+        "wallet_link": wallet.offer_link(offer) if offer else "",
+        "wallet_lcw_link": wallet.lcw_link(offer) if offer else "",
+        "wallet_asked": bool(request.GET.get("wallet")),
+        "wallet_minutes": int(wallet.offer_lifetime().total_seconds() // 60),
+        "wallet_copies": list(cred.holder_copies.only("holder_did", "issued_at")[:5]),
+    }
+
+
+@login_required
+@require_POST
+def wallet_offer(request, pk):
+    """A new offer of the holder's credential to their wallet; the page shows it as a QR code and a link."""
+    cred = _holder_credential(request, pk)
+    try:
+        offer = wallet.create_offer(cred)
+    except wallet.WalletError as exc:
+        messages.error(request, exc.description)
+        return redirect("badges:detail", pk=cred.pk)
+    return redirect(reverse("badges:detail", args=[offer.credential_id]) + "?" + urlencode({"wallet": offer.pk})
+                    + "#wallet")
+
+
+WALLET_LINKS = {"oid4vci": wallet.offer_link, "lcw": wallet.lcw_link}
+
+
+@login_required
+@require_GET
+def wallet_qr_svg(request, pk, offer, protocol):
+    """The QR code of an open offer for its holder only: OpenID for VCI's ``openid-credential-offer://…`` link or
+    the Learner Credential Wallet's link to the VC-API exchange."""
+    offer = _open_offer(_holder_credential(request, pk), offer)
+    if offer is None or protocol not in WALLET_LINKS:
+        raise Http404
+    resp = HttpResponse(media.qr_svg(WALLET_LINKS[protocol](offer)), content_type="image/svg+xml")
+    resp["Cache-Control"] = "private, no-store"
+    return resp
 
 
 def _download(body, content_type, filename):

@@ -183,6 +183,7 @@ def me(request):
 def _mount_routers():
     from badges.api import log_router
     from badges.api import router as badges_router
+    from badges.wallet_api import router as wallet_router
     from careers.api import router as careers_router
     from courses.api import router as courses_router
     from exams.api import router as exams_router
@@ -192,6 +193,7 @@ def _mount_routers():
     api.add_router("/exams", exams_router)
     api.add_router("/credentials", badges_router)
     api.add_router("/log", log_router)
+    api.add_router("/wallet", wallet_router)
     api.add_router("/partnerships", partnerships_router)
     api.add_router("/careers", careers_router)
 

@@ -6,6 +6,9 @@ copies; ``tests/badges/test_jsonld.py`` checks the digests, so an edit to a
 context file is caught.
 
 ``PRODUCTION_CONTEXTS`` is what the issuer and the verifier accept.
+``DID_AUTH_CONTEXTS`` adds the two a wallet's DID authentication may also use (VC 1.1 and the Ed25519Signature2020
+suite's, what the Learner Credential Wallet signs with): accepted there only (``badges.holder_proof``), never in a
+credential.
 ``EXAMPLE_CONTEXTS`` holds contexts that only the W3C test vectors need; the
 examples context maps *every* term through ``@vocab``, which would defeat
 safe mode, so it is served only when a caller opts in explicitly.
@@ -24,6 +27,8 @@ OB_V3P0_3_0_3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 DID_V1 = "https://www.w3.org/ns/did/v1"
+VC_V1 = "https://www.w3.org/2018/credentials/v1"
+ED25519_2020_V1 = "https://w3id.org/security/suites/ed25519-2020/v1"
 
 #: The Open Badges 3.0 context the platform issues with (latest 3.0.x).
 OB_V3P0 = OB_V3P0_3_0_3
@@ -87,4 +92,25 @@ EXAMPLE_CONTEXTS: dict[str, BundledContext] = {
     ),
 }
 
-ALL_CONTEXTS: dict[str, BundledContext] = {**PRODUCTION_CONTEXTS, **EXAMPLE_CONTEXTS}
+HOLDER_CONTEXTS: dict[str, BundledContext] = {
+    c.url: c
+    for c in (
+        BundledContext(
+            VC_V1,
+            "credentials-v1.jsonld",
+            "00d7dd6d3ad8b920e3e550dd3a3d9090bffcac84cdbf943da6924b3e0a5c8bb8",
+            "npm @digitalbazaar/credentials-context 3.2.0 contexts/v1.jsonld (W3C Software and Document License)",
+        ),
+        BundledContext(
+            ED25519_2020_V1,
+            "ed25519-signature-2020-v1.jsonld",
+            "b9e1ab971fd8bf2c7553e0c4a9438e0b9450afde1ea1ca5b2492368b9f549588",
+            "npm ed25519-signature-2020-context 1.1.0 contexts/ed25519-signature-2020-v1.jsonld (BSD-3-Clause, "
+            "Digital Bazaar)",
+        ),
+    )
+}
+
+DID_AUTH_CONTEXTS: dict[str, BundledContext] = {**PRODUCTION_CONTEXTS, **HOLDER_CONTEXTS}
+
+ALL_CONTEXTS: dict[str, BundledContext] = {**PRODUCTION_CONTEXTS, **EXAMPLE_CONTEXTS, **HOLDER_CONTEXTS}

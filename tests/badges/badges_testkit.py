@@ -121,7 +121,7 @@ NODE_CACHE = Path(__file__).resolve().parents[2] / "var" / "node_verifier"
 
 def install_node_verifier(extra_scripts=()) -> Path:
     """Install Digital Bazaar's verifier (tests/badges/node's package-lock.json) once into var/node_verifier and copy
-    verify.mjs and ``extra_scripts`` (paths, e.g. bench/badges_verify_node.mjs) beside its node_modules; returns that
+    its *.mjs scripts and ``extra_scripts`` (paths, e.g. bench/badges_verify_node.mjs) beside its node_modules; returns that
     directory. RuntimeError (with the reason) when node/npm is missing or ``npm ci`` fails (offline)."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if not node or not npm:
@@ -139,6 +139,7 @@ def install_node_verifier(extra_scripts=()) -> Path:
             if proc.returncode != 0:
                 raise RuntimeError(f"npm ci failed (offline?): {proc.stderr[-500:]}")
             stamp.write_text(lock_digest)
-        for script in (NODE_SOURCES / "verify.mjs", *map(Path, extra_scripts)):
+        # verify.mjs, wallet.mjs (the holder's wallet of test_badges_wallet_node), and the bench's scripts
+        for script in (*NODE_SOURCES.glob("*.mjs"), *map(Path, extra_scripts)):
             shutil.copy(script, NODE_CACHE / script.name)
     return NODE_CACHE

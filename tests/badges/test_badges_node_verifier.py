@@ -14,6 +14,7 @@ from badges_testkit import doc_of, install_node_verifier, issue
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
+
 @pytest.fixture(scope="session")
 def node_verifier():
     try:
