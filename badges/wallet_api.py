@@ -75,8 +75,10 @@ def _throttled(request):
 
 
 def _responses(ok: dict, *errors: int) -> dict:
-    return {"200": {"description": "OK", "content": {"application/json": {"schema": ok}}},
-            **{str(s): {"description": "an OAuth 2.0 / OID4VCI error", "content": {
+    # int status keys, as Ninja's own: "200" beside Ninja's 200 became a duplicate key in openapi.json, which
+    # Swagger UI's parser refuses (the docs page stayed empty)
+    return {200: {"description": "OK", "content": {"application/json": {"schema": ok}}},
+            **{s: {"description": "an OAuth 2.0 / OID4VCI error", "content": {
                 "application/json": {"schema": ERROR_SCHEMA}}} for s in errors}}
 
 

@@ -31,6 +31,22 @@ def test_docs_page_references_no_external_host(client):
     assert '"validatorUrl": null' in html
 
 
+def test_the_openapi_document_has_no_duplicate_key(client):
+    """A duplicate key is valid for Python's json but not for Swagger UI's YAML parser, which then shows nothing (the
+    wallet endpoints' "200" beside Ninja's 200 did that)."""
+    import json
+
+    duplicates = []
+
+    def pairs(items):
+        keys = [k for k, _v in items]
+        duplicates.extend(k for k in set(keys) if keys.count(k) > 1)
+        return dict(items)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=pairs)
+    assert duplicates == []
+
+
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_docs_list_operations_with_the_network_blocked(live_server, browser, screenshot_dir):
