@@ -265,7 +265,7 @@ def main():
     # one thread per worker process: with 8 threads a process's requests queue on its GIL (measured:
     # p95 197 ms with 4 workers × 8 threads against 38 ms with 4 × 1 on this 2-core machine)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    ap.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     args = ap.parse_args()
     args.steps = [int(x) for x in args.steps.split(",")]
     setup_django()
