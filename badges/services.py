@@ -218,8 +218,10 @@ def signing_key(*, _published: bool = False) -> SigningKey:
     processes find it so at the same moment: a later one re-reads under the newest key's row lock and finds the key
     published before it. Two processes creating the very first key (no row to lock) both insert key 1: the loser's
     insert hits the unique key number (inside create_key's savepoint), and it decides again with the winner's key."""
-    now = timezone.now()
     keys = list(SigningKey.objects.filter(status__in=keyrules.SIGNING_STATES))
+    # the time is read after the keys: a first key committed by another process just before the read became usable
+    # at its creation, which must not lie after this "now" (that made a concurrent issuer wait for a key it had)
+    now = timezone.now()
     chosen = keyrules.signer_at(_states(keys), now)
     if chosen is None:
         retry_at = keyrules.next_usable_at(_states(keys), now)
