@@ -244,6 +244,15 @@ def hash_inputs(
     return _canonical_inputs(unsecured_document, proof_options, loader, limits)
 
 
+def proof_signature(proof_value: Any) -> bytes:
+    """The 64-byte Ed25519 signature of a ``z`` (base58btc) ``proofValue``, as both suites write it;
+    MultibaseError with the reason otherwise."""
+    signature = multibase_decode(proof_value)
+    if not proof_value.startswith("z") or len(signature) != 64:
+        raise MultibaseError("proofValue is not a base58btc 64-byte signature")
+    return signature
+
+
 def _canonical_inputs(unsecured_document, proof_options, loader, limits) -> HashInputs:
     """RDFC-1.0 of the document and of the proof options under the document's ``@context``."""
     config = {k: v for k, v in proof_options.items() if k not in ("proofValue", "@context")}
@@ -281,11 +290,9 @@ def verify_ed25519_signature_2020(
             return _fail("proof_purpose", f"expected a verificationMethod and the purpose {expected_proof_purpose!r}",
                          proof)
         try:
-            signature = multibase_decode(value)
+            signature = proof_signature(value)
         except MultibaseError as exc:
             return _fail("invalid_proof_value", str(exc), proof)
-        if not value.startswith("z") or len(signature) != 64:
-            return _fail("invalid_proof_value", "proofValue is not a base58btc 64-byte signature", proof)
         key_like = public_key(method)
         if key_like is None:
             return _fail("unknown_verification_method", f"verification method {method!r} not accepted", proof)
@@ -450,11 +457,9 @@ def verify_proof(
                 return _fail("context_mismatch", "proof @context is not a prefix of the document's", proof)
             unsecured["@context"] = options["@context"]
         try:
-            signature = multibase_decode(proof_value)
+            signature = proof_signature(proof_value)
         except MultibaseError as exc:
             return _fail("invalid_proof_value", str(exc), proof)
-        if not proof_value.startswith("z") or len(signature) != 64:
-            return _fail("invalid_proof_value", "proofValue is not a base58btc 64-byte signature", proof)
 
         key_like = public_key(proof["verificationMethod"]) if callable(public_key) else public_key
         if key_like is None:

@@ -126,11 +126,10 @@ def _holder_credential(request, pk) -> Credential:
 def _open_offer(cred: Credential, offer_id) -> WalletOffer | None:
     """The holder's offer ``offer_id`` of ``cred`` while it is usable (unused, not expired), else None."""
     try:
-        offer_id = uuid.UUID(str(offer_id))
-    except ValueError:
+        offer = wallet.open_offer(uuid.UUID(str(offer_id)))
+    except (ValueError, wallet.WalletError):
         return None
-    return WalletOffer.objects.filter(pk=offer_id, credential=cred, redeemed_at__isnull=True,
-                                      expires_at__gt=timezone.now()).first()
+    return offer if offer.credential_id == cred.pk else None
 
 
 def _wallet_context(request, cred: Credential) -> dict:

@@ -29,6 +29,7 @@ import json
 import secrets
 import time
 from datetime import timedelta
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -335,16 +336,12 @@ def exchange_url(offer: WalletOffer) -> str:
 
 def lcw_link(offer: WalletOffer) -> str:
     """The Learner Credential Wallet's universal link to the exchange (its QR code's text)."""
-    from urllib.parse import quote
-
     request = {"credentialRequestOrigin": services.base_url(), "protocols": {"vcapi": exchange_url(offer)}}
     return f"{LCW_REQUEST}?request={quote(json.dumps(request, separators=(',', ':')), safe='')}"
 
 
 def exchange_domain() -> str:
     """The ``domain`` a DID authentication must name: the issuer's origin."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(services.base_url())
     return f"{parts.scheme}://{parts.netloc}"
 

@@ -11,29 +11,10 @@ import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022CryptoSuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
+import {offlineLoader} from './offline_loader.mjs';
 
 const input = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const contexts = Object.fromEntries(
-  Object.entries(input.contexts).map(([url, path]) => [url, JSON.parse(readFileSync(path, 'utf8'))]));
-const documents = input.documents || {};
-const MULTIKEY_V1 = 'https://w3id.org/security/multikey/v1';
-
-async function documentLoader(url) {
-  if(contexts[url]) {
-    return {contextUrl: null, documentUrl: url, document: contexts[url]};
-  }
-  if(documents[url]) {
-    return {contextUrl: null, documentUrl: url, document: documents[url]};
-  }
-  if(url.startsWith('did:')) {
-    const [did, fragment] = url.split('#');
-    const vm = ((documents[did] || {}).verificationMethod || []).find(m => m.id === url);
-    if(vm && fragment) {
-      return {contextUrl: null, documentUrl: url, document: {'@context': MULTIKEY_V1, ...vm}};
-    }
-  }
-  throw new Error(`document not available offline: ${url}`);
-}
+const documentLoader = offlineLoader(input);
 
 const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
 let valid = true;

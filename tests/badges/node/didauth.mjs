@@ -15,17 +15,11 @@ import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022CryptoSuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import {Ed25519VerificationKey2020} from '@digitalbazaar/ed25519-verification-key-2020';
+import {offlineLoader} from './offline_loader.mjs';
 
 const [, , link, inputPath, outPath] = process.argv;
 const input = JSON.parse(readFileSync(inputPath, 'utf8'));
-const contexts = Object.fromEntries(
-  Object.entries(input.contexts).map(([url, path]) => [url, JSON.parse(readFileSync(path, 'utf8'))]));
-async function documentLoader(url) {
-  if(contexts[url]) {
-    return {contextUrl: null, documentUrl: url, document: contexts[url]};
-  }
-  throw new Error(`document not available offline: ${url}`);
-}
+const documentLoader = offlineLoader(input);
 
 async function postJson(url, body) {
   const response = await fetch(url, {method: 'POST', headers: {'Content-Type': 'application/json'},

@@ -10,33 +10,10 @@ import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022CryptoSuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
+import {offlineLoader} from './offline_loader.mjs';
 
 const input = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const contexts = Object.fromEntries(
-  Object.entries(input.contexts).map(([url, path]) => [url, JSON.parse(readFileSync(path, 'utf8'))]));
-const documents = input.documents || {};
-const MULTIKEY_V1 = 'https://w3id.org/security/multikey/v1';
-
-// Serves only bundled contexts and the documents passed in: anything else is an error (no network).
-async function documentLoader(url) {
-  if(contexts[url]) {
-    return {contextUrl: null, documentUrl: url, document: contexts[url]};
-  }
-  if(documents[url]) {
-    return {contextUrl: null, documentUrl: url, document: documents[url]};
-  }
-  if(url.startsWith('did:')) {
-    const [did, fragment] = url.split('#');
-    const didDoc = documents[did];
-    if(didDoc && fragment) {
-      const vm = (didDoc.verificationMethod || []).find(m => m.id === url);
-      if(vm) {
-        return {contextUrl: null, documentUrl: url, document: {'@context': MULTIKEY_V1, ...vm}};
-      }
-    }
-  }
-  throw new Error(`document not available offline: ${url}`);
-}
+const documentLoader = offlineLoader(input);
 
 const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
 const out = {verified: false, signature: false, statusChecked: false, revoked: null, errors: []};
