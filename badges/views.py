@@ -139,7 +139,8 @@ def _wallet_context(request, cred: Credential) -> dict:
         return {"wallet_section": False}
     offer = _open_offer(cred, request.GET.get("wallet", "")) if request.GET.get("wallet") else None
     return {
-        "wallet_section": cred.revoked_at is None,
+        "wallet_section": True,
+        "wallet_refusal": wallet.refusal(cred),
         "wallet_offer": offer,
         "wallet_link": wallet.offer_link(offer) if offer else "",
         "wallet_lcw_link": wallet.lcw_link(offer) if offer else "",

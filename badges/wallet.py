@@ -154,12 +154,23 @@ def authorization_server_metadata() -> dict:
 
 
 # ------------------------------------------------------------------------------------ the offer
+def refusal(cred: Credential, now=None) -> str | None:
+    """Why ``cred`` may not go to a wallet (revoked, or past its ``validUntil``: a wallet would get a copy signed
+    today of a credential no longer valid), or None when it may."""
+    if cred.revoked_at is not None:
+        return _("This credential has been revoked: it cannot be added to a wallet.")
+    until = cred.validity.valid_until
+    if until is not None and until <= (now or timezone.now()):
+        return _("This credential has expired: it cannot be added to a wallet.")
+    return None
+
+
 def _offerable(cred: Credential) -> Credential:
     """The credential that stands for ``cred`` now, if it may go to a wallet; ``WalletError`` otherwise."""
     cred = services.current_credential(cred)
-    if cred.revoked_at is not None:
-        raise WalletError("credential_request_denied", _("This credential has been revoked: it cannot be added to "
-                                                         "a wallet."))
+    reason = refusal(cred)
+    if reason:
+        raise WalletError("credential_request_denied", reason)
     return cred
 
 

@@ -6,11 +6,12 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from badges import merkle, services, wallet
 from badges.models import HolderCopy, LogEntry, WalletOffer
-from badges_testkit import doc_of, issue, verify_doc
+from badges_testkit import clock, doc_of, issue, verify_doc  # noqa: F401
 from tests.factories import make_user
 from wallet_testkit import Wallet
 
@@ -235,7 +236,30 @@ def test_a_revoked_badge_is_not_offered(client, holder, cred):
     oauth_error(token(client, code), 400, "invalid_grant")
     client.force_login(holder)
     resp = client.post(f"/badges/{cred.pk}/wallet/", follow=True)
-    assert WalletOffer.objects.count() == 1 and "data-wallet" not in resp.content.decode()
+    page = resp.content.decode()
+    assert WalletOffer.objects.count() == 1
+    cred.refresh_from_db()
+    with translation.override("fr"):
+        reason = wallet.refusal(cred)
+    assert "data-wallet-refusal" in page and "data-wallet-create" not in page and escape(reason) in page
+
+
+def test_an_expired_badge_is_not_offered(client, holder, clock):
+    """A wallet would get a copy signed today of a credential no longer valid: the page says why instead of offering
+    it, and an offer made while it was valid is refused at the token endpoint once it has expired."""
+    now = timezone.now()
+    cred = issue(holder, valid_from=now - timedelta(days=2), valid_until=now + timedelta(minutes=5))
+    offer = offer_for(client, holder, cred)
+    code = code_of(client, offer)
+    clock.advance(seconds=6 * 60)
+    oauth_error(token(client, code), 400, "invalid_grant")
+    client.force_login(holder)
+    resp = client.post(f"/badges/{cred.pk}/wallet/", follow=True)
+    page = resp.content.decode()
+    assert WalletOffer.objects.count() == 1, "no offer of an expired badge"
+    with translation.override("fr"):
+        reason = wallet.refusal(cred)
+    assert "expir" in reason and escape(reason) in page and "data-wallet-create" not in page
 
 
 # ------------------------------------------------------------------------------------ credential endpoint attacks
