@@ -1,7 +1,8 @@
 """The wallet's proof of its key, as OpenID for Verifiable Credential Issuance 1.0 (§F.1, the ``jwt`` proof type)
 asks for it: a compact JWS with header ``typ: openid4vci-proof+jwt``, ``alg: EdDSA`` and either a ``kid`` that is a
 ``did:key`` (``did:key:z6Mk…#z6Mk…``) or a ``jwk`` (an Ed25519 OKP key); payload ``aud`` = the credential issuer,
-``nonce`` = the ``c_nonce`` the token endpoint gave, ``iat`` recent. Pure: no Django.
+``nonce`` = a ``c_nonce`` the issuer gave (the token endpoint's, or the nonce endpoint's: the caller decides which it
+accepts), ``iat`` recent. Pure: no Django.
 
 The holder is identified by a ``did:key`` in every case (a ``jwk`` becomes the ``did:key`` of the same key), and the
 credential is bound to that DID (``credentialSubject.id``). ``did:key`` of an Ed25519 key: ``did:key:`` + its
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
@@ -46,6 +49,7 @@ class ProofRejected(MessageError):
 class HolderKey:
     did: str  # did:key of the proven key
     public_key: Ed25519PublicKey
+    nonce: str = ""  # the nonce (OID4VCI) or challenge (DID authentication) the proof carried
 
 
 def _b64url(part: str, what: str) -> bytes:
@@ -104,9 +108,12 @@ def key_of_jwk(jwk) -> HolderKey:
     return HolderKey(did_key_of(x), public_key)
 
 
-def verify_proof_jwt(jwt, *, audience: str, nonce: str, now: float) -> HolderKey:
-    """Check a ``jwt`` key proof and return the holder's key; ``ProofRejected`` with the reason otherwise. ``now``:
-    seconds since the epoch."""
+def verify_proof_jwt(jwt, *, audience: str, nonce: str | Callable[[str], bool], now: float) -> HolderKey:
+    """Check a ``jwt`` key proof and return the holder's key, with the nonce it carried; ``ProofRejected`` with the
+    reason otherwise. ``nonce``: the one nonce accepted, or a function that says whether a nonce is acceptable
+    (``badges.wallet``: the token's ``c_nonce`` or a fresh one of the nonce endpoint). A proof without a nonce is an
+    ``invalid_proof``, one with a nonce not accepted an ``invalid_nonce`` (OID4VCI 1.0 §8.3.1.2). ``now``: seconds
+    since the epoch."""
     if not isinstance(jwt, str) or not jwt:
         raise ProofRejected("invalid_proof", gettext_noop("the proof's jwt is missing"))
     if len(jwt) > MAX_JWT_CHARS:
@@ -139,9 +146,21 @@ def verify_proof_jwt(jwt, *, audience: str, nonce: str, now: float) -> HolderKey
         raise ProofRejected("invalid_proof", gettext_noop("the JWT has no numeric iat"))
     if iat < now - MAX_AGE_SECONDS or iat > now + MAX_SKEW_SECONDS:
         raise ProofRejected("invalid_proof", gettext_noop("the JWT's iat is not recent"))
-    if payload.get("nonce") != nonce:
-        raise ProofRejected("invalid_nonce", gettext_noop("the JWT's nonce is not the c_nonce given with the access token"))
-    return holder
+    claimed = payload.get("nonce")
+    if not isinstance(claimed, str) or not claimed:
+        raise ProofRejected("invalid_proof", gettext_noop("the JWT carries no nonce (a c_nonce of the issuer)"))
+    if not (nonce(claimed) if callable(nonce) else same_nonce(claimed, nonce)):
+        raise ProofRejected("invalid_nonce", gettext_noop("the JWT's nonce is not a valid c_nonce of this issuer: "
+                                                          "unknown, expired or already used (ask the nonce endpoint "
+                                                          "for a fresh one)"))
+    return HolderKey(holder.did, holder.public_key, nonce=claimed)
+
+
+def same_nonce(given, expected) -> bool:
+    """``given`` is the nonce ``expected`` (compared in constant time; never equal to an empty one)."""
+    if not isinstance(given, str) or not isinstance(expected, str) or not expected:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
 # ------------------------------------------------------------------------------------ DID authentication (VC-API)

@@ -452,6 +452,18 @@ class WalletOffer(models.Model):
         return f"wallet offer {self.pk} of {self.credential_id}"
 
 
+class SpentNonce(models.Model):
+    """A ``c_nonce`` of the nonce endpoint that a key proof has used (``badges.wallet``): the nonce itself is not
+    stored (it is signed, not remembered: ``wallet.fresh_nonce``), only its SHA-256, kept until the nonce expires so
+    that it is never accepted twice; the periodic sweep deletes it after."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("used wallet nonce")
+
+
 class HolderCopy(models.Model):
     """The copy of a credential a wallet received, bound to the holder's DID (``credentialSubject.id``) and signed
     anew: the stored credential's achievement, subject, evidence, dates and status entry (so revoking the credential

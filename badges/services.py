@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from badges import jsonld, keyrules, signing, statuslist, transparency
 from badges.contexts import OB_V3P0, VC_V2
-from badges.models import Achievement, BulkIssuance, Credential, Issuer, SigningKey, Skill, StatusList
+from badges.models import Achievement, BulkIssuance, Credential, Issuer, SigningKey, Skill, SpentNonce, StatusList
 
 log = logging.getLogger(__name__)
 
@@ -1207,7 +1207,8 @@ def sweep(now=None, limit: int = 200) -> dict:
     """Finish what a lost task left undone, once (every step is idempotent; Celery beat runs this every
     BADGES_SWEEP_SECONDS): a passed certification attempt without its credential (the issuance task never enqueued,
     Redis down; or its worker killed), a holder's e-mail still due, a bulk job whose worker stopped moving it.
-    Only work older than ``sweep_grace()`` is taken, so the normal path has time to do it first."""
+    Only work older than ``sweep_grace()`` is taken, so the normal path has time to do it first. It also forgets the
+    used wallet nonces that have expired (``badges.wallet.spend_nonce``: an expired nonce is refused anyway)."""
     from exams.models import Attempt
 
     from badges.tasks import run_bulk_issuance
@@ -1236,6 +1237,7 @@ def sweep(now=None, limit: int = 200) -> dict:
         # Moved on now, so that the next sweep does not enqueue it again before the task starts.
         BulkIssuance.objects.filter(pk=job_id).update(heartbeat_at=now)
         done["bulk_jobs"] += enqueue(run_bulk_issuance, job_id)
+    SpentNonce.objects.filter(expires_at__lt=now).delete()
     if any(done.values()):
         log.warning("sweep finished lost work: %s", done)
     return done

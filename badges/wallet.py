@@ -8,9 +8,21 @@ OpenID for Verifiable Credential Issuance 1.0, pre-authorised code flow (``badge
 2. The wallet reads the offer (``offer_document``: the issuer, the one configuration, the pre-authorised code),
    the issuer metadata (``issuer_metadata``) and the authorisation server's (``authorization_server_metadata``).
 3. Token endpoint (``redeem_code``): the code is good once and until the offer expires; the answer is an access
-   token (good ``token_lifetime()``, once) and a ``c_nonce`` bound to it.
-4. Credential endpoint (``issue_holder_copy``): the token and a ``jwt`` key proof (``badges.holder_proof``) with that
-   nonce; the answer is the ``HolderCopy``: the stored credential signed anew for the proven ``did:key``.
+   token (good ``token_lifetime()``, once) and a ``c_nonce`` bound to it (as draft 13 did; the Sphereon client and
+   many wallets use it).
+4. Nonce endpoint (``fresh_nonce``, OID4VCI 1.0 §7): anyone may POST for a ``c_nonce``; it is good for
+   ``nonce_lifetime()`` (``BADGES_WALLET_NONCE_SECONDS``, 5 minutes) and for one key proof.
+5. Credential endpoint (``issue_holder_copy``): the token and a ``jwt`` key proof (``badges.holder_proof``) whose
+   nonce is the token's ``c_nonce`` or a fresh one of the nonce endpoint; the answer is the ``HolderCopy``: the stored
+   credential signed anew for the proven ``did:key``. A proof refused for its nonce (``invalid_nonce``) or refused
+   at all (``invalid_proof``) is answered with a fresh ``c_nonce`` beside the error, so that the wallet can try again
+   at once (draft 13 §7.3.2 asks for it; 1.0 wallets ask the nonce endpoint instead).
+
+The nonce endpoint's nonces are signed, not stored: ``<body>.<mac>``, the body 8 bytes of the time it was made and 16
+random bytes, the MAC an HMAC-SHA256 of the body and the credential issuer's identifier under the server's secret key
+(``valid_nonce`` checks it, then the age). A POST that anyone may make thus writes nothing. Using one is what is
+recorded: its SHA-256 goes into ``SpentNonce`` in the transaction that issues the copy (a unique key, so two requests
+racing with one nonce get one copy), kept until the nonce expires (``services.sweep`` deletes it then).
 
 Secrets are not stored: the pre-authorised code is an HMAC of the offer's id under the server's secret key, and
 only the SHA-256 of the code and of the access token are kept.
@@ -24,22 +36,26 @@ credential stays the holder's badge (page, files, QR); a copy is never listed as
 """
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import json
+import re
 import secrets
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from badges import holder_proof, services, transparency
 from badges.contexts import OB_V3P0, VC_V2
-from badges.models import Credential, HolderCopy, WalletOffer
+from badges.models import Credential, HolderCopy, SpentNonce, WalletOffer
 from lms.templatetags.i18n_messages import localize
 
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
@@ -52,11 +68,12 @@ class WalletError(Exception):
     """A request a wallet made that is refused: ``error`` is the protocol's error code (OAuth 2.0 / OID4VCI),
     ``status`` the HTTP status, the message its ``error_description``."""
 
-    def __init__(self, error: str, description: str, status: int = 400):
+    def __init__(self, error: str, description: str, status: int = 400, extra: dict | None = None):
         super().__init__(description)
         self.error = error
         self.description = description
         self.status = status
+        self.extra = extra or {}  # more members of the error's body (a fresh ``c_nonce``)
 
 
 def offer_lifetime() -> timedelta:
@@ -65,6 +82,10 @@ def offer_lifetime() -> timedelta:
 
 def token_lifetime() -> timedelta:
     return timedelta(seconds=getattr(settings, "BADGES_WALLET_TOKEN_SECONDS", 300))
+
+
+def nonce_lifetime() -> timedelta:
+    return timedelta(seconds=getattr(settings, "BADGES_WALLET_NONCE_SECONDS", 300))
 
 
 def _sha256(text: str) -> str:
@@ -99,6 +120,10 @@ def credential_endpoint() -> str:
     return _api("oid4vci/credential")
 
 
+def nonce_endpoint() -> str:
+    return _api("oid4vci/nonce")
+
+
 def offer_link(offer: WalletOffer) -> str:
     """The same-device link (and the QR code's text): the offer by reference."""
     from urllib.parse import urlencode
@@ -107,7 +132,7 @@ def offer_link(offer: WalletOffer) -> str:
 
 
 def issuer_metadata() -> dict:
-    """The Credential Issuer Metadata (OID4VCI 1.0 §12.2): one configuration, an OpenBadgeCredential in ``ldp_vc``
+    """The Credential Issuer Metadata (OID4VCI 1.0 §12.2): the endpoints (credential, nonce), one configuration, an OpenBadgeCredential in ``ldp_vc``
     secured with eddsa-rdfc-2022, bound to a ``did:key`` proven by an EdDSA ``jwt`` proof; names in French and
     English. The authorisation server is the issuer itself (``/.well-known/oauth-authorization-server``)."""
     issuer = services.get_issuer()
@@ -115,6 +140,7 @@ def issuer_metadata() -> dict:
     return {
         "credential_issuer": credential_issuer(),
         "credential_endpoint": credential_endpoint(),
+        "nonce_endpoint": nonce_endpoint(),
         "display": [{"name": issuer.name, "locale": "fr-FR", "logo": {**logo, "alt_text": "Logo de " + issuer.name}},
                     {"name": issuer.name, "locale": "en-US", "logo": {**logo, "alt_text": issuer.name + " logo"}}],
         "credential_configurations_supported": {
@@ -247,6 +273,66 @@ def _redeem(offer: WalletOffer, now, *, token_hash: str | None = None) -> str | 
     return nonce if won else None
 
 
+# ------------------------------------------------------------------------------------ nonce endpoint
+NONCE_RANDOM_BYTES = 16
+MAX_NONCE_CHARS = 100  # a nonce is 76 characters
+_NONCE = re.compile(r"([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{43})")
+NONCE_ERRORS = ("invalid_proof", "invalid_nonce")  # answered with a fresh c_nonce
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _nonce_mac(body: str) -> str:
+    # bound to this issuer's identifier: a nonce another issuer made (another address, another secret) is refused
+    return _b64url(salted_hmac("badges.wallet.c_nonce", f"{credential_issuer()} {body}", algorithm="sha256").digest())
+
+
+def fresh_nonce() -> str:
+    """A new ``c_nonce`` of the nonce endpoint: unpredictable (16 random bytes), dated, signed; nothing stored."""
+    made = int(timezone.now().timestamp())
+    body = _b64url(made.to_bytes(8, "big") + secrets.token_bytes(NONCE_RANDOM_BYTES))
+    return f"{body}.{_nonce_mac(body)}"
+
+
+def _made_at(body: str) -> int:
+    """When the nonce of ``body`` was made (seconds since the epoch)."""
+    return int.from_bytes(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))[:8], "big")
+
+
+def valid_nonce(nonce) -> bool:
+    """``nonce`` is a nonce this issuer's nonce endpoint made (its MAC) that has not expired. Whether it was used
+    already is ``spend_nonce``'s to say."""
+    match = _NONCE.fullmatch(nonce) if isinstance(nonce, str) and len(nonce) <= MAX_NONCE_CHARS else None
+    if match is None:
+        return False
+    body, mac = match.groups()
+    if not hmac.compare_digest(mac.encode("ascii"), _nonce_mac(body).encode("ascii")):
+        return False
+    age = timezone.now().timestamp() - _made_at(body)
+    return -60 <= age < nonce_lifetime().total_seconds()  # made in the future: another server's clock far ahead
+
+
+def spend_nonce(nonce: str) -> None:
+    """Record that a key proof used ``nonce`` (a nonce of the nonce endpoint, checked by ``valid_nonce``), in the
+    caller's transaction, until it expires; ``invalid_nonce`` when it was used before. The unique key decides between
+    racing requests."""
+    made = datetime.fromtimestamp(_made_at(nonce.partition(".")[0]), dt_timezone.utc)
+    try:
+        with transaction.atomic():
+            SpentNonce.objects.create(digest=_sha256(nonce), expires_at=made + nonce_lifetime())
+    except IntegrityError:
+        raise WalletError("invalid_nonce", _("This c_nonce has already been used: ask the nonce endpoint for a fresh "
+                                             "one.")) from None
+
+
+def _acceptable_nonce(offer: WalletOffer):
+    """What a key proof's nonce may be for ``offer``'s token: its own ``c_nonce`` (from the token response) or a valid
+    nonce of the nonce endpoint."""
+    return lambda nonce: holder_proof.same_nonce(nonce, offer.c_nonce) or valid_nonce(nonce)
+
+
 # ------------------------------------------------------------------------------------ credential endpoint
 def authorised_offer(authorization) -> WalletOffer:
     """The offer an ``Authorization: Bearer <token>`` header's token was given for; ``invalid_token`` (401) when
@@ -300,36 +386,53 @@ def holder_copy_document(cred: Credential, copy: HolderCopy) -> dict:
     return doc
 
 
-def issue_holder_copy(offer: WalletOffer, holder_did: str, *, spent: WalletError) -> HolderCopy:
+def issue_holder_copy(offer: WalletOffer, holder_did: str, *, spent: WalletError, nonce: str | None = None) -> HolderCopy:
     """Sign the offer's credential for ``holder_did`` (``holder_copy_document``), store and log it; the offer is
-    then spent (``spent`` is raised when it already was). One transaction: a copy that fails to sign leaves the offer
-    usable."""
+    then spent (``spent`` is raised when it already was), and so is ``nonce`` (a nonce of the nonce endpoint the key
+    proof used: ``spend_nonce``). One transaction: a copy that fails to sign leaves the offer and the nonce usable."""
     with transaction.atomic():
         if not WalletOffer.objects.filter(pk=offer.pk, completed_at__isnull=True).update(completed_at=timezone.now()):
             raise spent
+        if nonce is not None:
+            spend_nonce(nonce)
         try:
             cred = _offerable(offer.credential)
         except WalletError as exc:
             raise WalletError("credential_request_denied", exc.description) from None
-        key = services.signing_key()
-        copy = HolderCopy(credential=cred, offer=offer, holder_did=holder_did, signing_key=key,
-                          issued_at=timezone.now().replace(microsecond=0))
-        copy.signed_json = services.sign_credential(holder_copy_document(cred, copy), key)
-        copy.save(force_insert=True)
-        transparency.append_holder_copy(json.loads(copy.signed_json), at=copy.issued_at)
+        copy = _sign_copy(cred, holder_did, offer=offer)
+    return copy
+
+
+def _sign_copy(cred: Credential, holder_did: str, *, offer: WalletOffer | None = None) -> HolderCopy:
+    """Sign, store and log a copy of ``cred`` for ``holder_did`` with the signing key, inside the caller's
+    transaction."""
+    key = services.signing_key()
+    copy = HolderCopy(credential=cred, offer=offer, holder_did=holder_did, signing_key=key,
+                      issued_at=timezone.now().replace(microsecond=0))
+    copy.signed_json = services.sign_credential(holder_copy_document(cred, copy), key)
+    copy.save(force_insert=True)
+    transparency.append_holder_copy(json.loads(copy.signed_json), at=copy.issued_at)
     return copy
 
 
 def deliver(offer: WalletOffer, request: dict) -> dict:
-    """The Credential Endpoint's use case: the request's key proof checked against the offer's nonce, the copy
-    issued; the Credential Response (OID4VCI 1.0 §8.3: ``credentials``, one)."""
-    jwt = requested_proof_jwt(request)
+    """The Credential Endpoint's use case: the request's key proof checked (its nonce: the token's ``c_nonce`` or a
+    fresh one of the nonce endpoint, spent with the copy), the copy issued; the Credential Response (OID4VCI 1.0
+    §8.3: ``credentials``, one). A refused proof's error carries a fresh ``c_nonce`` (``NONCE_ERRORS``)."""
     try:
-        holder = holder_proof.verify_proof_jwt(jwt, audience=credential_issuer(), nonce=offer.c_nonce, now=time.time())
-    except holder_proof.ProofRejected as exc:
-        raise WalletError(exc.error, localize(exc.message)) from None
-    copy = issue_holder_copy(offer, holder.did, spent=WalletError(
-        "invalid_token", _("This access token has already obtained its credential."), 401))
+        jwt = requested_proof_jwt(request)
+        try:
+            holder = holder_proof.verify_proof_jwt(jwt, audience=credential_issuer(), nonce=_acceptable_nonce(offer),
+                                                   now=time.time())
+        except holder_proof.ProofRejected as exc:
+            raise WalletError(exc.error, localize(exc.message)) from None
+        endpoint_nonce = None if holder_proof.same_nonce(holder.nonce, offer.c_nonce) else holder.nonce
+        copy = issue_holder_copy(offer, holder.did, nonce=endpoint_nonce, spent=WalletError(
+            "invalid_token", _("This access token has already obtained its credential."), 401))
+    except WalletError as exc:
+        if exc.error in NONCE_ERRORS:
+            exc.extra = {"c_nonce": fresh_nonce(), "c_nonce_expires_in": int(nonce_lifetime().total_seconds())}
+        raise
     return {"credentials": [{"credential": json.loads(copy.signed_json)}]}
 
 

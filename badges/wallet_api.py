@@ -21,11 +21,13 @@ MAX_BODY_BYTES = 16 * 1024  # a token request is a few hundred bytes, a credenti
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 ERROR_SCHEMA = {"type": "object", "required": ["error"], "properties": {
-    "error": {"type": "string"}, "error_description": {"type": "string"}}}
+    "error": {"type": "string"}, "error_description": {"type": "string"},
+    "c_nonce": {"type": "string", "description": "with invalid_proof and invalid_nonce: a fresh nonce to try again"},
+    "c_nonce_expires_in": {"type": "integer"}}}
 
 
 def _error(exc: wallet.WalletError) -> JsonResponse:
-    resp = JsonResponse({"error": exc.error, "error_description": exc.description}, status=exc.status,
+    resp = JsonResponse({"error": exc.error, "error_description": exc.description, **exc.extra}, status=exc.status,
                         json_dumps_params={"ensure_ascii": False})
     for k, v in NO_STORE.items():
         resp[k] = v
@@ -130,6 +132,26 @@ def token(request):
         return _error(exc)
 
 
+@router.post("/oid4vci/nonce", auth=None, summary="Nonce endpoint (a fresh c_nonce for a key proof)",
+             openapi_extra={
+                 "requestBody": {"required": False, "content": {"application/x-www-form-urlencoded": {"schema": {
+                     "type": "object"}}}},
+                 "responses": _responses({"type": "object", "required": ["c_nonce"], "properties": {
+                     "c_nonce": {"type": "string"}}}, 413)})
+def nonce(request):
+    """OpenID for VCI 1.0's Nonce Endpoint: no access token, no parameters (a body, if any, is ignored up to 16 KiB).
+    The ``c_nonce`` is unpredictable, good for BADGES_WALLET_NONCE_SECONDS and for one key proof at the credential
+    endpoint; the answer is never cached (``Cache-Control: no-store``)."""
+    busy = _throttled(request)
+    if busy:
+        return busy
+    try:
+        _body(request, "invalid_request")
+    except wallet.WalletError as exc:
+        return _error(exc)
+    return _ok({"c_nonce": wallet.fresh_nonce()})
+
+
 @router.post("/oid4vci/credential", auth=None, summary="Credential endpoint (ldp_vc, bound to the holder's DID)",
              openapi_extra={
                  "requestBody": {"required": True, "content": {"application/json": {"schema": {
@@ -144,10 +166,11 @@ def token(request):
                      400, 401, 413, 503)})
 def credential(request):
     """With ``Authorization: Bearer <access token>`` and a ``jwt`` key proof (typ ``openid4vci-proof+jwt``, alg
-    EdDSA, ``kid`` a did:key or an Ed25519 ``jwk``, ``aud`` the credential issuer, ``nonce`` the ``c_nonce``, a recent
-    ``iat``): the holder's credential in ``ldp_vc`` form, bound to the proven DID (``credentialSubject.id``),
-    signed anew (eddsa-rdfc-2022) and logged. Errors: ``invalid_token`` (401: missing, unknown, expired or spent
-    token), ``invalid_proof``, ``invalid_nonce``, ``unknown_credential_configuration``,
+    EdDSA, ``kid`` a did:key or an Ed25519 ``jwk``, ``aud`` the credential issuer, ``nonce`` the token's ``c_nonce``
+    or an unused one of the nonce endpoint, a recent ``iat``): the holder's credential in ``ldp_vc`` form, bound to the
+    proven DID (``credentialSubject.id``), signed anew (eddsa-rdfc-2022) and logged. Errors: ``invalid_token`` (401:
+    missing, unknown, expired or spent token), ``invalid_proof`` (with a fresh ``c_nonce``), ``invalid_nonce``
+    (unknown, expired or used nonce; with a fresh ``c_nonce``), ``unknown_credential_configuration``,
     ``invalid_credential_request``, ``credential_request_denied`` (the credential was revoked meanwhile)."""
     busy = _throttled(request)
     if busy:

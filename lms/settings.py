@@ -269,9 +269,11 @@ AXES_VERBOSE = False
 BADGES_VERIFY_RATE = os.environ.get("BADGES_VERIFY_RATE", "20/m")
 BADGES_VERIFY_PAGE_RATE = os.environ.get("BADGES_VERIFY_PAGE_RATE", "60/m")
 # Wallets (badges.wallet): an offer to a wallet is good this long and once; the access token its code buys, this
-# long and for one credential; each client may call the wallet endpoints this often.
+# long and for one credential; a c_nonce of the nonce endpoint, this long and for one key proof; each client may
+# call the wallet endpoints this often.
 BADGES_WALLET_OFFER_SECONDS = int(os.environ.get("BADGES_WALLET_OFFER_SECONDS", "600"))
 BADGES_WALLET_TOKEN_SECONDS = int(os.environ.get("BADGES_WALLET_TOKEN_SECONDS", "300"))
+BADGES_WALLET_NONCE_SECONDS = int(os.environ.get("BADGES_WALLET_NONCE_SECONDS", "300"))
 BADGES_WALLET_RATE = os.environ.get("BADGES_WALLET_RATE", "60/m")
 RATELIMIT_USE_CACHE = "default"
 # At most this many verifications of uploaded credentials run at once on the whole server (a counter in the same

@@ -77,7 +77,15 @@ def test_wrong_audience_nonce_and_stale_iat():
     assert "aud" in str(rejected(w.proof(aud="https://evil.example", nonce=NONCE)))
     assert check(w.proof(aud=[AUD, "https://other.example"], nonce=NONCE)).did == w.did
     assert rejected(w.proof(aud=AUD, nonce="guess")).error == "invalid_nonce"
-    assert rejected(w.proof(aud=AUD, nonce=None)).error == "invalid_nonce"
+    # no nonce at all is a malformed proof (OID4VCI 1.0: invalid_proof), a wrong one an invalid_nonce
+    assert rejected(w.proof(aud=AUD, nonce=None)).error == "invalid_proof"
+    assert rejected(w.proof(aud=AUD, nonce="")).error == "invalid_proof"
+    assert rejected(w.proof(aud=AUD, nonce=7)).error == "invalid_proof"
+    assert rejected(w.proof(aud=AUD, nonce=NONCE + "x")).error == "invalid_nonce"
+    assert check(w.proof(aud=AUD, nonce=NONCE)).nonce == NONCE
+    # or any nonce the caller accepts (badges.wallet: the token's c_nonce or one of the nonce endpoint)
+    assert check(w.proof(aud=AUD, nonce="n2"), nonce=lambda n: n in ("n1", "n2")).nonce == "n2"
+    assert rejected(w.proof(aud=AUD, nonce="n3"), nonce=lambda n: n in ("n1", "n2")).error == "invalid_nonce"
     now = time.time()
     assert "iat" in str(rejected(w.proof(aud=AUD, nonce=NONCE, iat=int(now) - 3600), now=now))
     assert "iat" in str(rejected(w.proof(aud=AUD, nonce=NONCE, iat=int(now) + 3600), now=now))

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from badges import wallet
-from badges.models import HolderCopy, WalletOffer
+from badges.models import HolderCopy, SpentNonce, WalletOffer
 from badges_testkit import doc_of, issue, verify_doc
 from test_badges_node_verifier import node_verifier, run_node  # noqa: F401 (fixture: installs the npm packages once)
 from tests.factories import make_user
@@ -26,10 +26,10 @@ def offer_link_on_the_page(client, holder, cred) -> str:
     return html.unescape(link.group(1))
 
 
-def run_wallet(node_verifier, tmp_path, link: str) -> dict:  # noqa: F811
+def run_wallet(node_verifier, tmp_path, link: str, *mode: str) -> dict:  # noqa: F811
     node, verify_script = node_verifier
     out = tmp_path / "wallet.json"
-    proc = subprocess.run([node, verify_script.replace("verify.mjs", "wallet.mjs"), link, str(out)],
+    proc = subprocess.run([node, verify_script.replace("verify.mjs", "wallet.mjs"), link, str(out), *mode],
                           capture_output=True, text=True, timeout=120)
     result = json.loads(out.read_text()) if out.exists() else {"error": proc.stderr[-2000:]}
     result["exit"] = proc.returncode
@@ -62,6 +62,22 @@ def test_sphereons_wallet_takes_the_badge_bound_to_its_did(live_server, settings
     assert again["exit"] == 1 and "credential" not in again
     assert "http code 404" in again["error"]  # the offer's URL answers nothing once its code is used
     assert HolderCopy.objects.count() == 1 and WalletOffer.objects.get().completed_at is not None
+
+
+def test_sphereons_wallet_with_a_nonce_of_the_nonce_endpoint(live_server, settings, client, node_verifier,  # noqa: F811
+                                                             tmp_path):
+    """OpenID for VCI 1.0's way: the client reads ``nonce_endpoint`` in the issuer metadata, POSTs to it and signs its
+    key proof with that nonce instead of the token response's; the nonce is spent with the copy."""
+    settings.PUBLIC_BASE_URL = live_server.url
+    holder = make_user("student")
+    cred = issue(holder)
+    result = run_wallet(node_verifier, tmp_path, offer_link_on_the_page(client, holder, cred), "nonce-endpoint")
+    assert result["exit"] == 0 and "error" not in result, result.get("error")
+    assert result["metadata"]["nonce_endpoint"] == wallet.nonce_endpoint()
+    assert result["nonce"] != result["tokenNonce"] and wallet.valid_nonce(result["nonce"])
+    assert SpentNonce.objects.get().digest == wallet._sha256(result["nonce"])
+    doc = result["credential"]
+    assert doc["credentialSubject"]["id"] == result["did"] and verify_doc(doc).verdict == "VALID"
 
 
 def test_a_wallet_with_an_expired_offer_gets_nothing(live_server, settings, client, node_verifier, tmp_path):  # noqa: F811

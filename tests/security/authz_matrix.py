@@ -99,6 +99,7 @@ MATRIX = [
     Row('api/v1/wallet/oid4vci/offers/<offer_id>', '/api/v1/wallet/oid4vci/offers/00000000-0000-4000-8000-000000000000',
         answers("404")),
     Row('api/v1/wallet/oid4vci/token', '/api/v1/wallet/oid4vci/token', answers("400"), method="POST"),
+    Row('api/v1/wallet/oid4vci/nonce', '/api/v1/wallet/oid4vci/nonce', answers(ALLOWED), method="POST"),
     Row('api/v1/wallet/oid4vci/credential', '/api/v1/wallet/oid4vci/credential', answers("401"), method="POST",
         body="{}"),
     Row('api/v1/wallet/exchanges/<offer_id>', '/api/v1/wallet/exchanges/00000000-0000-4000-8000-000000000000',
