@@ -1,5 +1,6 @@
 """Language-neutral machine-readable documents: DID document, issuer profile, status lists,
-credential and achievement JSON, badge images, and the short verification link."""
+credential and achievement JSON, badge images, and the short verification link. Which of them other sites' scripts
+may read (CORS) is said in one place, lms/cors.py."""
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -20,7 +21,6 @@ LD_JSON = "application/ld+json"
 def _ld(doc, status=200):
     resp = JsonResponse(doc, status=status, json_dumps_params={"ensure_ascii": False})
     resp["Content-Type"] = LD_JSON
-    resp["Access-Control-Allow-Origin"] = "*"
     return resp
 
 
@@ -30,7 +30,6 @@ def did_json(request):
     before it signs."""
     resp = JsonResponse(services.did_document(), json_dumps_params={"ensure_ascii": False})
     resp["Content-Type"] = "application/did+json"
-    resp["Access-Control-Allow-Origin"] = "*"
     patch_cache_control(resp, max_age=services.did_document_max_age(), public=True)
     return resp
 
@@ -54,7 +53,6 @@ def status_list(request, number):
     if sl is None or not sl.signed_json:
         raise Http404
     resp = HttpResponse(sl.signed_json.encode("utf-8"), content_type=LD_JSON)
-    resp["Access-Control-Allow-Origin"] = "*"
     return resp
 
 
@@ -75,7 +73,6 @@ def credential_answer(request, cred: Credential, media_type: str):
         resp["Retry-After"] = str(wait)
         return negotiated(resp)
     resp = HttpResponse(cred.signed_json.encode("utf-8"), content_type=media_type)
-    resp["Access-Control-Allow-Origin"] = "*"
     return negotiated(resp)
 
 
@@ -173,7 +170,6 @@ def scan_trust(request):
         return resp
     resp = JsonResponse(bundle, json_dumps_params={"ensure_ascii": False})
     resp["Cache-Control"] = "no-cache"
-    resp["Access-Control-Allow-Origin"] = "*"
     return resp
 
 
@@ -184,7 +180,6 @@ def openid_credential_issuer(request):
     from badges import wallet
 
     resp = JsonResponse(wallet.issuer_metadata(), json_dumps_params={"ensure_ascii": False})
-    resp["Access-Control-Allow-Origin"] = "*"
     return resp
 
 
@@ -196,5 +191,4 @@ def oauth_authorization_server(request):
     from badges import wallet
 
     resp = JsonResponse(wallet.authorization_server_metadata())
-    resp["Access-Control-Allow-Origin"] = "*"
     return resp

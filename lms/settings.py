@@ -92,6 +92,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # cross-origin reads of the public documents and the wallet endpoints only (lms/cors.py): their preflight is
+    # answered here, before anything reads the session
+    "lms.cors.PublicCorsMiddleware",
     "lms.csp.PlatformCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
