@@ -468,16 +468,24 @@ class HolderCopy(models.Model):
     """The copy of a credential a wallet received, bound to the holder's DID (``credentialSubject.id``) and signed
     anew: the stored credential's achievement, subject, evidence, dates and status entry (so revoking the credential
     revokes every copy: they share the status bit), a new id (``urn:uuid:`` + this row's id) and a new proof. Logged
-    in the issuance log as an issuance of its own document. The stored credential stays the holder's badge."""
+    in the issuance log as an issuance of its own document. The stored credential stays the holder's badge.
+
+    After a key compromise (``badges.wallet.resign_copies``), a copy is re-signed with the signing key for the same
+    DID: the new copy ``replaces`` the old one, which is ``superseded``; the holder is told (``notified_at``) and
+    asked to replace it in their wallet."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     credential = models.ForeignKey(Credential, on_delete=models.PROTECT, related_name="holder_copies")
     offer = models.OneToOneField(WalletOffer, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="holder_copy")
+                                 related_name="holder_copy")  # none for a re-signed copy
     holder_did = models.CharField(max_length=200)
     signing_key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="+")
     signed_json = models.TextField()  # exactly as handed to the wallet
     issued_at = models.DateTimeField(default=timezone.now)
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="replaced_by")
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)  # (a re-signed copy) its holder was told
 
     class Meta:
         ordering = ["-issued_at"]

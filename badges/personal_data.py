@@ -19,6 +19,7 @@ def export(user) -> list:
                       "revoked_at", "revocation_reason", "privacy", "narrative")),
          "achievement_name": c.achievement.name, "signed_document": c.signed_json,
          "wallet_copies": [{"holder_did": h.holder_did, "issued_at": h.issued_at.isoformat(),
+                            "superseded_at": h.superseded_at.isoformat() if h.superseded_at else None,
                             "signed_document": h.signed_json} for h in c.holder_copies.all()]}
         for c in Credential.objects.filter(user=user).select_related("achievement").prefetch_related("holder_copies")
     ]

@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 
 from badges import jsonld, keyrules, signing, statuslist, transparency
 from badges.contexts import OB_V3P0, VC_V2
-from badges.models import Achievement, BulkIssuance, Credential, Issuer, SigningKey, Skill, SpentNonce, StatusList
+from badges.models import (Achievement, BulkIssuance, Credential, HolderCopy, Issuer, SigningKey, Skill, SpentNonce,
+                           StatusList)
 
 log = logging.getLogger(__name__)
 
@@ -782,8 +783,11 @@ def current_credential(cred: Credential) -> Credential:
 def reissue_credential(credential: Credential) -> IssueResult:
     """Re-issue ``credential`` with the signing key: the same signed document (achievement, subject, evidence,
     ``validFrom`` / ``validUntil``, status entry) under a new id, a new proof; the old one is superseded (its
-    page links to the new one) and its attempt moves to the new one. Idempotent: a credential has at most one
+    page links to the new one) and its attempt moves to the new one; the copies in the holder's wallets are re-signed
+    of the new one for the same DIDs (``wallet.resign_copies``). Idempotent: a credential has at most one
     re-issue (a unique key), returned when it exists. The holder is told on commit (``notify_reissued``)."""
+    from badges import wallet
+
     with transaction.atomic():
         old = Credential.objects.select_for_update().get(pk=credential.pk)
         existing = Credential.objects.filter(replaces=old).first()
@@ -812,6 +816,7 @@ def reissue_credential(credential: Credential) -> IssueResult:
         new.attempt_id = attempt_id
         new.save(force_insert=True)
         transparency.append("reissued", new, replaces=old)
+        wallet.resign_copies(old, new)  # the copies in the holder's wallets, made anew of the re-issue
         transaction.on_commit(lambda: _enqueue_reissue_mail(new.pk), robust=True)
     return IssueResult(new, True)
 
@@ -833,74 +838,128 @@ def _signed_by(signed_json: str) -> str:
 
 def reissue_compromised(*, limit: int = 100) -> dict:
     """One batch of the re-issuance sweep: re-issue up to ``limit`` credentials a compromised key signed (not
-    superseded yet), then re-sign the status lists a compromised key signed. Idempotent; each re-issue is its
-    own transaction. Returns ``{"reissued", "remaining", "waiting_until"}`` (``waiting_until``: no key may sign
-    before that time, nothing was done)."""
-    unsent = Credential.objects.filter(replaces__isnull=False, superseded_at__isnull=True,
-                                       reissue_notified_at__isnull=True)
+    superseded yet) with their wallet copies, re-sign the wallet copies a compromised key signed of credentials that
+    need no re-issue (``wallet.resign_copies``, a credential's copies together), then re-sign the status lists a
+    compromised key signed. Idempotent; each re-issue is its own transaction. Returns ``{"reissued",
+    "copies_resigned", "remaining", "waiting_until"}`` (``waiting_until``: no key may sign before that time, nothing
+    was done)."""
+    from badges import wallet
+
+    unsent = Credential.objects.filter(Q(replaces__isnull=False, reissue_notified_at__isnull=True)
+                                       | Q(holder_copies__replaces__isnull=False, holder_copies__notified_at__isnull=True,
+                                           holder_copies__superseded_at__isnull=True),
+                                       superseded_at__isnull=True).distinct()
     for pk in unsent.values_list("pk", flat=True)[:limit]:  # an e-mail whose sending failed is sent again
         _enqueue_reissue_mail(pk)
     todo = Credential.objects.filter(signing_key__status=SigningKey.Status.REVOKED, superseded_at__isnull=True)
+    copies = (HolderCopy.objects.filter(signing_key__status=SigningKey.Status.REVOKED, superseded_at__isnull=True)
+              .exclude(credential__in=todo))
     compromised = {key_id(k) for k in SigningKey.objects.filter(status=SigningKey.Status.REVOKED)}
     lists = [sl.pk for sl in StatusList.objects.only("signed_json") if _signed_by(sl.signed_json) in compromised]
-    if not compromised or (not lists and not todo.exists()):
-        return {"reissued": 0, "remaining": 0, "waiting_until": None}
+    if not compromised or (not lists and not todo.exists() and not copies.exists()):
+        return {"reissued": 0, "copies_resigned": 0, "remaining": 0, "waiting_until": None}
     try:
         signing_key()
     except KeyNotReady as exc:
-        return {"reissued": 0, "remaining": todo.count(), "waiting_until": exc.retry_at}
+        return {"reissued": 0, "copies_resigned": 0, "remaining": todo.count() + copies.count(),
+                "waiting_until": exc.retry_at}
     done = 0
     for cred in list(todo.order_by("issued_at", "pk")[:limit]):
         if reissue_credential(cred).created:
             done += 1
+    resigned = 0
+    for cred_pk in list(copies.order_by("credential_id").values_list("credential_id", flat=True).distinct()[:limit]):
+        with transaction.atomic():
+            cred = current_credential(Credential.objects.select_for_update().get(pk=cred_pk))
+            made = wallet.resign_copies(Credential.objects.get(pk=cred_pk), cred, compromised_only=True)
+            if made:
+                resigned += len(made)
+                transaction.on_commit(lambda pk=cred.pk: _enqueue_reissue_mail(pk), robust=True)
     for pk in lists:
         with transaction.atomic():
             sl = StatusList.objects.select_for_update().get(pk=pk)
             if _signed_by(sl.signed_json) in compromised:
                 _sign_status_list(sl)
-    return {"reissued": done, "remaining": todo.count(), "waiting_until": None}
+    return {"reissued": done, "copies_resigned": resigned, "remaining": todo.count() + copies.count(),
+            "waiting_until": None}
+
+
+def copy_filenames(copies) -> list[str]:
+    """The names the re-signed wallet copies take as e-mail attachments: ``wallet-copy.json``, or numbered."""
+    return ["wallet-copy.json"] if len(copies) == 1 else [f"wallet-copy-{i}.json" for i in range(1, len(copies) + 1)]
 
 
 def notify_reissued(credential_pk) -> bool:
-    """E-mail the holder of a re-issued credential, in their language: why (the signing key was replaced as a
-    precaution), that the old credential is superseded, the links, and the new files attached (signed credential,
-    baked badge image, QR code). Sent once (``reissue_notified_at`` is claimed first); a failure to send releases
-    the claim and raises, so that the task retries. False when there is nothing to send."""
+    """E-mail the holder of a re-issued credential, or of wallet copies re-signed after a key compromise, in their
+    language: why (the signing key was replaced as a precaution), what is superseded, the links, and the new files
+    attached: the signed credential, baked badge image and QR code of a re-issue; each re-signed wallet copy
+    (``wallet-copy.json``), named by the wallet's DID, to replace the one in the wallet. One e-mail says both.
+    Sent once: ``reissue_notified_at`` and the copies' ``notified_at`` are claimed first, under the credential's row
+    lock (two senders never both send); a failure to send releases the claims and raises, so that the task retries.
+    False when there is nothing to send."""
     from django.core.mail import EmailMessage
     from django.urls import reverse
 
     from badges import media
     from lms.links import absolute_url
 
-    cred = Credential.objects.select_related("user", "achievement").filter(
-        pk=credential_pk, replaces__isnull=False).first()
+    cred = Credential.objects.select_related("user", "achievement").filter(pk=credential_pk).first()
     if cred is None or not cred.user.email or cred.superseded_at is not None:
         return False
-    claimed = Credential.objects.filter(pk=cred.pk, reissue_notified_at__isnull=True).update(
-        reissue_notified_at=timezone.now())
-    if not claimed:
+    now = timezone.now()
+    with transaction.atomic():
+        Credential.objects.select_for_update().filter(pk=cred.pk).values_list("pk", flat=True).first()
+        reissued = cred.replaces_id is not None and bool(Credential.objects.filter(
+            pk=cred.pk, reissue_notified_at__isnull=True).update(reissue_notified_at=now))
+        copies = list(HolderCopy.objects.filter(credential=cred, replaces__isnull=False, superseded_at__isnull=True,
+                                                notified_at__isnull=True).order_by("issued_at", "pk"))
+        HolderCopy.objects.filter(pk__in=[c.pk for c in copies]).update(notified_at=now)
+    if not reissued and not copies:
         return False
     lang = recipient_language(cred.user)
+    files = copy_filenames(copies)
     with translation.override(lang):
         name = cred.texts(lang)["name"]
-        subject = _("Your badge has been re-issued: %(name)s") % {"name": name}
-        body = _(
-            "Flow Stage Academy has replaced the key that signed your badge “%(name)s”, as a security precaution. "
-            "Your badge has been re-issued, signed with the new key: same achievement, same dates. The previous "
-            "file no longer verifies; replace it wherever you shared it (wallet, profile, CV).\n\n"
-            "The new signed credential, badge image and QR code are attached.\n"
-            "Your badge: %(detail)s\n"
-            "Public verification link: %(verify)s\n"
-        ) % {"name": name, "detail": absolute_url(reverse("badges:detail", args=[cred.pk])),
-             "verify": short_url(cred.short_id)}
+        links = {"name": name, "detail": absolute_url(reverse("badges:detail", args=[cred.pk])),
+                 "verify": short_url(cred.short_id)}
+        if reissued:
+            subject = _("Your badge has been re-issued: %(name)s") % links
+            body = _(
+                "Flow Stage Academy has replaced the key that signed your badge “%(name)s”, as a security precaution. "
+                "Your badge has been re-issued, signed with the new key: same achievement, same dates. The previous "
+                "file no longer verifies; replace it wherever you shared it (wallet, profile, CV).\n\n"
+                "The new signed credential, badge image and QR code are attached.\n"
+                "Your badge: %(detail)s\n"
+                "Public verification link: %(verify)s\n"
+            ) % links
+        else:
+            subject = _("Replace your badge in your wallet: %(name)s") % links
+            body = _(
+                "Flow Stage Academy has replaced the key that signed the copy of your badge “%(name)s” that you put "
+                "in a digital wallet, as a security precaution. Your badge itself does not change.\n\n"
+                "Your badge: %(detail)s\n"
+            ) % links
+        if copies:
+            body += "\n" + _(
+                "The copy of this badge in your digital wallet no longer verifies: replace it. Import into your "
+                "wallet the re-signed copy attached, bound to the same wallet identifier (DID), or add the badge to "
+                "your wallet again from your badge page (%(detail)s):"
+            ) % links + "\n" + "".join(
+                "- " + _("%(file)s, for the wallet %(did)s") % {"file": f, "did": c.holder_did} + "\n"
+                for f, c in zip(files, copies))
     msg = EmailMessage(subject, body, None, [cred.user.email])
-    msg.attach("credential.json", cred.signed_json.encode("utf-8"), "application/ld+json")
-    msg.attach("badge.png", media.bake_png(_badge_png(cred.achievement), cred.signed_json), "image/png")
-    msg.attach("qr.png", media.qr_png(short_url(cred.short_id)), "image/png")
+    if reissued:
+        msg.attach("credential.json", cred.signed_json.encode("utf-8"), "application/ld+json")
+        msg.attach("badge.png", media.bake_png(_badge_png(cred.achievement), cred.signed_json), "image/png")
+        msg.attach("qr.png", media.qr_png(short_url(cred.short_id)), "image/png")
+    for f, c in zip(files, copies):
+        msg.attach(f, c.signed_json.encode("utf-8"), "application/ld+json")
     try:
         msg.send()
     except Exception:
-        Credential.objects.filter(pk=cred.pk).update(reissue_notified_at=None)
+        if reissued:
+            Credential.objects.filter(pk=cred.pk).update(reissue_notified_at=None)
+        HolderCopy.objects.filter(pk__in=[c.pk for c in copies]).update(notified_at=None)
         raise
     return True
 

@@ -67,20 +67,21 @@ def reissue_compromised():
 
     eager = bool(reissue_compromised.request.is_eager or reissue_compromised.app.conf.task_always_eager)
     result = services.reissue_compromised()
-    while eager and result["remaining"] and result["reissued"]:
+    moved = lambda r: r["reissued"] or r["copies_resigned"]  # noqa: E731 - a batch that did something
+    while eager and result["remaining"] and moved(result):
         result = services.reissue_compromised()
     waiting = result["waiting_until"]
     if not eager:
         if waiting is not None:
             services.enqueue_reissue(countdown=max(1.0, (waiting - timezone.now()).total_seconds() + 1))
-        elif result["remaining"] and result["reissued"]:
+        elif result["remaining"] and moved(result):
             services.enqueue_reissue()
     return {**result, "waiting_until": waiting.isoformat() if waiting else None}
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def notify_reissued(credential_pk: str):
-    """Tell the holder of a re-issued credential (once: a re-run sends nothing)."""
+    """Tell the holder of a re-issued credential or re-signed wallet copies (once: a re-run sends nothing)."""
     from badges import services
 
     return services.notify_reissued(credential_pk)

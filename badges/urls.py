@@ -23,5 +23,6 @@ urlpatterns = [
     path("<uuid:pk>/qr-offline.svg", views.offline_qr_svg, name="offline_qr_svg"),
     path("<uuid:pk>/wallet/", views.wallet_offer, name="wallet_offer"),
     path("<uuid:pk>/wallet/<uuid:offer>/<slug:protocol>.svg", views.wallet_qr_svg, name="wallet_qr_svg"),
+    path("<uuid:pk>/wallet/copies/<uuid:copy>.json", views.wallet_copy_json, name="wallet_copy_json"),
     path("<uuid:pk>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
 ]

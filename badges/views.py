@@ -146,7 +146,10 @@ def _wallet_context(request, cred: Credential) -> dict:
         "wallet_lcw_link": wallet.lcw_link(offer) if offer else "",
         "wallet_asked": bool(request.GET.get("wallet")),
         "wallet_minutes": int(wallet.offer_lifetime().total_seconds() // 60),
-        "wallet_copies": list(cred.holder_copies.only("holder_did", "issued_at")[:5]),
+        "wallet_copies": list(cred.holder_copies.filter(superseded_at__isnull=True)
+                              .only("holder_did", "issued_at")[:5]),
+        # after a key compromise: the re-signed copies to put in the wallet instead of the ones that no longer verify
+        "wallet_replacements": wallet.pending_replacements(cred),
     }
 
 
@@ -162,6 +165,18 @@ def wallet_offer(request, pk):
         return redirect("badges:detail", pk=cred.pk)
     return redirect(reverse("badges:detail", args=[offer.credential_id]) + "?" + urlencode({"wallet": offer.pk})
                     + "#wallet")
+
+
+@login_required
+@require_GET
+def wallet_copy_json(request, pk, copy):
+    """A copy of the holder's badge made for one of their wallets (re-signed after a key compromise: the page's
+    notice offers it), for its holder only, to import into the wallet by hand."""
+    cred = _holder_credential(request, pk)
+    found = get_object_or_404(cred.holder_copies.filter(superseded_at__isnull=True), pk=copy)
+    resp = _download(found.signed_json.encode("utf-8"), LD_JSON, f"{_slug(cred)}-wallet-copy.json")
+    resp["Cache-Control"] = "private, no-store"
+    return resp
 
 
 WALLET_LINKS = {"oid4vci": wallet.offer_link, "lcw": wallet.lcw_link}

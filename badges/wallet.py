@@ -389,7 +389,9 @@ def holder_copy_document(cred: Credential, copy: HolderCopy) -> dict:
 def issue_holder_copy(offer: WalletOffer, holder_did: str, *, spent: WalletError, nonce: str | None = None) -> HolderCopy:
     """Sign the offer's credential for ``holder_did`` (``holder_copy_document``), store and log it; the offer is
     then spent (``spent`` is raised when it already was), and so is ``nonce`` (a nonce of the nonce endpoint the key
-    proof used: ``spend_nonce``). One transaction: a copy that fails to sign leaves the offer and the nonce usable."""
+    proof used: ``spend_nonce``). One transaction: a copy that fails to sign leaves the offer and the nonce usable.
+    The credential's row is locked, so a re-issue running at the same time (``resign_copies``) either sees this copy
+    or comes first and this copy is made of its new credential."""
     with transaction.atomic():
         if not WalletOffer.objects.filter(pk=offer.pk, completed_at__isnull=True).update(completed_at=timezone.now()):
             raise spent
@@ -397,17 +399,20 @@ def issue_holder_copy(offer: WalletOffer, holder_did: str, *, spent: WalletError
             spend_nonce(nonce)
         try:
             cred = _offerable(offer.credential)
+            if Credential.objects.select_for_update().only("superseded_at").get(pk=cred.pk).superseded_at:
+                cred = _offerable(Credential.objects.get(pk=cred.pk))  # re-issued while we looked: its successor
         except WalletError as exc:
             raise WalletError("credential_request_denied", exc.description) from None
         copy = _sign_copy(cred, holder_did, offer=offer)
     return copy
 
 
-def _sign_copy(cred: Credential, holder_did: str, *, offer: WalletOffer | None = None) -> HolderCopy:
+def _sign_copy(cred: Credential, holder_did: str, *, offer: WalletOffer | None = None,
+               replaces: HolderCopy | None = None) -> HolderCopy:
     """Sign, store and log a copy of ``cred`` for ``holder_did`` with the signing key, inside the caller's
     transaction."""
     key = services.signing_key()
-    copy = HolderCopy(credential=cred, offer=offer, holder_did=holder_did, signing_key=key,
+    copy = HolderCopy(credential=cred, offer=offer, holder_did=holder_did, signing_key=key, replaces=replaces,
                       issued_at=timezone.now().replace(microsecond=0))
     copy.signed_json = services.sign_credential(holder_copy_document(cred, copy), key)
     copy.save(force_insert=True)
@@ -434,6 +439,39 @@ def deliver(offer: WalletOffer, request: dict) -> dict:
             exc.extra = {"c_nonce": fresh_nonce(), "c_nonce_expires_in": int(nonce_lifetime().total_seconds())}
         raise
     return {"credentials": [{"credential": json.loads(copy.signed_json)}]}
+
+
+# ------------------------------------------------------------------------------------ after a key compromise
+# A copy signed by a key later declared compromised verifies nowhere (the key left assertionMethod). The re-issuance
+# sweep (``services.reissue_compromised``) re-signs it for the same DID with the signing key: with the credential's
+# re-issue (every live copy of the credential, made anew of the re-issued one: same document and status entry, its
+# own ``urn:uuid:`` id), or alone when only the copy was signed by the compromised key. The old copy is superseded;
+# the holder gets the new copy by e-mail (``services.notify_reissued``) and on their badge's page
+# (``pending_replacements``), with a fresh offer to add the badge again.
+def resign_copies(old: Credential, new: Credential, *, compromised_only: bool = False) -> list[HolderCopy]:
+    """Re-sign for ``new`` (``old`` itself, or its re-issue) the live copies of ``old``, each for the same DID, and
+    supersede them; only those a compromised key signed when ``compromised_only``. Inside the caller's transaction;
+    the copies' rows are locked, and one already superseded is left alone (idempotent)."""
+    from badges.models import SigningKey
+
+    copies = HolderCopy.objects.select_for_update(of=("self",)).filter(credential=old, superseded_at__isnull=True)
+    if compromised_only:
+        copies = copies.filter(signing_key__status=SigningKey.Status.REVOKED)
+    made = []
+    for copy in copies.order_by("issued_at", "pk"):
+        made.append(_sign_copy(new, copy.holder_did, replaces=copy))
+        copy.superseded_at = made[-1].issued_at
+        copy.save(update_fields=["superseded_at"])
+    return made
+
+
+def pending_replacements(cred: Credential) -> list[HolderCopy]:
+    """The re-signed copies of ``cred`` (``resign_copies``) its holder has still to put in their wallet: those no
+    copy delivered to a wallet since (by a new offer) has made unnecessary."""
+    copies = list(cred.holder_copies.filter(superseded_at__isnull=True).only(
+        "pk", "holder_did", "issued_at", "offer_id", "replaces_id", "credential_id").order_by("issued_at", "pk"))
+    last_delivered = max((c.issued_at for c in copies if c.offer_id is not None), default=None)
+    return [c for c in copies if c.replaces_id is not None and (last_delivered is None or c.issued_at > last_delivered)]
 
 
 # ------------------------------------------------------------------------------------ W3C CCG VC-API exchange

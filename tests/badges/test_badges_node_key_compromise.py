@@ -2,17 +2,19 @@
 JavaScript libraries (tests/badges/node, offline; skipped with the reason when Node.js is missing), fed the DID
 document as the platform serves it over HTTP and the bundled contexts. Before the compromise is declared, a
 credential forged with the stolen key verifies there (the test can fail); after it, the forgery is refused because
-the key left assertionMethod, the re-issued credentials verify, and the platform's own verifier agrees."""
+the key left assertionMethod, the re-issued credentials verify, and the platform's own verifier agrees. The same for
+the copy a holder's wallet holds: the old one is refused, the one re-signed for the same DID verifies."""
 import json
 
 import pytest
 
 from badges import services, signing
 from badges.contexts import PRODUCTION_CONTEXTS
-from badges.models import Credential, StatusList
+from badges.models import Credential, HolderCopy, StatusList
 from badges.tasks import reissue_compromised
 from badges_testkit import clock, doc_of, issue, revoked_keys_stay_listed, verify_doc  # noqa: F401
 from test_badges_node_verifier import node_verifier  # noqa: F401 (fixture: installs the npm packages once)
+from wallet_testkit import take_badge
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -47,6 +49,8 @@ def test_independent_verifier_refuses_forgeries_after_a_compromise_and_accepts_t
         node_verifier, tmp_path, client, clock, django_capture_on_commit_callbacks):  # noqa: F811
     creds = [issue(), issue()]
     key = creds[0].signing_key
+    old_copy, w = take_badge(creds[0])  # the holder put the first badge in a wallet
+    assert run_js(node_verifier, tmp_path, client, json.loads(old_copy.signed_json))["verified"] is True
     # Control: before the compromise, a forgery with the key is indistinguishable from a credential.
     before = run_js(node_verifier, tmp_path, client, forge(key, doc_of(creds[0])))
     assert before["verified"] is True, before
@@ -70,6 +74,17 @@ def test_independent_verifier_refuses_forgeries_after_a_compromise_and_accepts_t
         # what the compromised key signed, genuine or not, no longer verifies anywhere
         assert run_js(node_verifier, tmp_path, client, doc_of(old))["signature"] is False
         assert verify_doc(doc_of(old)).verdict == "INVALID"
+    # The wallet's copy: the old one refused everywhere, the re-signed one (same DID) verifies everywhere.
+    new_copy = HolderCopy.objects.get(replaces=old_copy)
+    old_doc, new_doc = json.loads(old_copy.signed_json), json.loads(new_copy.signed_json)
+    assert new_doc["credentialSubject"]["id"] == w.did
+    js = run_js(node_verifier, tmp_path, client, old_doc)
+    assert js["verified"] is False and js["signature"] is False, js
+    assert verify_doc(old_doc).verdict == "INVALID"
+    js = run_js(node_verifier, tmp_path, client, new_doc)
+    assert js == {"verified": True, "signature": True, "statusChecked": True, "revoked": False, "errors": [],
+                  "exit": 0}, js
+    assert verify_doc(new_doc).verdict == "VALID"
     # A forgery made after the re-issuance is refused too.
     assert run_js(node_verifier, tmp_path, client, forge(key, doc_of(creds[1])))["verified"] is False
 

@@ -38,3 +38,18 @@ def did_auth(wallet: "Wallet", *, challenge, domain, holder=None, purpose="authe
     options = {k: v for k, v in {"challenge": challenge, "domain": domain}.items() if v is not None}
     return signing.sign_document(vp, signer or wallet.key, verification_method=wallet.kid, proof_purpose=purpose,
                                  extra=options)
+
+
+def take_badge(cred, w: "Wallet | None" = None):
+    """The holder's wallet ``w`` (a new one by default) takes ``cred`` by OpenID for VCI, through the use cases of
+    badges.wallet (no HTTP): offer, token, key proof with the token's c_nonce. Returns (the HolderCopy, the wallet)."""
+    from badges import services, wallet
+    from badges.models import HolderCopy
+
+    w = w or Wallet()
+    offer = wallet.create_offer(cred)
+    grant = wallet.redeem_code(wallet.PRE_AUTHORIZED_GRANT, wallet.pre_authorized_code(offer))
+    offer = wallet.authorised_offer(f"Bearer {grant['access_token']}")
+    wallet.deliver(offer, {"credential_configuration_id": wallet.CONFIGURATION_ID, "proof": {
+        "proof_type": "jwt", "jwt": w.proof(aud=services.base_url(), nonce=grant["c_nonce"])}})
+    return HolderCopy.objects.get(offer=offer), w

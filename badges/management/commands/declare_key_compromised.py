@@ -48,14 +48,16 @@ class Command(BaseCommand):
             self.stdout.write(f"key-{key.number} compromised from {services.xsd(key.revoked_from)}: "
                               f"out of the DID document's assertionMethod.")
         if opts["reissue"]:
-            total = 0
+            total = copies = 0
             while True:
                 result = services.reissue_compromised()
                 total += result["reissued"]
+                copies += result["copies_resigned"]
                 if result["waiting_until"] is not None:
-                    self.stdout.write(f"{result['remaining']} credentials wait for the new key, which signs from "
-                                      f"{services.xsd(result['waiting_until'])}: run --reissue again then.")
+                    self.stdout.write(f"{result['remaining']} credentials or wallet copies wait for the new key, which "
+                                      f"signs from {services.xsd(result['waiting_until'])}: run --reissue again then.")
                     break
-                if not result["remaining"] or not result["reissued"]:
+                if not result["remaining"] or not (result["reissued"] or result["copies_resigned"]):
                     break
             self.stdout.write(f"{total} credentials re-issued.")
+            self.stdout.write(f"{copies} wallet copies re-signed.")
