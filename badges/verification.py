@@ -54,6 +54,9 @@ class Resolver(Protocol):
     def issued_at(self, credential_id: str) -> datetime | None:
         """When the registry recorded the issuance of ``credential_id`` (None when unknown)."""
 
+    # Optional: ``prefetch(doc, digest)``, called once before the other methods with the credential (structurally
+    # checked, not yet verified) and its log digest, so that a resolver can read everything in one round trip; it may
+    # raise (then each method reads for itself).
     # Optional: ``log_inclusion(digest) -> dict | None``, where the issuer's issuance log lists the credential of
     # that digest (``badges.merkle.credential_digest``): ``leaf_index``, ``entry``, and unless ``pending`` (no signed
     # tree head covers it yet) ``tree_size``, ``inclusion_path`` (hex) and ``checkpoint`` (the signed tree head);
@@ -414,14 +417,13 @@ def _verified_checkpoint(note: Any, public_keys: list[bytes]) -> tuple[checkpoin
     return result
 
 
-def _check_log(doc: dict, resolver: Resolver, did_doc: dict, did: str) -> Check:
+def _check_log(digest: str, resolver: Resolver, did_doc: dict, did: str) -> Check:
     """Is the credential (this very document) listed in the issuer's issuance log? The inclusion proof is checked
     here against the signed tree head, and the head's signature against the issuer's keys: the resolver is not
     trusted for them."""
     lookup = getattr(resolver, "log_inclusion", None)
     if lookup is None:
         return Check("log", None, _m(gettext_noop("this verifier knows no issuance log for this issuer")))
-    digest = merkle.credential_digest(doc)
     try:
         info = lookup(digest)
     except Exception:  # noqa: BLE001
@@ -501,6 +503,13 @@ def _verify(doc: Any, resolver: Resolver, now: datetime) -> Report:
     if why:
         return fail("structure", why)
     checks["structure"] = Check("structure", True, _m(gettext_noop("an OpenBadgeCredential (VC 2.0, Open Badges 3.0)")))
+    digest = merkle.credential_digest(doc)  # what the issuance log records of it
+    prefetch = getattr(resolver, "prefetch", None)
+    if prefetch is not None:
+        try:
+            prefetch(doc, digest)
+        except Exception:  # noqa: BLE001 - the resolver's methods then read for themselves
+            pass
 
     # Issuer: must be one the resolver knows (this platform), with a DID document.
     did = _issuer_id(doc)
@@ -549,7 +558,7 @@ def _verify(doc: Any, resolver: Resolver, now: datetime) -> Report:
                                                   f"eddsa-rdfc-2022 signature valid, created {res.created}"))
 
     # Issuance log (a warning only: the verdict stands on the signature, the key and the status list).
-    checks["log"] = _check_log(doc, resolver, did_doc, did)
+    checks["log"] = _check_log(digest, resolver, did_doc, did)
 
     # Validity dates.
     valid_from = _parse_dt(doc.get("validFrom"))

@@ -19,12 +19,29 @@ import time
 
 import redis.exceptions
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 log = logging.getLogger(__name__)
 
 REDIS_ERRORS = (redis.exceptions.RedisError, ConnectionError, TimeoutError, OSError)
 BREAK_SECONDS = 5.0
+
+
+class _ReusedClientCache(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` object (about 170 response callbacks registered) for every
+    operation: a tenth of a millisecond of CPU on each page that reads a cache version. The object is kept per
+    connection pool instead (it holds no connection of its own; Django's cache objects are per thread)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
 
 class ResilientRedisCache(RedisCache):
@@ -34,6 +51,7 @@ class ResilientRedisCache(RedisCache):
         self.break_seconds = float(options.pop("BREAK_SECONDS", BREAK_SECONDS))
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = _ReusedClientCache
         self._fallback = LocMemCache(f"redis-fallback-{id(self)}", {"OPTIONS": {"MAX_ENTRIES": 5000}})
         self._down_until = 0.0
         self._was_down = False
