@@ -22,18 +22,16 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from badges import jsonld, services
+from badges import jsonld, services, transparency
 from badges.models import Credential, HolderCopy, LogEntry, SigningKey, StatusList, TreeHead
-from badges.verification import _Memo
+from badges.verification import Memo
 
 #: DID documents by the issuer's DID and the key rows they were built from.
-_DID_DOCUMENTS = _Memo(16)
+_DID_DOCUMENTS = Memo(16)
 #: Parsed status list credentials by their exact stored text.
-_STATUS_LISTS = _Memo(64)
+_STATUS_LISTS = Memo(64)
 #: Inclusion paths (hex) by the signed tree head's note and the leaf index.
-_INCLUSION_PATHS = _Memo(4096)
-#: The log events that record a credential's signature.
-_SIGNING_EVENTS = (LogEntry.Event.ISSUED, LogEntry.Event.REISSUED)
+_INCLUSION_PATHS = Memo(4096)
 
 
 class _Key(NamedTuple):
@@ -148,7 +146,7 @@ class DatabaseResolver:
             params.append(model._meta.pk.get_db_prep_value(pk, connection))
         parts.append(f"SELECT 'l', {qn('index')}, {qn('event')}, {qn('data')}, NULL, NULL "
                      f"FROM {qn(LogEntry._meta.db_table)} WHERE {qn('digest')} = %s AND {qn('event')} IN (%s, %s)")
-        params += [digest, *_SIGNING_EVENTS]
+        params += [digest, *transparency.SIGNING_EVENTS]
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             rows = cursor.fetchall()
@@ -233,8 +231,6 @@ class DatabaseResolver:
         """Where the issuance log lists the credential of ``digest``, with its proof in the latest signed tree head
         (``badges.transparency.log_inclusion``: it signs a new head when the latest is older than the interval and
         the log has grown; so does this when the head read by ``prefetch`` is that old)."""
-        from badges import transparency
-
         facts = self._facts
         if facts is None or digest != facts.digest:
             return transparency.log_inclusion(digest)

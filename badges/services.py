@@ -870,8 +870,9 @@ def reissue_compromised(*, limit: int = 100) -> dict:
     resigned = 0
     for cred_pk in list(copies.order_by("credential_id").values_list("credential_id", flat=True).distinct()[:limit]):
         with transaction.atomic():
-            cred = current_credential(Credential.objects.select_for_update().get(pk=cred_pk))
-            made = wallet.resign_copies(Credential.objects.get(pk=cred_pk), cred, compromised_only=True)
+            old = Credential.objects.select_for_update().get(pk=cred_pk)
+            cred = current_credential(old)
+            made = wallet.resign_copies(old, cred, compromised_only=True)
             if made:
                 resigned += len(made)
                 transaction.on_commit(lambda pk=cred.pk: _enqueue_reissue_mail(pk), robust=True)

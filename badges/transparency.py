@@ -31,6 +31,8 @@ from badges import checkpoint, merkle
 from badges.models import Credential, IssuanceLog, LogEntry, LogNode, TreeHead
 
 MAX_ENTRIES_PER_PAGE = 1000
+#: The events that record a credential's signature (what a verifier looks the credential up by).
+SIGNING_EVENTS = (LogEntry.Event.ISSUED, LogEntry.Event.REISSUED)
 MAX_HEADS_PER_PAGE = 1000
 
 
@@ -244,8 +246,7 @@ def entries(start: int, end: int) -> list[dict]:
 def log_inclusion(digest: str) -> dict | None:
     """For the verifier (``badges.resolver``): where a credential of that digest is in the log and the proof of it
     in the latest signed tree head (published on demand), or None when it is not logged."""
-    entry = LogEntry.objects.filter(digest=digest, event__in=[LogEntry.Event.ISSUED, LogEntry.Event.REISSUED]) \
-        .order_by("index").first()
+    entry = LogEntry.objects.filter(digest=digest, event__in=SIGNING_EVENTS).order_by("index").first()
     if entry is None:
         return None
     head = publish_tree_head()

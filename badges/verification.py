@@ -259,7 +259,7 @@ PROOF_ERRORS = {
 PROOF_ERROR_OTHER = gettext_noop("the proof could not be checked")
 
 
-class _Memo:
+class Memo:
     """A bounded LRU of results that are a pure function of what their key digests (exact bytes and a key), shared
     by the threads of one process (a threaded server, concurrent issuers): every access under one lock (a look-up
     raced by another thread's eviction raised KeyError from move_to_end, seen with concurrent issuers on
@@ -292,13 +292,13 @@ class _Memo:
 
 
 #: Status list credentials whose proof verified, by the SHA-256 of the key and the list's exact JSON.
-_VERIFIED_LISTS = _Memo(64)
+_VERIFIED_LISTS = Memo(64)
 #: Signed tree heads whose signature verified: the (checkpoint, public key) by the SHA-256 of the note and the keys.
-_VERIFIED_CHECKPOINTS = _Memo(64)
+_VERIFIED_CHECKPOINTS = Memo(64)
 #: Credential bytes that parsed to a JSON object within the bounds (``jsonld.parse_json``), by their SHA-256.
-_PARSED = _Memo(4096)
+_PARSED = Memo(4096)
 #: The credentials' proof results, by the SHA-256 of the key and of the exact bytes received (``_credential_proof``).
-_CREDENTIAL_PROOFS = _Memo(4096)
+_CREDENTIAL_PROOFS = Memo(4096)
 #: The proof results worth keeping: a valid signature, or a signature that does not match (the costly deterministic
 #: failure). Not the others: cheap, or not a pure function of the bytes (a CPU-time limit depends on the machine).
 _MEMO_PROOF_OUTCOMES = (None, "invalid_signature")

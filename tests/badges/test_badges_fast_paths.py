@@ -162,7 +162,7 @@ def test_the_memo_is_bounded_and_safe_across_threads(monkeypatch):
     creds = [issue() for _ in range(6)]
     key = services.did_document()["verificationMethod"][-1]["publicKeyMultibase"]
     items = [(json.loads(c.signed_json), hashlib.sha256(body_of(c)).digest()) for c in creds]
-    memo = verification._Memo(3)
+    memo = verification.Memo(3)
     monkeypatch.setattr(verification, "_CREDENTIAL_PROOFS", memo)
     errors, results = [], []
 

@@ -13,7 +13,7 @@ from badges import merkle, services, wallet
 from badges.models import HolderCopy, LogEntry, WalletOffer
 from badges_testkit import clock, doc_of, issue, verify_doc  # noqa: F401
 from tests.factories import make_user
-from wallet_testkit import Wallet
+from wallet_testkit import Wallet, cred, holder  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.django_db]
 
@@ -23,16 +23,6 @@ CREDENTIAL = "/api/v1/wallet/oid4vci/credential"
 
 def path_of(url: str) -> str:
     return urlsplit(url).path
-
-
-@pytest.fixture
-def holder(student):
-    return student
-
-
-@pytest.fixture
-def cred(holder):
-    return issue(holder)
 
 
 def offer_for(client, holder, cred) -> WalletOffer:

@@ -14,21 +14,11 @@ from badges import services, wallet
 from badges.models import HolderCopy, SpentNonce, WalletOffer
 from badges_testkit import clock, issue  # noqa: F401
 from test_badges_wallet import CREDENTIAL, ask_credential, oauth_error, path_of, request_body, tokens
-from wallet_testkit import Wallet
+from wallet_testkit import Wallet, cred, holder  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.django_db]
 
 NONCE = "/api/v1/wallet/oid4vci/nonce"
-
-
-@pytest.fixture
-def holder(student):
-    return student
-
-
-@pytest.fixture
-def cred(holder):
-    return issue(holder)
 
 
 def endpoint_nonce(client) -> str:

@@ -16,6 +16,18 @@ SIZES = {"desktop": ({"width": 1280, "height": 900}, False), "phone": ({"width":
 TITLES = {"fr": "Ajouter à un portefeuille", "en": "Add to a wallet"}
 
 
+def signed_in_page(browser, live_server, holder, lang, size):
+    """A browser page of the given size, the holder signed in, in ``lang``; with the list of the Content Security
+    Policy errors its console reports, and the language's URL prefix."""
+    prefix = "" if lang == "fr" else "/en"
+    viewport, mobile = SIZES[size]
+    page = browser.new_page(viewport=viewport, is_mobile=mobile)
+    csp = []
+    page.on("console", lambda msg: csp.append(msg.text) if "Content Security Policy" in msg.text else None)
+    login_in_browser(page, live_server.url, holder.email, lang_prefix=prefix)
+    return page, csp, prefix
+
+
 @pytest.fixture(autouse=True)
 def no_network():
     """The live server and the browser need sockets: this module does not block them."""
@@ -27,12 +39,8 @@ def test_the_wallet_section(live_server, browser, screenshot_dir, settings, lang
     settings.PUBLIC_BASE_URL = live_server.url
     holder = make_user("student")
     cred = issue(holder)
-    prefix = "" if lang == "fr" else "/en"
-    viewport, mobile = SIZES[size]
-    page = browser.new_page(viewport=viewport, is_mobile=mobile)
-    csp = []
-    page.on("console", lambda msg: csp.append(msg.text) if "Content Security Policy" in msg.text else None)
-    login_in_browser(page, live_server.url, holder.email, lang_prefix=prefix)
+    page, csp, prefix = signed_in_page(browser, live_server, holder, lang, size)
+    viewport = SIZES[size][0]
     page.goto(f"{live_server.url}{prefix}/badges/{cred.pk}/")
     section = page.locator("[data-wallet]")
     assert TITLES[lang] in section.inner_text()
@@ -88,12 +96,8 @@ def test_the_notice_to_replace_the_copy_after_a_key_compromise(live_server, brow
     cred = Credential.objects.get(replaces=old)
     new_copy = HolderCopy.objects.get(replaces=old_copy)
 
-    prefix = "" if lang == "fr" else "/en"
-    viewport, mobile = SIZES[size]
-    page = browser.new_page(viewport=viewport, is_mobile=mobile)
-    csp = []
-    page.on("console", lambda msg: csp.append(msg.text) if "Content Security Policy" in msg.text else None)
-    login_in_browser(page, live_server.url, holder.email, lang_prefix=prefix)
+    page, csp, prefix = signed_in_page(browser, live_server, holder, lang, size)
+    viewport = SIZES[size][0]
     page.goto(f"{live_server.url}{prefix}/badges/{old.pk}/")  # the old address leads to the re-issue
     notice = page.locator("[data-wallet-replace]")
     assert notice.is_visible() and REPLACE[lang] in notice.inner_text()

@@ -3,9 +3,21 @@ import base64
 import json
 import time
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from badges import holder_proof, signing
+from badges_testkit import issue
+
+
+@pytest.fixture
+def holder(student):
+    return student
+
+
+@pytest.fixture
+def cred(holder):
+    return issue(holder)
 
 
 def b64url(data: bytes) -> str:
