@@ -27,7 +27,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def student_of_a(cohort_a):
-    user = make_user("student", email="lea.femis@example.test")
+    # a name of its own: the factory's random names once gave the school B staff member the same last name, and the
+    # dashboard's header (the staff member's name) then "showed" the student's
+    user = make_user("student", email="lea.femis@example.test", first_name="Léa", last_name="Quintanilha-Orsoni")
     CohortMembership.objects.create(cohort=cohort_a, user=user)
     return user
 
