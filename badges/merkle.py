@@ -137,6 +137,17 @@ def inclusion_path(index: int, size: int, perfect: Perfect) -> list[bytes]:
     return path
 
 
+def inclusion_candidates(size: int) -> tuple[range, list[tuple[int, int]]]:
+    """Where ``inclusion_path(index, size, …)`` reads its stored hashes, for any ``index`` before it is known: at
+    each level ``l`` of ``levels``, the sibling of the leaf's ancestor, ``(l, (index >> l) ^ 1)`` (when that subtree
+    is complete in the tree), and ``right_edge``, the perfect subtrees that make up the tree's incomplete right
+    side (one per bit set in ``size``). A database computes the siblings from the index it finds
+    (``badges.resolver``): the proof of an entry never seen before is read with the entry, in one statement."""
+    levels = range(max(size - 1, 0).bit_length())
+    right_edge = [(b, (size >> b) - 1) for b in range(size.bit_length()) if size >> b & 1]
+    return levels, right_edge
+
+
 def consistency_proof(first: int, second: int, perfect: Perfect) -> list[bytes]:
     """RFC 9162 §2.1.4.1 ``PROOF(first, D[0:second])`` (empty when ``first`` is 0 or equals ``second``)."""
     if not 0 <= first <= second:

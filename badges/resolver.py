@@ -2,14 +2,19 @@
 all read locally from the database (never the network).
 
 A verification asks the resolver five things (the keys, the status list, when the registry recorded the
-credential, where the issuance log lists it, the latest signed tree head). ``prefetch`` reads them all in one
-statement, every time: nothing that can change (a key's compromise or retirement, a status bit, a new tree head)
-is kept from one verification to the next. What is kept, in bounded per-process memos, is only what is a pure
-function of what was just read: the DID document built from the key rows read, the parsed status list of the exact
-text read, and the inclusion path of a log entry in the signed tree head read (the log only grows: a path in a
-given head never changes). Each method also answers on its own, with its own query, when ``prefetch`` was not called
-or was called for another credential (and inside ``jsonld.reference_path()``, the reference the fast paths are
-compared with)."""
+credential, where the issuance log lists it, the latest signed tree head). ``prefetch`` reads them in one
+statement. Where committed changes can be heard (PostgreSQL, outside a transaction, the process's listener up:
+``badges.changes``), what was read is kept under the listener's generation and used while it lasts: the keys, the
+status lists, the latest head and the DID document until any of them changes; a credential's registry time and
+log entry (found, never "missing") until a row of theirs is updated or deleted, which never happens in use. A
+verification then reads only what it has not seen in this generation: nothing for the same credential again.
+Elsewhere (SQLite, inside a transaction, the listener down) the statement reads everything, every time.
+
+Per-process memos hold what is a pure function of what was read: the DID document built from the key rows, the
+parsed status list of the exact text, the inclusion path of a log entry in the signed tree head (the log only
+grows: a path in a given head never changes). Each method also answers on its own, with its own query, when
+``prefetch`` was not called or was called for another credential (and inside ``jsonld.reference_path()``, the
+reference the fast paths are compared with)."""
 from __future__ import annotations
 
 import json
@@ -22,9 +27,10 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from badges import jsonld, services, transparency
-from badges.models import Credential, HolderCopy, LogEntry, SigningKey, StatusList, TreeHead
+from badges import changes, jsonld, merkle, services, transparency
+from badges.models import Credential, HolderCopy, LogEntry, LogNode, SigningKey, StatusList, TreeHead
 from badges.verification import Memo
+from lms.prepared_sql import prepared_cursor
 
 #: DID documents by the issuer's DID and the key rows they were built from.
 _DID_DOCUMENTS = Memo(16)
@@ -61,16 +67,47 @@ class _Entry(NamedTuple):
 
 @dataclass
 class _Facts:
-    """What ``prefetch`` read for one credential."""
+    """What ``prefetch`` read (or found kept) for one credential."""
 
     credential_id: str
     digest: str
     keys: list[_Key]
-    status_lists: dict[int, str] = field(default_factory=dict)  # number -> stored signed JSON (absent: no such list)
+    status_lists: dict[int, str | None] = field(default_factory=dict)  # number -> stored signed JSON (None: no list)
     status_numbers: tuple[int, ...] = ()
     issued_at: datetime | None = None
+    registry_read: bool = False  # issued_at was read or kept (not read: the verification will not ask)
     entry: _Entry | None = None
     head: _Head | None = None
+    did_document: dict | None = None
+    nodes: dict[tuple[int, int], bytes] | None = None  # the log's stored hashes the entry's path may read
+
+
+class _Kept:
+    """What was read in one generation of ``badges.changes``: valid until a notified statement commits."""
+
+    def __init__(self, generation: int):
+        self.generation = generation
+        self.keys: list[_Key] | None = None
+        self.did_document: dict | None = None
+        self.head: tuple[_Head | None] | None = None  # (the latest head or None), once read
+        self.status_lists: dict[int, str | None] = {}
+        self.issued_at = Memo(4096)  # credential id -> issued_at (found only)
+        self.entries = Memo(4096)  # log digest -> _Entry (found only)
+
+
+_KEPT: _Kept | None = None
+
+
+def _kept() -> _Kept | None:
+    """What is kept for the current generation (emptied when it moves on); None where a change could go unheard."""
+    global _KEPT
+    generation = changes.generation()
+    if generation is None:
+        return None
+    kept = _KEPT
+    if kept is None or kept.generation != generation:
+        kept = _KEPT = _Kept(generation)
+    return kept
 
 
 def _aware(value) -> datetime | None:
@@ -110,6 +147,18 @@ def _status_urls(doc: dict) -> list:
     return [e.get("statusListCredential") for e in entries[:8] if isinstance(e, dict)]
 
 
+def _registry_asked(doc: dict, keys: list[_Key]) -> bool:
+    """Will the verification ask when the registry recorded ``doc``? Only when the key its proof names is revoked or
+    retired (``verification``: the registry's time is compared with that date), or unknown here."""
+    proof = doc.get("proof")
+    proof = proof[0] if isinstance(proof, list) and proof else proof
+    method = proof.get("verificationMethod") if isinstance(proof, dict) else None
+    fragment = method.partition("#")[2] if isinstance(method, str) else ""
+    key = next((k for k in keys if k.fragment == fragment), None)
+    return key is None or key.status != SigningKey.Status.ACTIVE or key.revoked_from is not None \
+        or key.retired_at is not None
+
+
 class DatabaseResolver:
     """Resolves only this platform's DID and its own status list URLs."""
 
@@ -117,43 +166,90 @@ class DatabaseResolver:
         self._did_doc = None
         self._keys = None
         self._facts: _Facts | None = None
+        self._kept: _Kept | None = None
 
     # ------------------------------------------------------------------ one statement per verification
     def prefetch(self, doc: dict, digest: str) -> None:
-        """Read, in one statement, everything the verification of ``doc`` (its log digest ``digest``) will ask:
-        the issuer's keys, its status list(s), its registry row, its log entry and the latest signed tree head."""
+        """Read, in one statement, what the verification of ``doc`` (its log digest ``digest``) will ask and is not
+        kept for the current generation (``_kept``): the issuer's keys, its status list(s), the latest signed tree
+        head, its registry row and its log entry. Nothing at all for a credential already seen in this
+        generation."""
         if not jsonld.fast_paths():
             return
+        kept = _kept()
         credential_id = doc.get("id")
         numbers = tuple(dict.fromkeys(n for n in map(_status_number, _status_urls(doc)) if n is not None))
+        facts = _Facts(str(credential_id), digest, [], status_numbers=numbers)
+        registry = _registry_row(credential_id)
+        if kept is not None:
+            facts.keys = kept.keys or []
+            facts.did_document = kept.did_document
+            facts.status_lists = {n: kept.status_lists[n] for n in numbers if n in kept.status_lists}
+            facts.head = kept.head[0] if kept.head else None
+            facts.issued_at = kept.issued_at.get(str(credential_id))
+            facts.registry_read = facts.issued_at is not None
+            facts.entry = kept.entries.get(digest)
+        need_keys = kept is None or kept.keys is None
+        need_lists = tuple(n for n in numbers if n not in facts.status_lists)
+        need_head = kept is None or kept.head is None
+        need_registry = registry is not None and facts.issued_at is None and (
+            need_keys or _registry_asked(doc, facts.keys))
+        need_entry = facts.entry is None
+        # The head is known before the read: the entry's inclusion path in it is read with the entry.
+        path_size = facts.head.tree_size if need_entry and not need_head and facts.head is not None else 0
         qn = connection.ops.quote_name
-        parts = [f"SELECT 'k', {qn('number')}, {qn('status')}, {qn('public_key_multibase')}, {qn('revoked_from')}, "
-                 f"{qn('retired_at')} FROM {qn(SigningKey._meta.db_table)}"]
-        params: list = []
-        if numbers:
+        parts, params = [], []
+        if need_keys:
+            parts.append(f"SELECT 'k', {qn('number')}, {qn('status')}, {qn('public_key_multibase')}, "
+                         f"{qn('revoked_from')}, {qn('retired_at')} FROM {qn(SigningKey._meta.db_table)}")
+        if need_lists:
             parts.append(f"SELECT 's', {qn('number')}, NULL, {qn('signed_json')}, NULL, NULL "
                          f"FROM {qn(StatusList._meta.db_table)} WHERE {qn('number')} IN "
-                         f"({', '.join(['%s'] * len(numbers))})")
-            params += numbers
-        head = qn(TreeHead._meta.db_table)
-        parts.append(f"SELECT 'h', {qn('tree_size')}, NULL, {qn('note')}, {qn('timestamp')}, NULL "
-                     f"FROM {head} WHERE {qn('tree_size')} = (SELECT MAX({qn('tree_size')}) FROM {head})")
-        row = _registry_row(credential_id)
-        if row is not None:
-            model, pk = row
+                         f"({', '.join(['%s'] * len(need_lists))})")
+            params += need_lists
+        if need_head:
+            head = qn(TreeHead._meta.db_table)
+            parts.append(f"SELECT 'h', {qn('tree_size')}, NULL, {qn('note')}, {qn('timestamp')}, NULL "
+                         f"FROM {head} WHERE {qn('tree_size')} = (SELECT MAX({qn('tree_size')}) FROM {head})")
+        if need_registry:
+            model, pk = registry
             parts.append(f"SELECT 'c', NULL, NULL, NULL, {qn('issued_at')}, NULL FROM {qn(model._meta.db_table)} "
                          f"WHERE {qn('id')} = %s")
             params.append(model._meta.pk.get_db_prep_value(pk, connection))
-        parts.append(f"SELECT 'l', {qn('index')}, {qn('event')}, {qn('data')}, NULL, NULL "
-                     f"FROM {qn(LogEntry._meta.db_table)} WHERE {qn('digest')} = %s AND {qn('event')} IN (%s, %s)")
-        params += [digest, *transparency.SIGNING_EVENTS]
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            rows = cursor.fetchall()
-        facts = _Facts(str(credential_id), digest, [], status_numbers=numbers)
+            facts.registry_read = True
+        if need_entry:
+            parts.append(f"SELECT 'l', {qn('index')}, {qn('event')}, {qn('data')}, NULL, NULL "
+                         f"FROM {qn(LogEntry._meta.db_table)} WHERE {qn('digest')} = %s "
+                         f"AND {qn('event')} IN (%s, %s)")
+            params += [digest, *transparency.SIGNING_EVENTS]
+        if path_size:
+            levels, edge = merkle.inclusion_candidates(path_size)
+            node = qn(LogNode._meta.db_table)
+            lv, ix = qn("level"), qn("index")
+            shifted = f"(e.i >> v.l)"  # the leaf's ancestor at level l; its sibling flips the lowest bit
+            sibling = f"CASE WHEN {shifted} & 1 = 1 THEN {shifted} - 1 ELSE {shifted} + 1 END"
+            level_rows = " UNION ALL ".join(f"SELECT {int(level)} AS l" for level in levels) or "SELECT 0 AS l"
+            parts.append(
+                f"SELECT 'n', x.{ix}, CAST(x.{lv} AS VARCHAR(5)), x.{qn('hash')}, NULL, NULL "
+                f"FROM (SELECT MIN({ix}) AS i FROM {qn(LogEntry._meta.db_table)} WHERE {qn('digest')} = %s "
+                f"AND {qn('event')} IN (%s, %s)) e CROSS JOIN ({level_rows}) v "
+                f"JOIN {node} x ON x.{lv} = v.l AND x.{ix} = {sibling}")
+            params += [digest, *transparency.SIGNING_EVENTS]
+            parts.append(f"SELECT 'n', {ix}, CAST({lv} AS VARCHAR(5)), {qn('hash')}, NULL, NULL FROM {node} "
+                         f"WHERE ({lv}, {ix}) IN (VALUES {', '.join(['(%s, %s)'] * len(edge))})")
+            params += [v for pair in edge for v in pair]
+            facts.nodes = {}
+        rows = []
+        if parts:
+            with prepared_cursor() as cursor:  # PostgreSQL plans each form of it once per connection
+                cursor.execute(" UNION ALL ".join(parts), params)
+                rows = cursor.fetchall()
+        keys: list[_Key] = []
+        for n in need_lists:
+            facts.status_lists[n] = None
         for kind, number, short, text, when, other in rows:
             if kind == "k":
-                facts.keys.append(_Key(number, short, text, _aware(when), _aware(other)))
+                keys.append(_Key(number, short, text, _aware(when), _aware(other)))
             elif kind == "s":
                 facts.status_lists[number] = text
             elif kind == "h":
@@ -162,8 +258,22 @@ class DatabaseResolver:
                 facts.issued_at = _aware(when)
             elif kind == "l" and (facts.entry is None or number < facts.entry.index):
                 facts.entry = _Entry(number, text)
-        facts.keys.sort(key=lambda k: k.number)
-        self._facts, self._keys, self._did_doc = facts, facts.keys, None
+            elif kind == "n":
+                facts.nodes[(int(short), number)] = bytes.fromhex(text)
+        if need_keys:
+            facts.keys = sorted(keys, key=lambda k: k.number)
+        if kept is not None:  # read outside any transaction: committed, and kept until a change is heard
+            if need_keys:
+                kept.keys = facts.keys
+            kept.status_lists.update({n: facts.status_lists[n] for n in need_lists})
+            if need_head:
+                kept.head = (facts.head,)
+            if need_registry and facts.issued_at is not None:
+                kept.issued_at.put(str(credential_id), facts.issued_at)
+            if need_entry and facts.entry is not None:
+                kept.entries.put(digest, facts.entry)
+        self._facts, self._keys, self._did_doc = facts, facts.keys, facts.did_document
+        self._kept = kept
 
     def _signing_keys(self) -> list:
         """The issuer's keys, read once per resolver (one verification): the DID document and the retirement dates
@@ -187,6 +297,8 @@ class DatabaseResolver:
                 if self._did_doc is None:
                     self._did_doc = services.did_document(keys)
                     _DID_DOCUMENTS.put(memo, self._did_doc)
+                if self._kept is not None and self._kept.keys is keys:
+                    self._kept.did_document = self._did_doc
         return self._did_doc
 
     def status_list_credential(self, url: str) -> dict | None:
@@ -208,7 +320,7 @@ class DatabaseResolver:
     def issued_at(self, credential_id: str) -> datetime | None:
         """When the platform signed the credential of that id: a stored credential (``<base>/credentials/<id>``) or
         a copy handed to a wallet (``urn:uuid:<id>``, ``badges.wallet``)."""
-        if self._facts is not None and credential_id == self._facts.credential_id:
+        if self._facts is not None and self._facts.registry_read and credential_id == self._facts.credential_id:
             return self._facts.issued_at
         row = _registry_row(credential_id)
         if row is None:
@@ -228,23 +340,28 @@ class DatabaseResolver:
                      if k.number == number and k.status == SigningKey.Status.RETIRED), None)
 
     def log_inclusion(self, digest: str) -> dict | None:
-        """Where the issuance log lists the credential of ``digest``, with its proof in the latest signed tree head
-        (``badges.transparency.log_inclusion``: it signs a new head when the latest is older than the interval and
-        the log has grown; so does this when the head read by ``prefetch`` is that old)."""
+        """Where the issuance log lists the credential of ``digest``, with its proof in the latest signed tree head.
+        When no head covers it yet and the latest is older than the interval, ``badges.transparency.log_inclusion``
+        answers (the one place that signs a new head on demand); a head that covers it answers however old (the
+        proof in it stands; Celery beat signs new heads)."""
         facts = self._facts
         if facts is None or digest != facts.digest:
             return transparency.log_inclusion(digest)
         entry, head = facts.entry, facts.head
         if entry is None:
             return None
-        if head is None or timezone.now() - head.timestamp >= transparency.head_interval():
-            return transparency.log_inclusion(digest)  # a newer head may be due: the one place that signs it
+        if head is None or (head.tree_size <= entry.index
+                            and timezone.now() - head.timestamp >= transparency.head_interval()):
+            return transparency.log_inclusion(digest)  # a head covering it may be due: the one place that signs it
         if head.tree_size <= entry.index:
             return {"leaf_index": entry.index, "entry": entry.data, "pending": True}
         memo = f"{head.note}\0{entry.index}"
         proof = _INCLUSION_PATHS.get(memo)
         if proof is None:
-            proof = transparency.inclusion(entry, head.tree_size, checked=True)
+            try:  # the hashes read with the entry, when the head was known before the read
+                proof = transparency.inclusion(entry, head.tree_size, checked=True, nodes=facts.nodes)
+            except (KeyError, TypeError):  # none read (nodes None), or one missing: the store's own query says
+                proof = transparency.inclusion(entry, head.tree_size, checked=True)
             _INCLUSION_PATHS.put(memo, proof)
         return {**proof, "checkpoint": head.note, "pending": False}
 

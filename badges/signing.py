@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import hashlib
 import os
 import re
@@ -256,12 +257,62 @@ def proof_signature(proof_value: Any) -> bytes:
 def _canonical_inputs(unsecured_document, proof_options, loader, limits) -> HashInputs:
     """RDFC-1.0 of the document and of the proof options under the document's ``@context``."""
     config = {k: v for k, v in proof_options.items() if k not in ("proofValue", "@context")}
-    config["@context"] = copy.deepcopy(unsecured_document["@context"])
     budget = jsonld.Budget(limits)  # one work and CPU-time budget for both canonicalizations
-    return HashInputs(
-        canonical_document=jsonld.canonicalize(dict(unsecured_document), loader, limits, budget),
-        canonical_proof_config=jsonld.canonicalize(config, loader, limits, budget),
-    )
+    canonical_document = jsonld.canonicalize(dict(unsecured_document), loader, limits, budget)
+    canonical_config = _usual_config(config, unsecured_document["@context"], loader)
+    if canonical_config is None:
+        config["@context"] = copy.deepcopy(unsecured_document["@context"])
+        canonical_config = jsonld.canonicalize(config, loader, limits, budget)
+    return HashInputs(canonical_document=canonical_document, canonical_proof_config=canonical_config)
+
+
+# The proof configuration of the usual shape (exactly a type, a cryptosuite, a date, a DID key and a purpose, under a
+# context of URLs) canonicalises to the same five N-Quads whatever its date and key: one blank node (always _:c14n0),
+# one quad per property, their order set by the properties (code point order of the lines). It is canonicalised once
+# per context, type, suite and purpose, with placeholders, and the date and the key are put in their place: a tenth
+# of the work of a verification. Values outside these patterns (what JSON-LD would expand, escape or refuse), or a
+# context where the placeholders do not come out verbatim (one that defines "did" as a prefix, say), take the full
+# canonicalisation; off inside ``jsonld.reference_path()``, which the tests compare with.
+_USUAL_KEYS = frozenset({"type", "cryptosuite", "created", "verificationMethod", "proofPurpose"})
+_USUAL_CREATED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})")
+_USUAL_METHOD = re.compile(r"did:[a-z0-9]+:[A-Za-z0-9._%:-]+#[A-Za-z0-9._-]+")
+_PLACEHOLDER_CREATED = "2000-01-01T00:00:00Z"
+_PLACEHOLDER_METHOD = "did:example:placeholder#key-0"
+_XSD_DATETIME = "<http://www.w3.org/2001/XMLSchema#dateTime>"
+
+
+def _usual_config(config: dict, context: Any, loader) -> str | None:
+    """The canonical N-Quads of a proof configuration of the usual shape, from its template; None otherwise."""
+    if not jsonld.fast_paths() or config.keys() != _USUAL_KEYS:
+        return None
+    created, method = config["created"], config["verificationMethod"]
+    contexts = context if isinstance(context, list) else [context]
+    if not (isinstance(created, str) and _USUAL_CREATED.fullmatch(created) and isinstance(method, str)
+            and _USUAL_METHOD.fullmatch(method) and all(isinstance(c, str) for c in contexts)
+            and all(isinstance(config[k], str) for k in ("type", "cryptosuite", "proofPurpose"))):
+        return None
+    template = _config_template(tuple(contexts), isinstance(context, list), config["type"], config["cryptosuite"],
+                                config["proofPurpose"], loader)
+    if template is None:
+        return None
+    return template.replace(f'"{_PLACEHOLDER_CREATED}"^^{_XSD_DATETIME}', f'"{created}"^^{_XSD_DATETIME}').replace(
+        f"<{_PLACEHOLDER_METHOD}>", f"<{method}>")
+
+
+@functools.lru_cache(maxsize=64)
+def _config_template(contexts: tuple, as_list: bool, proof_type: str, suite: str, purpose: str, loader) -> str | None:
+    config = {"@context": list(contexts) if as_list else contexts[0], "type": proof_type, "cryptosuite": suite,
+              "created": _PLACEHOLDER_CREATED, "verificationMethod": _PLACEHOLDER_METHOD, "proofPurpose": purpose}
+    try:
+        out = jsonld.canonicalize(config, loader)
+    except Exception:  # noqa: BLE001 - the full canonicalisation reports it
+        return None
+    lines = out.splitlines()
+    if (len(lines) != len(_USUAL_KEYS) or {line.split(" ", 1)[0] for line in lines} != {"_:c14n0"}
+            or out.count(f'"{_PLACEHOLDER_CREATED}"^^{_XSD_DATETIME}') != 1
+            or out.count(f"<{_PLACEHOLDER_METHOD}>") != 1 or out.count(_PLACEHOLDER_METHOD) != 1):
+        return None
+    return out
 
 
 LEGACY_PROOF_TYPE = "Ed25519Signature2020"

@@ -212,9 +212,11 @@ def entry_for(*, credential_id=None, leaf_hash: str | None = None, digest: str |
     return entry
 
 
-def inclusion(entry: LogEntry, tree_size: int, *, checked: bool = False) -> dict:
+def inclusion(entry: LogEntry, tree_size: int, *, checked: bool = False,
+              nodes: dict[tuple[int, int], bytes] | None = None) -> dict:
     """The RFC 9162 inclusion proof of ``entry`` in the tree of ``tree_size`` entries (hex); ``checked``: the size
-    is known to be in range (a signed head's)."""
+    is known to be in range (a signed head's); ``nodes``: the stored hashes it reads, already read (KeyError when
+    one is missing)."""
     if not checked:
         _check_size(tree_size)
     if entry.index >= tree_size:
@@ -222,7 +224,9 @@ def inclusion(entry: LogEntry, tree_size: int, *, checked: bool = False) -> dict
                        % {"index": entry.index, "size": tree_size})
     leaf = merkle.leaf_hash(entry.data.encode("utf-8"))
     return {"leaf_index": entry.index, "tree_size": tree_size, "leaf_hash": leaf.hex(), "entry": entry.data,
-            "inclusion_path": [h.hex() for h in _run(merkle.inclusion_path, entry.index, tree_size)]}
+            "inclusion_path": [h.hex() for h in (
+                _run(merkle.inclusion_path, entry.index, tree_size) if nodes is None
+                else merkle.inclusion_path(entry.index, tree_size, lambda level, index: nodes[(level, index)]))]}
 
 
 def consistency(first: int, second: int) -> list[str]:

@@ -219,12 +219,16 @@ def _key_revocation(vm: dict, signed_at: datetime | None, registry_at: datetime 
     return None
 
 
-def _key_retirement(vm_id: str, registry_at: datetime | None, resolver) -> Message | None:
-    """A reason when a key retired by a planned rotation signed after its retirement, else None. Only a resolver
-    that knows the issuer's keys can tell (the platform's own, ``resolver.key_retired_at``); as for revocation, the
-    registry's issuance time is trusted, not the ``created`` the signer chose."""
+def _retired_at(vm_id: str, resolver) -> datetime | None:
+    """When the key was retired by a planned rotation: only a resolver that knows the issuer's keys can tell (the
+    platform's own, ``resolver.key_retired_at``)."""
     retired_at = getattr(resolver, "key_retired_at", None)
-    retired = retired_at(vm_id) if retired_at else None
+    return retired_at(vm_id) if retired_at else None
+
+
+def _key_retirement(retired: datetime | None, registry_at: datetime | None) -> Message | None:
+    """A reason when a key retired by a planned rotation (on ``retired``) signed after its retirement, else None; as
+    for revocation, the registry's issuance time is trusted, not the ``created`` the signer chose."""
     if retired is None:
         return None
     if registry_at is None:
@@ -527,13 +531,14 @@ def _verify(doc: Any, resolver: Resolver, now: datetime) -> Report:
     vm, why = _authorised_key(did_doc, did, vm_id)
     if vm is None:
         return fail("verification_method", why)
+    retired = _retired_at(vm_id, resolver)
     registry_at = None
-    try:
-        registry_at = resolver.issued_at(doc.get("id"))
-    except Exception:  # noqa: BLE001
-        registry_at = None
-    why = _key_revocation(vm, _parse_dt(proof.get("created")), registry_at) or _key_retirement(
-        vm_id, registry_at, resolver)
+    if vm.get("revoked") or retired is not None:  # the registry's time is compared with the key's dates
+        try:
+            registry_at = resolver.issued_at(doc.get("id"))
+        except Exception:  # noqa: BLE001
+            registry_at = None
+    why = _key_revocation(vm, _parse_dt(proof.get("created")), registry_at) or _key_retirement(retired, registry_at)
     if why:
         return fail("verification_method", why)
     if vm.get("revoked"):

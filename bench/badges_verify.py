@@ -6,11 +6,14 @@ Django test client, one process) of POST /api/v1/credentials/verify and of the p
 beside a minimal Django view (/healthz), and the share of verification time spent in RDFC-1.0
 canonicalisation, SHA-256 hashing and Ed25519.
 
-The platform's verification is timed with two resolvers: the database one (``DatabaseResolver``: the DID
-document, the status list, the registry, the key retirements and the log read from PostgreSQL at every
-verification, as the API does) and a snapshot of its answers in memory, which is what the JavaScript
-reference is given (its documents passed in): the same checks, without the database round trips. The
-"reference path" row is the platform's verification with every fast path off (``jsonld.reference_path()``).
+The platform's verification is timed with two resolvers: the database one (``DatabaseResolver``, as the API
+uses it: the keys, the status lists and the latest tree head kept while the process's listener hears no committed
+change to them (``badges.changes``, PostgreSQL LISTEN/NOTIFY), a credential's log entry and inclusion path read
+with one statement the first time; and with the listener off, everything read at every verification) and a
+snapshot of its answers in memory, which is what the JavaScript reference is given (its documents passed in): the
+same checks, without the database. The "reference path" row is the platform's verification with every fast path
+off (``jsonld.reference_path()``). Then the delay between a change committed by another connection and its
+notification heard by this process (what "fresh" means with the listener on).
 
     .venv/bin/python bench/badges_verify.py [seconds per measure, default 5] [credentials, default 200]
 """
@@ -116,6 +119,29 @@ def javascript_reference(creds, repeat):
     return (statistics.median(out["first"]), statistics.median(out["repeated"])), ""
 
 
+def heard_after_commit(n):
+    """Milliseconds from the commit of a change by another connection (another process's, as far as this one can
+    tell) to its notification heard here: how long a verification may still use what it read before."""
+    import psycopg
+    from django.db import connection
+
+    from badges import changes
+
+    params = {k: v for k, v in connection.get_connection_params().items()
+              if k not in ("cursor_factory", "context", "prepare_threshold")}
+    delays = []
+    with psycopg.connect(**params, autocommit=True) as other:
+        for _ in range(n):
+            since = changes.generation()
+            sent = time.perf_counter()  # counted from before the statement: its round trip and commit included
+            other.execute("UPDATE badges_statuslist SET signed_json = signed_json")
+            if not changes.listener.wait_for_change(since, 5):
+                raise RuntimeError("a committed change was not heard within 5 s")
+            delays.append((time.perf_counter() - sent) * 1000)
+            time.sleep(0.01)
+    return delays
+
+
 def side_by_side(count, repeat=500):
     """Issue 13, part 4: the p50 of one verification, the platform's beside the reference and the floor."""
     from badges import jsonld, services, signing, transparency
@@ -124,7 +150,7 @@ def side_by_side(count, repeat=500):
     from lms.accounts.models import User
 
     user, _ = User.objects.get_or_create(email="bench-holder@example.test")
-    creds = [services.issue_credential(user, achievement(), notify=False).credential for _ in range(4 * count + 2)]
+    creds = [services.issue_credential(user, achievement(), notify=False).credential for _ in range(5 * count + 2)]
     bodies = [c.signed_json.encode("utf-8") for c in creds]
     # A signed tree head covering them: the log check verifies its signature and each inclusion proof (a credential
     # issued since the last head is only "pending", which checks less).
@@ -141,16 +167,28 @@ def side_by_side(count, repeat=500):
     def database(body):
         check(DatabaseResolver())(body)
 
+    from django.test import override_settings
+
+    from badges import changes
+
     check(snapshot)(bodies[-1])  # warm-up: the bundled contexts' processing, the status list's proof
     database(bodies[-2])
-    groups = [bodies[i * count:(i + 1) * count] for i in range(4)]  # each credential verified once per row
+    deadline = time.perf_counter() + 10
+    while changes.generation() is None and time.perf_counter() < deadline:  # the listener comes up
+        time.sleep(0.01)
+    listening = changes.generation() is not None
+    groups = [bodies[i * count:(i + 1) * count] for i in range(5)]  # each credential verified once per row
     first_snapshot = p50_ms(check(snapshot), groups[0])
     first_db = p50_ms(database, groups[1])
+    repeated_snapshot = p50_ms(check(snapshot), [bodies[0]] * repeat)
+    repeated_db = p50_ms(database, [bodies[0]] * repeat)
+    with override_settings(BADGES_VERIFICATION_LISTENER=False):
+        first_unkept = p50_ms(database, groups[4])
+        repeated_unkept = p50_ms(database, [bodies[0]] * repeat)
     with jsonld.reference_path():
         reference_snapshot = p50_ms(check(snapshot), groups[2])
         reference_db = p50_ms(database, groups[3])
-    repeated_snapshot = p50_ms(check(snapshot), [bodies[0]] * repeat)
-    repeated_db = p50_ms(database, [bodies[0]] * repeat)
+    delays = heard_after_commit(50) if listening else []
 
     doc = json.loads(bodies[0])
     proof = doc["proof"][0]
@@ -164,7 +202,9 @@ def side_by_side(count, repeat=500):
     print(f"one verification, p50 (ms), {count} credentials each verified once; {repeat} repeats of one")
     print(f"{'':46} {'never seen':>10} {'same bytes':>10}")
     print(f"{'platform, resolver answers in memory':46} {first_snapshot:10.3f} {repeated_snapshot:10.3f}")
-    print(f"{'platform, database resolver (PostgreSQL)':46} {first_db:10.3f} {repeated_db:10.3f}")
+    print(f"{'platform, database resolver (PostgreSQL)':46} {first_db:10.3f} {repeated_db:10.3f}"
+          + ("" if listening else "   (the listener did not come up: read every time)"))
+    print(f"{'  the same, listener off: reads every time':46} {first_unkept:10.3f} {repeated_unkept:10.3f}")
     print(f"{'platform, reference path, answers in memory':46} {reference_snapshot:10.3f} {'':>10}")
     print(f"{'platform, reference path, database resolver':46} {reference_db:10.3f} {'':>10}")
     if js:
@@ -173,6 +213,9 @@ def side_by_side(count, repeat=500):
         print(f"JavaScript reference not run: {why}")
     print(f"{'Ed25519 verify alone (floor)':46} {floor:10.3f} {floor:10.3f}")
     print("targets: never seen <= 2 ms, same bytes <= 0.3 ms (status, key and dates checked at every verification)")
+    if delays:
+        print(f"a change committed by another connection, heard here (ms from sending it, {len(delays)} commits): "
+              f"p50 {statistics.median(delays):.2f}, max {max(delays):.2f}")
     if js:
         print(f"ratios (in memory): never seen {first_snapshot / js[0]:.2f} x JavaScript, "
               f"{first_snapshot / floor:.0f} x floor; same bytes {repeated_snapshot / js[1]:.3f} x JavaScript, "

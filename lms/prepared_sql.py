@@ -18,6 +18,7 @@ Placeholders: `{alias}` is the quoted table with its alias, `{alias.field}` the 
 import re
 
 from django.db import connections
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 
 class Prepared:
@@ -85,3 +86,42 @@ class Prepared:
             out.append(model.from_db(self.using, attnames, values[i:i + len(fields)]))
             i += len(fields)
         return out
+
+
+# ---------------------------------------------------------------------------------------- server-side prepared
+# PostgreSQL parses and plans a statement at every execution unless it is prepared; for a statement of several
+# branches, planning costs more than running it (the verification resolver's: 0.5 ms planned each time, 0.13 ms
+# prepared). Django turns psycopg's prepared statements off (prepare_threshold None, for connection poolers in
+# transaction mode); the settings set a threshold no statement reaches (2**62), so that only the
+# statements run through `prepared_cursor` are prepared, once per connection.
+
+
+def prepared_cursor(using: str = "default"):
+    """A cursor (Django's wrapper: its queries are counted and logged like any other) whose statements PostgreSQL
+    prepares on first use on this connection and then only executes; parameters are bound by the server. A plain
+    cursor on another database."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = _PreparingCursor(connection.connection)
+    return _PreparedDebugWrapper(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
+
+
+class _PreparedDebugWrapper(CursorDebugWrapper):
+    """Logs (connection.queries, the tests' query counts) the statement as written, its placeholders left in: the
+    server binds the values of a prepared statement, so there is no client-side text of it to show."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)
+
+
+try:
+    import psycopg
+except ImportError:  # SQLite-only installs: prepared_cursor never reaches it
+    psycopg = None
+else:
+    class _PreparingCursor(psycopg.Cursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)

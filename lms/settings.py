@@ -144,6 +144,8 @@ if DATABASE_URL:
     # CONN_HEALTH_CHECKS: a persistent connection is checked before a request reuses it, so that after a database
     # restart the next request reconnects instead of failing on the dead connection (README "Reliability").
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Server-side prepared statements only where the code asks for one (lms/prepared_sql.py: prepared_cursor).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**62
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # SQLite for concurrent use (several gunicorn workers or threads writing at once):
@@ -412,3 +414,7 @@ BADGES_DID_DOCUMENT_MAX_AGE = int(os.environ.get("BADGES_DID_DOCUMENT_MAX_AGE", 
 # per client address, like the other public endpoints (lms/throttle.py).
 BADGES_LOG_HEAD_INTERVAL = int(os.environ.get("BADGES_LOG_HEAD_INTERVAL", "60"))
 BADGES_LOG_API_RATE = os.environ.get("BADGES_LOG_API_RATE", "120/m")
+# On PostgreSQL, each process listens for committed changes to what a verification reads (keys, status lists, tree
+# heads: badges.changes) and keeps what it read until one is heard, instead of reading it at every verification. "0":
+# read everything every time (the test suite, whose rolled-back transactions never notify).
+BADGES_VERIFICATION_LISTENER = os.environ.get("BADGES_VERIFICATION_LISTENER", "1") == "1"

@@ -62,6 +62,20 @@ def _fast_password_hashing():
     fast.disable()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _verification_listener_off():
+    """The test suite's transactions are rolled back and never notify: the verification resolver reads everything
+    at every verification (badges.changes); so do the servers and workers the tests start (the environment). The
+    listener's own tests turn it on, on PostgreSQL, and stop it."""
+    from django.test import override_settings
+
+    os.environ["BADGES_VERIFICATION_LISTENER"] = "0"
+    off = override_settings(BADGES_VERIFICATION_LISTENER=False)
+    off.enable()
+    yield
+    off.disable()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -176,3 +176,20 @@ def test_stored_nodes_read_logarithmically():
         fn(*args, lambda level, index: lookup[(level, index)])  # everything it reads was announced
     assert merkle.root(10_000, s.perfect) == merkle.root_of_leaves(
         [merkle.leaf_hash(str(i).encode()) for i in range(10_000)])
+
+
+def test_inclusion_candidates_cover_every_path_before_the_index_is_known():
+    """Every stored hash an inclusion path reads is a sibling of the leaf's ancestors (at a level of ``levels``) or
+    one of the tree's right-edge subtrees: the resolver reads them with the entry, before it knows its index."""
+    s = store_of([str(i).encode() for i in range(300)])
+    for n in list(range(1, 130)) + [255, 256, 257, 300]:
+        levels, edge = merkle.inclusion_candidates(n)
+        assert len(edge) == bin(n).count("1") and all(s.nodes.get(k) for k in edge)  # complete, stored subtrees
+        for i in range(n):
+            candidates = {(lv, (i >> lv) ^ 1) for lv in levels} | set(edge)
+            needed = merkle.needed_nodes(merkle.inclusion_path, i, n)
+            assert set(needed) <= candidates, (n, i, set(needed) - candidates)
+            lookup = {k: s.nodes[k] for k in candidates if k in s.nodes}  # what a database would find
+            assert merkle.inclusion_path(i, n, lambda lv, ix: lookup[(lv, ix)]) == merkle.inclusion_path(
+                i, n, s.perfect)
+    assert merkle.inclusion_candidates(1) == (range(0), [(0, 0)])

@@ -145,3 +145,20 @@ def test_prefetch_reads_naive_and_text_timestamps_as_utc():
     assert _aware("2026-12-01 06:27:32.358094").tzinfo is not None
     assert _aware(timezone.now().replace(tzinfo=None)).tzinfo is not None
     assert _aware(None) is None
+
+
+def test_the_registry_is_asked_only_when_the_key_has_a_date_to_compare_with():
+    cred = issue()
+    raw = body_of(cred)
+    asked = []
+
+    class Spy(DatabaseResolver):
+        def issued_at(self, credential_id):
+            asked.append(credential_id)
+            return super().issued_at(credential_id)
+
+    assert verify_credential(raw, Spy()).verdict == "VALID" and asked == []  # an active key: nothing to compare
+    SigningKey.objects.filter(pk=SigningKey.objects.get().pk).update(
+        status=SigningKey.Status.RETIRED, retired_at=cred.issued_at + timedelta(hours=1))
+    report = verify_credential(raw, Spy())
+    assert report.verdict == "VALID" and asked == [doc_of(cred)["id"]]  # signed before the retirement: still valid
