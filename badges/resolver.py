@@ -90,7 +90,7 @@ class _Kept:
         self.keys: list[_Key] | None = None
         self.did_document: dict | None = None
         self.head: tuple[_Head | None] | None = None  # (the latest head or None), once read
-        self.status_lists: dict[int, str | None] = {}
+        self.status_lists: dict[int, str] = {}  # found only: at most the platform's lists
         self.issued_at = Memo(4096)  # credential id -> issued_at (found only)
         self.entries = Memo(4096)  # log digest -> _Entry (found only)
 
@@ -265,7 +265,8 @@ class DatabaseResolver:
         if kept is not None:  # read outside any transaction: committed, and kept until a change is heard
             if need_keys:
                 kept.keys = facts.keys
-            kept.status_lists.update({n: facts.status_lists[n] for n in need_lists})
+            # Found lists only: a missing one is asked again (a crafted credential may name any number).
+            kept.status_lists.update({n: facts.status_lists[n] for n in need_lists if facts.status_lists[n]})
             if need_head:
                 kept.head = (facts.head,)
             if need_registry and facts.issued_at is not None:

@@ -297,3 +297,18 @@ def test_a_registry_time_the_statement_skipped_is_still_answered(monkeypatch):
         resolver.prefetch(doc, digest)  # an active key: the verification will not ask the registry
     assert queries.captured_queries == []
     assert resolver.issued_at(doc["id"]) == Credential.objects.get(pk=cred.pk).issued_at  # asked anyway: read
+
+
+@pytest.mark.django_db
+def test_crafted_status_list_numbers_are_not_kept(monkeypatch):
+    """A credential may name any status list: only the lists that exist are kept, so a stream of crafted numbers
+    cannot grow what a process keeps."""
+    monkeypatch.setattr(changes, "generation", lambda: 12)
+    cred = fresh_credential()
+    doc = doc_of(cred)
+    for number in range(500, 540):
+        crafted = {**doc, "credentialStatus": {**doc["credentialStatus"],
+                                               "statusListCredential": services.status_list_url(number)}}
+        DatabaseResolver().prefetch(crafted, "0" * 64)
+    DatabaseResolver().prefetch(doc, merkle.credential_digest(doc))
+    assert set(resolver._KEPT.status_lists) == {StatusList.objects.get().number}
