@@ -95,16 +95,14 @@ class Listener:
             # A forked child inherits the parent's state but not its thread: start afresh.
             self._alive_at, self._pid = None, os.getpid()
             self._stop = threading.Event()
-            params = connection.get_connection_params()
-            self._thread = threading.Thread(target=self._run, args=(params, self._stop), daemon=True,
+            self._thread = threading.Thread(target=self._run, args=(own_connection_params(), self._stop), daemon=True,
                                             name="badges-verification-listener")
             self._thread.start()
 
     def _run(self, params: dict, stop: threading.Event) -> None:
         import psycopg
 
-        kwargs = {k: v for k, v in params.items() if k not in ("cursor_factory", "context", "prepare_threshold")}
-        kwargs.update(autocommit=True, keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=2)
+        kwargs = {**params, "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2}
         while not stop.is_set():
             try:
                 with psycopg.connect(**kwargs) as conn:
@@ -127,6 +125,14 @@ class Listener:
         if thread is not None:
             thread.join(timeout)
         self._bump(alive=False)
+
+
+def own_connection_params() -> dict:
+    """``psycopg.connect`` arguments for a connection of one's own (autocommit) to the default database: Django's,
+    without what only Django's own connection uses."""
+    params = connection.get_connection_params()
+    return {**{k: v for k, v in params.items() if k not in ("cursor_factory", "context", "prepare_threshold")},
+            "autocommit": True}
 
 
 listener = Listener()

@@ -123,14 +123,11 @@ def heard_after_commit(n):
     """Milliseconds from the commit of a change by another connection (another process's, as far as this one can
     tell) to its notification heard here: how long a verification may still use what it read before."""
     import psycopg
-    from django.db import connection
 
     from badges import changes
 
-    params = {k: v for k, v in connection.get_connection_params().items()
-              if k not in ("cursor_factory", "context", "prepare_threshold")}
     delays = []
-    with psycopg.connect(**params, autocommit=True) as other:
+    with psycopg.connect(**changes.own_connection_params()) as other:
         for _ in range(n):
             since = changes.generation()
             sent = time.perf_counter()  # counted from before the statement: its round trip and commit included

@@ -56,9 +56,7 @@ def listening(settings, transactional_db):
 
 def other_connection(sql: str, params=()):
     """Commit a statement from a connection of its own, as another process would."""
-    params_ = {k: v for k, v in connection.get_connection_params().items()
-               if k not in ("cursor_factory", "context", "prepare_threshold")}
-    with psycopg.connect(**params_, autocommit=True) as conn:
+    with psycopg.connect(**changes.own_connection_params()) as conn:
         conn.execute(sql, params)
 
 
