@@ -30,6 +30,8 @@ from django.db import connection
 log = logging.getLogger(__name__)
 
 CHANNEL = "badges_verification"
+#: How the listening connections show in pg_stat_activity.
+APPLICATION_NAME = "flowstage-verification-listener"
 #: How often the listening thread checks its connection when no notification arrives (seconds).
 HEARTBEAT = 1.0
 #: The oldest confirmation of the listening connection under which what was heard is trusted (seconds).
@@ -102,7 +104,8 @@ class Listener:
     def _run(self, params: dict, stop: threading.Event) -> None:
         import psycopg
 
-        kwargs = {**params, "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2}
+        kwargs = {**params, "application_name": APPLICATION_NAME,
+                  "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2}
         while not stop.is_set():
             try:
                 with psycopg.connect(**kwargs) as conn:

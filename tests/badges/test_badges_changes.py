@@ -310,3 +310,28 @@ def test_crafted_status_list_numbers_are_not_kept(monkeypatch):
         DatabaseResolver().prefetch(crafted, "0" * 64)
     DatabaseResolver().prefetch(doc, merkle.credential_digest(doc))
     assert set(resolver._KEPT.status_lists) == {StatusList.objects.get().number}
+
+
+@pytest.mark.services
+def test_a_lost_listening_connection_is_noticed_and_replaced(listening):
+    """The listening connection killed by the server (a restart, an administrator): until it is back, every
+    verification reads; once back, nothing kept from before is used (a change committed while nobody listened)."""
+    cred = fresh_credential()
+    raw = body_of(cred)
+    verify_counting(raw)
+    assert verify_counting(raw)[1] == []
+    other_connection("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+                     (changes.APPLICATION_NAME,))
+    deadline = time.monotonic() + 5
+    while changes.generation() is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert changes.generation() is None, "the lost connection was not noticed"
+    StatusList.objects.update(signed_json="")  # committed while nobody listens
+    report, sql = verify_counting(raw)
+    assert report.verdict == "INVALID" and sql
+    deadline = time.monotonic() + changes.RETRY + 10
+    while changes.generation() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert changes.generation() is not None, "the listener did not come back"
+    report, _ = verify_counting(raw)
+    assert report.verdict == "INVALID"  # what was kept before the loss is not used
