@@ -335,3 +335,31 @@ def test_a_lost_listening_connection_is_noticed_and_replaced(listening):
     assert changes.generation() is not None, "the listener did not come back"
     report, _ = verify_counting(raw)
     assert report.verdict == "INVALID"  # what was kept before the loss is not used
+
+
+@pytest.mark.services
+def test_over_http_a_revocation_committed_elsewhere_turns_the_next_verification(listening, live_server):
+    """Through the real HTTP interface (the live server's threads and connections): the API verifies from what its
+    process keeps, and a revocation committed by another connection is answered REVOKED once heard."""
+    import json
+    import urllib.request
+
+    cred = fresh_credential()
+
+    def verify_over_http():
+        request = urllib.request.Request(f"{live_server.url}/api/v1/credentials/verify", data=body_of(cred),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    assert [verify_over_http()["verdict"] for _ in range(3)] == ["VALID"] * 3
+    kept = resolver._KEPT  # the server's verifications kept what they read
+    assert kept is not None and kept.keys and kept.entries.get(merkle.credential_digest(doc_of(cred)))
+    since = changes.generation()
+    worker = threading.Thread(target=lambda: (
+        services.revoke_credential(Credential.objects.get(pk=cred.pk), reason="fraud"), connections.close_all()))
+    worker.start()
+    worker.join()
+    heard(listening, since, "a revocation")
+    answer = verify_over_http()
+    assert answer["verdict"] == "REVOKED", answer
