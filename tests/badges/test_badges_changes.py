@@ -363,3 +363,43 @@ def test_over_http_a_revocation_committed_elsewhere_turns_the_next_verification(
     heard(listening, since, "a revocation")
     answer = verify_over_http()
     assert answer["verdict"] == "REVOKED", answer
+
+
+@pytest.mark.services
+def test_verifying_threads_racing_a_revocation_never_answer_valid_once_it_is_heard(listening):
+    """Threads verify in a loop (their own connections, as a threaded server's) while another commits a revocation:
+    whatever a verification read or kept before, none that starts after the notification is heard says VALID."""
+    cred = fresh_credential()
+    raw = body_of(cred)
+    heard_at, stop, results, errors = [None], threading.Event(), [], []
+
+    def verify_loop():
+        try:
+            while not stop.is_set():
+                started = time.monotonic()
+                results.append((started, verify_credential(raw, DatabaseResolver()).verdict))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=verify_loop) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    since = changes.generation()
+    revoker = threading.Thread(target=lambda: (
+        services.revoke_credential(Credential.objects.get(pk=cred.pk), reason="fraud"), connections.close_all()))
+    revoker.start()
+    heard(listening, since, "a revocation")
+    heard_at[0] = time.monotonic()
+    revoker.join()
+    time.sleep(0.5)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    before = [v for t, v in results if t < heard_at[0]]
+    after = [v for t, v in results if t > heard_at[0]]
+    assert before and after and set(before) <= {"VALID", "REVOKED"}
+    assert set(after) == {"REVOKED"}, (len(after), after.count("VALID"))
