@@ -217,11 +217,12 @@ class DatabaseResolver:
                          f"WHERE {qn('id')} = %s")
             params.append(model._meta.pk.get_db_prep_value(pk, connection))
             facts.registry_read = True
+        # The credential's log entry (of its signing); also where its inclusion path starts, below.
+        entries = f"FROM {qn(LogEntry._meta.db_table)} WHERE {qn('digest')} = %s AND {qn('event')} IN (%s, %s)"
+        entry_params = [digest, *transparency.SIGNING_EVENTS]
         if need_entry:
-            parts.append(f"SELECT 'l', {qn('index')}, {qn('event')}, {qn('data')}, NULL, NULL "
-                         f"FROM {qn(LogEntry._meta.db_table)} WHERE {qn('digest')} = %s "
-                         f"AND {qn('event')} IN (%s, %s)")
-            params += [digest, *transparency.SIGNING_EVENTS]
+            parts.append(f"SELECT 'l', {qn('index')}, {qn('event')}, {qn('data')}, NULL, NULL {entries}")
+            params += entry_params
         if path_size:
             levels, edge = merkle.inclusion_candidates(path_size)
             node = qn(LogNode._meta.db_table)
@@ -231,10 +232,9 @@ class DatabaseResolver:
             level_rows = " UNION ALL ".join(f"SELECT {int(level)} AS l" for level in levels) or "SELECT 0 AS l"
             parts.append(
                 f"SELECT 'n', x.{ix}, CAST(x.{lv} AS VARCHAR(5)), x.{qn('hash')}, NULL, NULL "
-                f"FROM (SELECT MIN({ix}) AS i FROM {qn(LogEntry._meta.db_table)} WHERE {qn('digest')} = %s "
-                f"AND {qn('event')} IN (%s, %s)) e CROSS JOIN ({level_rows}) v "
+                f"FROM (SELECT MIN({ix}) AS i {entries}) e CROSS JOIN ({level_rows}) v "
                 f"JOIN {node} x ON x.{lv} = v.l AND x.{ix} = {sibling}")
-            params += [digest, *transparency.SIGNING_EVENTS]
+            params += entry_params
             parts.append(f"SELECT 'n', {ix}, CAST({lv} AS VARCHAR(5)), {qn('hash')}, NULL, NULL FROM {node} "
                          f"WHERE ({lv}, {ix}) IN (VALUES {', '.join(['(%s, %s)'] * len(edge))})")
             params += [v for pair in edge for v in pair]
@@ -359,12 +359,21 @@ class DatabaseResolver:
         memo = f"{head.note}\0{entry.index}"
         proof = _INCLUSION_PATHS.get(memo)
         if proof is None:
-            try:  # the hashes read with the entry, when the head was known before the read
-                proof = transparency.inclusion(entry, head.tree_size, checked=True, nodes=facts.nodes)
-            except (KeyError, TypeError):  # none read (nodes None), or one missing: the store's own query says
-                proof = transparency.inclusion(entry, head.tree_size, checked=True)
+            proof = self._inclusion(entry, head.tree_size, facts.nodes)
             _INCLUSION_PATHS.put(memo, proof)
         return {**proof, "checkpoint": head.note, "pending": False}
+
+
+    @staticmethod
+    def _inclusion(entry: _Entry, tree_size: int, nodes: dict | None) -> dict:
+        """The entry's inclusion proof: from the hashes read with it (``nodes``, when the head was known before the
+        read), else by the store's own query (which also says whether a hash is missing)."""
+        if nodes is not None:
+            try:
+                return transparency.inclusion(entry, tree_size, checked=True, nodes=nodes)
+            except KeyError:
+                pass
+        return transparency.inclusion(entry, tree_size, checked=True)
 
 
 def verify(doc_or_raw, **kwargs):

@@ -162,3 +162,12 @@ def test_the_registry_is_asked_only_when_the_key_has_a_date_to_compare_with():
         status=SigningKey.Status.RETIRED, retired_at=cred.issued_at + timedelta(hours=1))
     report = verify_credential(raw, Spy())
     assert report.verdict == "VALID" and asked == [doc_of(cred)["id"]]  # signed before the retirement: still valid
+
+
+def test_an_inclusion_path_missing_a_hash_read_with_the_entry_is_read_by_the_stores_own_query():
+    creds = [issue() for _ in range(5)]
+    transparency.publish_tree_head(force=True)
+    entry = transparency.entry_for(digest=merkle.credential_digest(doc_of(creds[2])))
+    expected = transparency.inclusion(entry, 5)
+    assert DatabaseResolver._inclusion(entry, 5, {}) == expected  # nothing read with the entry: KeyError, then read
+    assert DatabaseResolver._inclusion(entry, 5, None) == expected
